@@ -1,0 +1,10 @@
+#ifndef BETWIRE_VERSION_HPP
+#define BETWIRE_VERSION_HPP
+
+// The one place the version lives; CMake, Meson and the vcpkg port read it from here.
+#define BETWIRE_VERSION_MAJOR 0
+#define BETWIRE_VERSION_MINOR 1
+#define BETWIRE_VERSION_PATCH 0
+#define BETWIRE_VERSION (BETWIRE_VERSION_MAJOR * 10000 + BETWIRE_VERSION_MINOR * 100 + BETWIRE_VERSION_PATCH)
+
+#endif  // BETWIRE_VERSION_HPP
