@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Packaging tests: build and run tests/packaging/consumer.cpp the ways users consume betwire.
+
+usage: run.py <case> --work <dir> --source <betwire source dir> --version <x.y.z>
+              [--prefix <install prefix>] [--build <betwire build dir>] [--curl]
+              [--cmake <cmake>] [--generator <name>] [--make-program <path>]
+              [--meson <meson>] [--cxx <compiler>] [--cxx-flags <flags>]
+cases: install, find_package, add_subdirectory, meson_pkgconfig, meson_subproject
+
+Every case starts from an empty <work>/<case> directory, copies the consumer project there (with
+consumer.cpp as main.cpp), configures, builds and runs it; any failing step fails the test.
+"""
+import argparse
+import os
+import pathlib
+import shlex
+import shutil
+import subprocess
+import sys
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def run(cmd, cwd=None, env=None):
+    print("+ " + " ".join(shlex.quote(str(c)) for c in cmd), flush=True)
+    proc = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"step failed with exit status {proc.returncode}")
+
+
+def fresh(path):
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def project(args, case):
+    """A fresh copy of tests/packaging/<case> with consumer.cpp as main.cpp."""
+    work = fresh(pathlib.Path(args.work) / case)
+    src = work / "src"
+    shutil.copytree(HERE / case, src)
+    shutil.copy(HERE / "consumer.cpp", src / "main.cpp")
+    return work, src
+
+
+def cmake_case(args, case, extra):
+    work, src = project(args, case)
+    build = work / "build"
+    cmd = [args.cmake, "-S", src, "-B", build, "-G", args.generator]
+    if args.make_program:
+        cmd.append(f"-DCMAKE_MAKE_PROGRAM={args.make_program}")
+    cmd += [f"-DCMAKE_CXX_COMPILER={args.cxx}", f"-DCMAKE_CXX_FLAGS={args.cxx_flags}",
+            f"-DBETWIRE_EXPECTED_VERSION={args.version}",
+            f"-DBETWIRE_CONSUMER_CURL={'ON' if args.curl else 'OFF'}"] + extra
+    run(cmd)
+    run([args.cmake, "--build", build, "--parallel", "2"])
+    run([build / "consumer"])
+
+
+def meson_case(args, case, env_extra, setup_extra, prepare=None):
+    work, src = project(args, case)
+    if prepare:
+        prepare(src)
+    env = dict(os.environ)
+    env.pop("PKG_CONFIG_PATH", None)
+    env.update(env_extra)
+    env["CXX"] = args.cxx
+    if args.cxx_flags:
+        env["CXXFLAGS"] = args.cxx_flags
+        env["LDFLAGS"] = args.cxx_flags
+    build = work / "build"
+    run([args.meson, "setup", build, src, f"-Dexpected_version={args.version}",
+         f"-Dcurl={'true' if args.curl else 'false'}"] + setup_extra, env=env)
+    run([args.meson, "compile", "-C", build, "-j", "2"], env=env)
+    run([build / "consumer"], env=env)
+    return build, env
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("case", choices=["install", "find_package", "add_subdirectory", "meson_pkgconfig",
+                                    "meson_subproject"])
+    p.add_argument("--work", required=True)
+    p.add_argument("--source", required=True)
+    p.add_argument("--version", required=True)
+    p.add_argument("--prefix")
+    p.add_argument("--build")
+    p.add_argument("--curl", action="store_true")
+    p.add_argument("--cmake", default="cmake")
+    p.add_argument("--generator", default="Ninja")
+    p.add_argument("--make-program", default="")
+    p.add_argument("--meson", default="meson")
+    p.add_argument("--cxx", default="c++")
+    p.add_argument("--cxx-flags", default="")
+    args = p.parse_args()
+    source = pathlib.Path(args.source).resolve()
+
+    if args.case == "install":
+        prefix = fresh(pathlib.Path(args.prefix))
+        run([args.cmake, "--install", args.build, "--prefix", prefix])
+        for must in ["include/betwire/betwire.hpp", "include/betwire/version.hpp",
+                     "share/cmake/betwire/betwireConfig.cmake",
+                     "share/cmake/betwire/betwireConfigVersion.cmake",
+                     "share/pkgconfig/betwire.pc", "share/pkgconfig/betwire-curl.pc"]:
+            if not (prefix / must).is_file():
+                raise SystemExit(f"the install lacks {must}")
+        print(f"installed into {prefix}")
+    elif args.case == "find_package":
+        cmake_case(args, "find_package", [f"-DCMAKE_PREFIX_PATH={args.prefix}"])
+    elif args.case == "add_subdirectory":
+        cmake_case(args, "add_subdirectory", [f"-DBETWIRE_SOURCE_DIR={source}"])
+    elif args.case == "meson_pkgconfig":
+        pc = pathlib.Path(args.prefix) / "share" / "pkgconfig"
+        meson_case(args, "meson_pkgconfig", {"PKG_CONFIG_PATH": str(pc)}, [])
+    elif args.case == "meson_subproject":
+        def link_betwire(src):
+            # The subproject is betwire's source tree itself, as a user's subprojects/betwire is.
+            (src / "subprojects").mkdir()
+            (src / "subprojects" / "betwire").symlink_to(source, target_is_directory=True)
+
+        build, env = meson_case(args, "meson_subproject", {}, ["--wrap-mode=forcefallback"],
+                                prepare=link_betwire)
+        # betwire is a subproject here: none of its tests may have been set up.
+        tests = subprocess.run([args.meson, "introspect", "--tests", build], stdout=subprocess.PIPE,
+                               text=True, env=env, check=True).stdout
+        if '"unit.' in tests or '"sim.' in tests:
+            raise SystemExit("betwire registered its own tests while being a subproject")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
