@@ -13,6 +13,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -508,6 +509,13 @@ class decimal {
   form form_ = form::number;
   char text_[max_text] = {};
 };
+
+// Streams text(). A template so that this header needs only <iosfwd>.
+template <class CharT, class Traits>
+std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const decimal& value) {
+  for (const char c : value.text()) os.put(os.widen(c));
+  return os;
+}
 
 static_assert(sizeof(decimal) <= 40);
 static_assert(std::is_trivially_copyable_v<decimal>);

@@ -13,6 +13,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -373,6 +374,15 @@ class timestamp {
   std::uint8_t fraction_digits_ = 0;  // 0..9, as written
   std::uint8_t flags_ = 0;          // separator, zone spelling, leap second, form
 };
+
+// Streams what to_chars writes. A template so that this header needs only <iosfwd>.
+template <class CharT, class Traits>
+std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const timestamp& value) {
+  char buffer[timestamp::max_text];
+  const char* const end = value.to_chars(buffer, buffer + timestamp::max_text);
+  for (const char* p = buffer; p != end; ++p) os.put(os.widen(*p));
+  return os;
+}
 
 static_assert(sizeof(timestamp) == 16);
 static_assert(std::is_trivially_copyable_v<timestamp>);

@@ -15,6 +15,7 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -305,6 +306,13 @@ class uuid {
 
   char text_[text_size] = {};
 };
+
+// Streams text(). A template so that this header needs only <iosfwd>.
+template <class CharT, class Traits>
+std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const uuid& value) {
+  for (const char c : value.text()) os.put(os.widen(c));
+  return os;
+}
 
 static_assert(sizeof(uuid) == 36);
 static_assert(std::is_trivially_copyable_v<uuid>);
