@@ -35,13 +35,13 @@
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
-#  define BETWIRE_LIKELY(x) __builtin_expect(!!(x), 1)
-#  define BETWIRE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#  define BETWIRE_LIKELY(...) __builtin_expect(!!(__VA_ARGS__), 1)
+#  define BETWIRE_UNLIKELY(...) __builtin_expect(!!(__VA_ARGS__), 0)
 #  define BETWIRE_ALWAYS_INLINE inline __attribute__((always_inline))
 #  define BETWIRE_NOINLINE __attribute__((noinline))
 #else
-#  define BETWIRE_LIKELY(x) (x)
-#  define BETWIRE_UNLIKELY(x) (x)
+#  define BETWIRE_LIKELY(...) (__VA_ARGS__)
+#  define BETWIRE_UNLIKELY(...) (__VA_ARGS__)
 #  define BETWIRE_ALWAYS_INLINE inline
 #  define BETWIRE_NOINLINE
 #endif

@@ -1,0 +1,731 @@
+#ifndef BETWIRE_JSON_READ_HPP
+#define BETWIRE_JSON_READ_HPP
+
+// json::decode: JSON text -> C++ values, in place. Strings decoded into std::string_view point into
+// the buffer (escapes are decoded where they stand), containers reuse their capacity, and nothing
+// is allocated once the destination is warm. Every byte of the document is validated, including
+// values that are skipped or kept raw.
+
+#include <betwire/core/config.hpp>
+#include <betwire/core/decimal.hpp>
+#include <betwire/core/error.hpp>
+#include <betwire/core/result.hpp>
+#include <betwire/core/timestamp.hpp>
+#include <betwire/json/detail/scan.hpp>
+#include <betwire/json/detail/traits.hpp>
+#include <betwire/json/object_map.hpp>
+#include <betwire/json/options.hpp>
+#include <betwire/json/raw.hpp>
+#include <betwire/reflect/enums.hpp>
+#include <betwire/reflect/fields.hpp>
+#include <betwire/reflect/naming.hpp>
+
+#include <array>
+#include <bit>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json {
+
+namespace detail {
+
+// ---- key lookup ------------------------------------------------------------------------------------
+// Keys usually arrive in declaration order, so the next field is tried first; otherwise a perfect
+// hash, built at compile time for each type, finds the field with one probe and one compare.
+
+inline constexpr std::uint64_t load_key_bytes(const char* p, std::size_t n) noexcept {
+  // n <= 8; little-endian value of the first n bytes, zero-filled.
+  std::uint64_t v = 0;
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    for (std::size_t i = 0; i < n; ++i)
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  } else {
+    std::memcpy(&v, p, n);
+  }
+  return v;
+}
+
+inline constexpr std::uint32_t key_hash(std::string_view key, std::uint64_t seed) noexcept {
+  const std::size_t n = key.size();
+  std::uint64_t head;
+  std::uint64_t tail;
+  if (n >= 8) {
+    head = load_key_bytes(key.data(), 8);
+    tail = load_key_bytes(key.data() + n - 8, 8);
+  } else {
+    head = load_key_bytes(key.data(), n);
+    tail = 0;
+  }
+  std::uint64_t h = (head ^ seed) * 0x9E3779B97F4A7C15ull;
+  h ^= (tail + n) * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 29;
+  h *= 0x165667B19E3779F9ull;
+  return static_cast<std::uint32_t>(h >> 32);
+}
+
+template <std::size_t N>
+struct key_table {
+  static constexpr std::size_t slots = [] {
+    std::size_t s = 4;
+    while (s < 4 * N) s *= 2;
+    return s;
+  }();
+  std::array<std::uint8_t, slots> slot_to_field{};
+  std::uint64_t seed = 0;
+  bool perfect = false;
+};
+
+inline constexpr std::uint8_t no_field = 0xFF;
+
+template <class T>
+consteval auto make_key_table() {
+  constexpr std::size_t n = reflect::field_count_v<T>;
+  static_assert(n < no_field, "betwire: too many fields for one object");
+  const auto& names = reflect::wire_names_v<T>;
+  key_table<n> table;
+  for (std::uint64_t seed = 1; seed < 2000; ++seed) {
+    for (auto& s : table.slot_to_field) s = no_field;
+    bool ok = true;
+    for (std::size_t i = 0; i < n && ok; ++i) {
+      const std::size_t slot = key_hash(names[i], seed) & (table.slots - 1);
+      if (table.slot_to_field[slot] != no_field) ok = false;
+      else table.slot_to_field[slot] = static_cast<std::uint8_t>(i);
+    }
+    if (ok) {
+      table.seed = seed;
+      table.perfect = true;
+      return table;
+    }
+  }
+  return table;  // keys that defeat the hash: find_field falls back to a linear search
+}
+
+template <class T>
+inline constexpr auto key_table_v = make_key_table<T>();
+
+// Index of the field whose wire name is key, or -1. `hint` is the field expected next.
+template <class T>
+BETWIRE_ALWAYS_INLINE int find_field(std::string_view key, std::size_t hint) noexcept {
+  constexpr std::size_t n = reflect::field_count_v<T>;
+  constexpr const auto& names = reflect::wire_names_v<T>;
+  if constexpr (n == 0) {
+    return -1;
+  } else {
+    if (hint < n && names[hint] == key) return static_cast<int>(hint);
+    constexpr const auto& table = key_table_v<T>;
+    if constexpr (table.perfect) {
+      const std::uint8_t f = table.slot_to_field[key_hash(key, table.seed) & (table.slots - 1)];
+      if (f != no_field && names[f] == key) return f;
+      return -1;
+    } else {
+      for (std::size_t i = 0; i < n; ++i)
+        if (names[i] == key) return static_cast<int>(i);
+      return -1;
+    }
+  }
+}
+
+// ---- values ----------------------------------------------------------------------------------------
+
+template <read_options O, class T>
+bool read_value(T& value, read_context& c);
+
+template <class T>
+void reset_value(T& value) {
+  if constexpr (is_optional_v<T>) value.reset();
+  else if constexpr (requires { value.clear(); }) value.clear();
+  else value = T{};
+}
+
+template <read_options O>
+BETWIRE_ALWAYS_INLINE bool read_string_view(std::string_view& out, read_context& c) {
+  if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::type_mismatch, "expected a string");
+  return scan_string<true, O.validate_utf8>(c, &out);
+}
+
+template <class Int>
+BETWIRE_ALWAYS_INLINE bool read_integer(Int& value, read_context& c) {
+  const char* const at = c.p;
+  if (BETWIRE_UNLIKELY(*c.p != '-' && !is_digit(*c.p)))
+    return c.fail_here(errc::type_mismatch, "expected an integer");
+  std::uint64_t magnitude = 0;
+  bool negative = false;
+  if (!scan_integer(c, magnitude, negative)) return false;
+  if constexpr (std::is_signed_v<Int>) {
+    using U = std::make_unsigned_t<Int>;
+    const auto max_positive = static_cast<std::uint64_t>(std::numeric_limits<Int>::max());
+    if (negative) {
+      if (magnitude > max_positive + 1) return c.fail(errc::number_out_of_range, at, "integer out of range");
+      value = static_cast<Int>(static_cast<U>(~magnitude + 1));
+    } else {
+      if (magnitude > max_positive) return c.fail(errc::number_out_of_range, at, "integer out of range");
+      value = static_cast<Int>(magnitude);
+    }
+  } else {
+    if (negative && magnitude != 0)
+      return c.fail(errc::number_out_of_range, at, "negative value for an unsigned integer");
+    if (magnitude > static_cast<std::uint64_t>(std::numeric_limits<Int>::max()))
+      return c.fail(errc::number_out_of_range, at, "integer out of range");
+    value = static_cast<Int>(magnitude);
+  }
+  return true;
+}
+
+// Text of a validated JSON number -> double, correctly rounded.
+inline bool parse_double(const char* first, const char* last, double& out) noexcept {
+#if defined(__cpp_lib_to_chars)
+  const auto r = std::from_chars(first, last, out);
+  return r.ec == std::errc{} && r.ptr == last;
+#else
+  // libc++ (19) has no floating-point from_chars: gather up to 18 significant digits and let the
+  // exact decimal-to-binary conversion of betwire::decimal round them. Digits past the 18th are
+  // dropped, which is exact for every double's shortest text (at most 17 digits).
+  const char* p = first;
+  const bool negative = *p == '-';
+  if (negative) ++p;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  long exponent = 0;
+  auto take = [&](char ch, bool fraction) {
+    if (digits == 0 && ch == '0') {
+      if (fraction) --exponent;
+      return;
+    }
+    if (digits < 18) {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(ch - '0');
+      ++digits;
+      if (fraction) --exponent;
+    } else if (!fraction) {
+      ++exponent;
+    }
+  };
+  for (; p < last && is_digit(*p); ++p) take(*p, false);
+  if (p < last && *p == '.')
+    for (++p; p < last && is_digit(*p); ++p) take(*p, true);
+  if (p < last && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool negative_exponent = *p == '-';
+    if (*p == '+' || *p == '-') ++p;
+    long e = 0;
+    for (; p < last && is_digit(*p); ++p)
+      if (e < 100000) e = e * 10 + (*p - '0');
+    exponent += negative_exponent ? -e : e;
+  }
+  if (exponent > 100000) exponent = 100000;
+  if (exponent < -100000) exponent = -100000;
+  const double magnitude = mantissa == 0 ? 0.0 : betwire::detail::decimal_to_double(mantissa, static_cast<int>(exponent));
+  out = negative ? -magnitude : magnitude;
+  return true;
+#endif
+}
+
+template <class Float>
+inline bool read_floating(Float& value, read_context& c) {
+  const char* const at = c.p;
+  if (BETWIRE_UNLIKELY(*c.p != '-' && !is_digit(*c.p)))
+    return c.fail_here(errc::type_mismatch, "expected a number");
+  number_token t;
+  if (!scan_number(c, t)) return false;
+  double d = 0;
+  if (!parse_double(t.first, t.last, d)) {
+    return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+  }
+  if (d > static_cast<double>(std::numeric_limits<Float>::max()) ||
+      d < -static_cast<double>(std::numeric_limits<Float>::max()))
+    return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+  value = static_cast<Float>(d);
+  return true;
+}
+
+inline bool read_decimal(decimal& value, read_context& c) {
+  const char* const at = c.p;
+  std::string_view text;
+  decimal::form form = decimal::form::number;
+  if (*c.p == '"') {
+    // A decimal sent as a string ("0.55"): no escapes can be part of a number, so there is
+    // nothing to decode; the string must hold exactly a JSON number.
+    if (!scan_string<false, false>(c, nullptr)) return false;
+    text = std::string_view(at + 1, static_cast<std::size_t>(c.p - at - 2));
+    form = decimal::form::string;
+  } else {
+    if (BETWIRE_UNLIKELY(*c.p != '-' && !is_digit(*c.p)))
+      return c.fail_here(errc::type_mismatch, "expected a decimal number");
+    number_token t;
+    if (!scan_number(c, t)) return false;
+    text = std::string_view(t.first, static_cast<std::size_t>(t.last - t.first));
+  }
+  const errc e = decimal::from_chars(text, value, form);
+  if (BETWIRE_UNLIKELY(e != errc::none))
+    return c.fail(e, at, e == errc::number_out_of_range ? "decimal out of range" : "invalid decimal");
+  return true;
+}
+
+template <read_options O>
+inline bool read_timestamp(timestamp& value, read_context& c) {
+  const char* const at = c.p;
+  if (*c.p == '"') {
+    std::string_view text;
+    if (!scan_string<true, O.validate_utf8>(c, &text)) return false;
+    if (timestamp::from_chars(text, value) != errc::none)
+      return c.fail(errc::invalid_timestamp, at, "invalid ISO-8601 timestamp");
+    return true;
+  }
+  std::int64_t seconds = 0;
+  if (*c.p != '-' && !is_digit(*c.p))
+    return c.fail_here(errc::type_mismatch, "expected a timestamp (ISO-8601 string or unix seconds)");
+  if (!read_integer(seconds, c)) return false;
+  value = timestamp::from_unix_seconds(seconds);
+  return true;
+}
+
+template <read_options O, class E>
+inline bool read_enum(E& value, read_context& c) {
+  const char* const at = c.p;
+  std::optional<E> found;
+  if constexpr (reflect::enum_is_integer_v<E>) {
+    std::int64_t v = 0;
+    if (!read_integer(v, c)) return false;
+    found = reflect::enum_from_integer<E>(v);
+  } else {
+    std::string_view text;
+    if (!read_string_view<O>(text, c)) return false;
+    found = reflect::enum_from_wire<E>(text);
+  }
+  if (BETWIRE_LIKELY(found.has_value())) {
+    value = *found;
+    return true;
+  }
+  if constexpr (reflect::enum_unknown_v<E>.has_value()) {
+    value = *reflect::enum_unknown_v<E>;
+    return true;
+  } else {
+    return c.fail(errc::unknown_enum_value, at, "value not known to this enum");
+  }
+}
+
+template <read_options O, class Raw>
+inline bool read_raw(Raw& value, read_context& c) {
+  const char* const start = c.p;
+  if (!skip_value<O.validate_utf8>(c)) return false;
+  value.text = std::string_view(start, static_cast<std::size_t>(c.p - start));
+  return true;
+}
+
+// Runs body(element_slot) for each element of the array at c.p, where the slot is an existing
+// element when there is one (its capacity reused) or a new one.
+template <read_options O, class Vec>
+inline bool read_vector(Vec& vec, read_context& c) {
+  if (BETWIRE_UNLIKELY(*c.p != '[')) return c.fail_here(errc::type_mismatch, "expected an array");
+  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
+  skip_ws(c);
+  std::size_t count = 0;
+  if (c.p < c.end && *c.p == ']') {
+    ++c.p;
+  } else {
+    for (;;) {
+      if (count == vec.size()) vec.emplace_back();
+      if (BETWIRE_UNLIKELY(c.at_end()))
+        return c.fail_here(errc::unexpected_end, "document ends inside an array");
+      if (BETWIRE_UNLIKELY(!read_value<O>(vec[count], c))) {
+        c.push_index(count);
+        return false;
+      }
+      ++count;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.at_end()))
+        return c.fail_here(errc::unexpected_end, "document ends inside an array");
+      if (*c.p == ',') {
+        ++c.p;
+        skip_ws(c);
+        if (c.p < c.end && *c.p == ']') return c.fail_here(errc::trailing_comma, "trailing comma");
+        continue;
+      }
+      if (*c.p == ']') {
+        ++c.p;
+        break;
+      }
+      return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
+    }
+  }
+  if (vec.size() > count) vec.erase(vec.begin() + static_cast<std::ptrdiff_t>(count), vec.end());
+  --c.depth;
+  return true;
+}
+
+template <read_options O, class Arr>
+inline bool read_array(Arr& arr, read_context& c) {
+  constexpr std::size_t n = std::tuple_size_v<Arr>;
+  if (BETWIRE_UNLIKELY(*c.p != '[')) return c.fail_here(errc::type_mismatch, "expected an array");
+  const char* const at = c.p;
+  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
+  skip_ws(c);
+  std::size_t count = 0;
+  if (c.p < c.end && *c.p == ']') {
+    ++c.p;
+  } else {
+    for (;;) {
+      if (count == n) return c.fail(errc::wrong_array_size, at, "array has more elements than expected");
+      if (BETWIRE_UNLIKELY(c.at_end()))
+        return c.fail_here(errc::unexpected_end, "document ends inside an array");
+      if (!read_value<O>(arr[count], c)) {
+        c.push_index(count);
+        return false;
+      }
+      ++count;
+      skip_ws(c);
+      if (c.at_end()) return c.fail_here(errc::unexpected_end, "document ends inside an array");
+      if (*c.p == ',') {
+        ++c.p;
+        skip_ws(c);
+        if (c.p < c.end && *c.p == ']') return c.fail_here(errc::trailing_comma, "trailing comma");
+        continue;
+      }
+      if (*c.p == ']') {
+        ++c.p;
+        break;
+      }
+      return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
+    }
+  }
+  if (count != n) return c.fail(errc::wrong_array_size, at, "array has fewer elements than expected");
+  --c.depth;
+  return true;
+}
+
+// Reads "key": then calls on_member(key, key_position); used by structs and maps.
+template <read_options O, class OnMember>
+BETWIRE_ALWAYS_INLINE bool read_members(read_context& c, OnMember&& on_member) {
+  if (BETWIRE_UNLIKELY(*c.p != '{')) return c.fail_here(errc::type_mismatch, "expected an object");
+  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
+  skip_ws(c);
+  if (c.p < c.end && *c.p == '}') {
+    ++c.p;
+    --c.depth;
+    return true;
+  }
+  for (;;) {
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+    if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::unexpected_character, "expected a key");
+    const char* const key_at = c.p;
+    std::string_view key;
+    if (!scan_string<true, O.validate_utf8>(c, &key)) return false;
+    skip_ws(c);
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+    if (BETWIRE_UNLIKELY(*c.p != ':')) return c.fail_here(errc::unexpected_character, "expected ':'");
+    ++c.p;
+    skip_ws(c);
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "value expected");
+    if (BETWIRE_UNLIKELY(!on_member(key, key_at))) return false;
+    skip_ws(c);
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+    if (*c.p == ',') {
+      ++c.p;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.p < c.end && *c.p == '}')) return c.fail_here(errc::trailing_comma, "trailing comma");
+      continue;
+    }
+    if (BETWIRE_LIKELY(*c.p == '}')) {
+      ++c.p;
+      --c.depth;
+      return true;
+    }
+    return c.fail_here(errc::unexpected_character, "expected ',' or '}'");
+  }
+}
+
+template <read_options O, class T, std::size_t I>
+bool read_field(T& obj, read_context& c) {
+  return read_value<O>(reflect::get<I>(obj), c);
+}
+
+template <read_options O, class T>
+inline constexpr auto field_readers_v = []<std::size_t... I>(std::index_sequence<I...>) {
+  return std::array<bool (*)(T&, read_context&), sizeof...(I)>{&read_field<O, T, I>...};
+}(std::make_index_sequence<reflect::field_count_v<T>>{});
+
+// A field the document did not have: optionals are reset; others are an error unless allowed.
+template <read_options O, class T, std::size_t I>
+bool settle_missing(T& obj, read_context& c, const char* object_end) {
+  auto& field = reflect::get<I>(obj);
+  using F = std::remove_cvref_t<decltype(field)>;
+  if constexpr (is_optional_v<F>) {
+    field.reset();
+    return true;
+  } else if constexpr (O.allow_missing_keys) {
+    reset_value(field);
+    return true;
+  } else {
+    c.fail(errc::missing_key, object_end, "required key missing");
+    c.push_key(reflect::wire_name_v<T, I>);
+    return false;
+  }
+}
+
+template <read_options O, class T>
+inline bool read_object(T& obj, read_context& c) {
+  constexpr std::size_t n = reflect::field_count_v<T>;
+  constexpr std::size_t words = n / 64 + 1;
+  std::uint64_t seen[words] = {};
+  std::size_t seen_count = 0;
+  std::size_t hint = 0;
+  const bool ok = read_members<O>(c, [&](std::string_view key, const char* key_at) {
+    const int f = find_field<T>(key, hint);
+    if (f >= 0) {
+      const auto i = static_cast<std::size_t>(f);
+      const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+      if (BETWIRE_UNLIKELY(seen[i / 64] & bit)) {
+        if constexpr (!O.allow_duplicate_keys) {
+          c.fail(errc::duplicate_key, key_at, "duplicate key");
+          c.push_key(key);
+          return false;
+        }
+      } else {
+        seen[i / 64] |= bit;
+        ++seen_count;
+      }
+      if (BETWIRE_UNLIKELY(!field_readers_v<O, T>[i](obj, c))) {
+        c.push_key(reflect::wire_names_v<T>[i]);
+        return false;
+      }
+      hint = i + 1;
+      return true;
+    }
+    if constexpr (!O.allow_unknown_keys) {
+      c.fail(errc::unknown_key, key_at, "unknown key");
+      c.push_key(key);
+      return false;
+    } else {
+      if (BETWIRE_UNLIKELY(!skip_value<O.validate_utf8>(c))) {
+        c.push_key(key);
+        return false;
+      }
+      return true;
+    }
+  });
+  if (BETWIRE_UNLIKELY(!ok)) return false;
+  if (BETWIRE_LIKELY(seen_count == n)) return true;
+  const char* const object_end = c.p - 1;
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return (((seen[I / 64] >> (I % 64)) & 1u ? true : settle_missing<O, T, I>(obj, c, object_end)) && ...);
+  }(std::make_index_sequence<n>{});
+}
+
+template <read_options O, class Map>
+inline bool read_map(Map& map, read_context& c) {
+  using K = typename Map::key_type;
+  using V = typename Map::mapped_type;
+  if constexpr (is_object_map_v<Map>) {
+    auto& items = map.items();
+    std::size_t count = 0;
+    const bool ok = read_members<O>(c, [&](std::string_view key, const char*) {
+      if (count == items.size()) items.emplace_back();
+      auto& item = items[count];
+      item.first = K(key);
+      if (!read_value<O>(item.second, c)) {
+        c.push_key(key);
+        return false;
+      }
+      ++count;
+      return true;
+    });
+    if (!ok) return false;
+    if (items.size() > count) items.erase(items.begin() + static_cast<std::ptrdiff_t>(count), items.end());
+    return true;
+  } else {
+    map.clear();
+    return read_members<O>(c, [&](std::string_view key, const char* key_at) {
+      V v{};
+      if (!read_value<O>(v, c)) {
+        c.push_key(key);
+        return false;
+      }
+      const bool inserted = map.emplace(K(key), std::move(v)).second;
+      if (!inserted && !O.allow_duplicate_keys) {
+        c.fail(errc::duplicate_key, key_at, "duplicate key");
+        c.push_key(key);
+        return false;
+      }
+      return true;
+    });
+  }
+}
+
+template <read_options O, class T>
+bool read_value(T& value, read_context& c) {
+  // The caller has skipped whitespace and checked that c.p is inside the buffer.
+  if constexpr (is_optional_v<T>) {
+    if (*c.p == 'n') {
+      if (!scan_literal(c, "null")) return false;
+      value.reset();
+      return true;
+    }
+    if (!value.has_value()) value.emplace();
+    return read_value<O>(*value, c);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (*c.p == 't') {
+      value = true;
+      return scan_literal(c, "true");
+    }
+    if (*c.p == 'f') {
+      value = false;
+      return scan_literal(c, "false");
+    }
+    return c.fail_here(errc::type_mismatch, "expected true or false");
+  } else if constexpr (std::is_enum_v<T>) {
+    return read_enum<O>(value, c);
+  } else if constexpr (std::is_integral_v<T>) {
+    return read_integer(value, c);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return read_floating(value, c);
+  } else if constexpr (std::is_same_v<T, decimal>) {
+    return read_decimal(value, c);
+  } else if constexpr (std::is_same_v<T, timestamp>) {
+    return read_timestamp<O>(value, c);
+  } else if constexpr (std::is_same_v<T, std::string_view>) {
+    return read_string_view<O>(value, c);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    std::string_view text;
+    if (!read_string_view<O>(text, c)) return false;
+    value.assign(text.data(), text.size());
+    return true;
+  } else if constexpr (is_raw_v<T>) {
+    return read_raw<O>(value, c);
+  } else if constexpr (is_vector_v<T>) {
+    return read_vector<O>(value, c);
+  } else if constexpr (is_std_array_v<T>) {
+    return read_array<O>(value, c);
+  } else if constexpr (is_string_keyed_map_v<T>) {
+    return read_map<O>(value, c);
+  } else if constexpr (reflect::reflectable<T>) {
+    return read_object<O>(value, c);
+  } else {
+    static_assert(dependent_false_v<T>, "betwire::json: this type cannot be decoded");
+    return false;
+  }
+}
+
+// ---- errors ----------------------------------------------------------------------------------------
+
+inline std::string render_path(const std::vector<path_step>& trail) {
+  std::string path;
+  for (auto it = trail.rbegin(); it != trail.rend(); ++it) {
+    if (it->key.data() != nullptr) {
+      if (!path.empty()) path += '.';
+      path.append(it->key);
+    } else {
+      path += '[';
+      path += std::to_string(it->index);
+      path += ']';
+    }
+  }
+  return path;
+}
+
+// Builds the error value from the failed context: only ever runs on the failure path.
+BETWIRE_NOINLINE inline error make_error(const read_context& c) {
+  error e(error_category::decode, c.code, c.message);
+  const char* at = c.error_at != nullptr ? c.error_at : c.p;
+  if (at > c.end) at = c.end;
+  e.offset = static_cast<std::size_t>(at - c.begin);
+  // The line was counted while reading; an error reported at an earlier position (a missing key
+  // at the closing brace of a multi-line object, say) recounts backwards.
+  std::uint32_t line = c.error_line;
+  const char* line_start = c.error_line_start;
+  while (line_start != nullptr && at < line_start && line > 1) {
+    --line;
+    const char* q = line_start - 1;  // the '\n' that ended the previous line
+    while (q > c.begin && q[-1] != '\n') --q;
+    line_start = q;
+  }
+  if (line_start == nullptr || at < line_start) line_start = c.begin;
+  e.line = line == 0 ? 1 : line;
+  e.column = static_cast<std::uint32_t>(at - line_start) + 1;
+  e.path = render_path(c.trail);
+
+  // A one-line excerpt of at most ~72 bytes around the error, the caret counted in characters.
+  const char* from = at - line_start > 40 ? at - 40 : line_start;
+  while (from < at && (static_cast<unsigned char>(*from) & 0xC0u) == 0x80u) ++from;
+  const char* to = from;
+  while (to < c.end && *to != '\n' && *to != '\r' && to - from < 72) ++to;
+  if (at >= to && at < c.end && to - from >= 72) to = at + 1;
+  std::uint32_t caret = 0;
+  for (const char* q = from; q < to; ++q) {
+    const auto b = static_cast<unsigned char>(*q);
+    e.excerpt += b < 0x20 || b == 0x7F ? ' ' : static_cast<char>(b);
+    if (q < at && (b & 0xC0u) != 0x80u) ++caret;
+  }
+  e.caret = caret;
+  return e;
+}
+
+template <read_options O, class T>
+result<void> decode_span(char* first, char* last, T& value) {
+  read_context c(first, last, O.max_depth);
+  skip_ws(c);
+  if (c.at_end()) {
+    c.fail_here(errc::unexpected_end, "empty document");
+    return fail(make_error(c));
+  }
+  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error(c));
+  skip_ws(c);
+  if (BETWIRE_UNLIKELY(!c.at_end())) {
+    c.fail_here(errc::trailing_garbage, "unexpected text after the JSON value");
+    return fail(make_error(c));
+  }
+  return {};
+}
+
+}  // namespace detail
+
+// Decodes the JSON document in `buffer` into `value`. The buffer is modified (escapes are decoded
+// in place) and std::string_view members of `value` point into it: keep it alive and unchanged
+// while you use them. Containers already in `value` are reused, so decoding the next response of
+// the same shape into the same object allocates nothing.
+template <read_options O = read_options{}, class T>
+[[nodiscard]] result<void> decode(std::span<char> buffer, T& value) {
+  return detail::decode_span<O>(buffer.data(), buffer.data() + buffer.size(), value);
+}
+
+template <read_options O = read_options{}, class T>
+[[nodiscard]] result<void> decode(std::string& buffer, T& value) {
+  return detail::decode_span<O>(buffer.data(), buffer.data() + buffer.size(), value);
+}
+
+// A temporary buffer would leave every string_view dangling.
+template <read_options O = read_options{}, class T>
+result<void> decode(std::string&& buffer, T& value) = delete;
+
+// Checks that text is one well-formed JSON value, without decoding or modifying it.
+template <read_options O = read_options{}>
+[[nodiscard]] result<void> validate(std::string_view text) {
+  char* first = const_cast<char*>(text.data());  // skip_value never writes
+  detail::read_context c(first, first + text.size(), O.max_depth);
+  detail::skip_ws(c);
+  if (!detail::skip_value<O.validate_utf8>(c)) return fail(detail::make_error(c));
+  detail::skip_ws(c);
+  if (!c.at_end()) {
+    c.fail_here(errc::trailing_garbage, "unexpected text after the JSON value");
+    return fail(detail::make_error(c));
+  }
+  return {};
+}
+
+}  // namespace json
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_READ_HPP
