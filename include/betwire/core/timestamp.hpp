@@ -236,9 +236,17 @@ class timestamp {
   [[nodiscard]] constexpr std::int64_t unix_nanos() const noexcept {
     constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
     constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
-    if (seconds_ > (max - 999999999) / nanos_per_second) return max;
-    if (seconds_ < min / nanos_per_second) return min;
-    return seconds_ * nanos_per_second + nanos_;
+    if (seconds_ >= 0) {
+      if (seconds_ > (max - nanos_) / nanos_per_second) return max;
+      return seconds_ * nanos_per_second + nanos_;
+    }
+    // Negative: count from the next whole second down, which cannot overflow before the check.
+    const std::int64_t next_second = seconds_ + 1;
+    if (next_second < min / nanos_per_second) return min;
+    const std::int64_t base = next_second * nanos_per_second;
+    const std::int64_t below = nanos_per_second - nanos_;  // 1..1e9
+    if (base < min + below) return min;
+    return base - below;
   }
   [[nodiscard]] constexpr std::chrono::sys_time<std::chrono::nanoseconds> time() const noexcept {
     return std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(unix_nanos()));
