@@ -1,0 +1,466 @@
+#ifndef BETWIRE_TRANSPORT_CURL_HPP
+#define BETWIRE_TRANSPORT_CURL_HPP
+
+// betwire::curl_transport: the default transport, on libcurl. Opt-in: include this header and link
+// libcurl (CMake: betwire::curl). It is the only file of betwire that includes <curl/curl.h>.
+//
+//   auto net = betwire::curl_transport::create({.base_url = "https://v2.55-tech.com"});
+//   if (!net) { report(net.error()); return; }
+//   betwire::http::client<betwire::curl_transport> core{*net};
+//
+// or, when an error can be checked later, the constructor (it cannot fail; an invalid
+// configuration is reported by valid()/error() and by every send()):
+//
+//   betwire::curl_transport net{{.base_url = "https://v2.55-tech.com"}};
+//
+// * One easy handle, reused: connections are kept alive between calls (and HTTP/2 negotiated over
+//   TLS where libcurl has it); TCP_NODELAY; connect and total timeouts; compressed responses
+//   accepted (and decoded before max_body_bytes is checked); the body written straight into the
+//   caller's reusable response buffer; only Content-Type, Retry-After and X-RateLimit-* kept from
+//   the headers. Redirects are not followed.
+// * Security: TLS peer and host verification on (ca_file / ca_path to choose the roots). Plain
+//   http is refused (errc::insecure_url) unless the host is loopback (127.0.0.0/8, ::1, localhost)
+//   or allow_insecure_http is set. Only http and https are allowed as protocols.
+// * Threading: a curl_transport is used by one thread at a time (like its easy handle). Give each
+//   thread its own. A second transport also keeps urgent calls (cancels) from queueing behind a
+//   slow read on the first. libcurl's global initialisation is done once, thread-safely, by the
+//   first transport created.
+// * Errors: libcurl's codes map to errc (CURLE_OPERATION_TIMEDOUT -> timeout, CURLE_COULDNT_CONNECT
+//   -> connect_failed, CURLE_RECV_ERROR / CURLE_GOT_NOTHING -> connection_reset, CURLE_PARTIAL_FILE
+//   -> truncated_body, SSL errors -> tls_failed, a body over max_body_bytes -> body_too_large, the
+//   rest -> transport_failed). Messages never contain header values.
+
+#include <betwire/core/config.hpp>
+#include <betwire/core/error.hpp>
+#include <betwire/core/result.hpp>
+#include <betwire/http/message.hpp>
+#include <betwire/http/transport.hpp>
+#include <betwire/version.hpp>
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#define BETWIRE_CURL_STR2(x) #x
+#define BETWIRE_CURL_STR(x) BETWIRE_CURL_STR2(x)
+
+BETWIRE_BEGIN_NAMESPACE
+
+struct curl_options {
+  // scheme://host[:port][/base/path] — request targets are appended to the path.
+  std::string base_url{};
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds total_timeout{30000};  // per attempt, connect included
+  std::string ca_file{};                           // PEM bundle of trusted roots (CURLOPT_CAINFO)
+  std::string ca_path{};                           // directory of trusted roots (CURLOPT_CAPATH)
+  std::string proxy{};                             // e.g. "http://proxy:3128"; empty = none
+  bool allow_insecure_http = false;                // plain http to a non-loopback host
+  bool verify_tls = true;                          // turning it off is for testing only
+  std::size_t max_body_bytes = std::size_t{64} << 20;
+  std::string user_agent = "betwire/" BETWIRE_CURL_STR(BETWIRE_VERSION_MAJOR) "." BETWIRE_CURL_STR(
+      BETWIRE_VERSION_MINOR) "." BETWIRE_CURL_STR(BETWIRE_VERSION_PATCH);
+  bool http2 = true;  // negotiate HTTP/2 over TLS when libcurl supports it
+};
+
+#undef BETWIRE_CURL_STR
+#undef BETWIRE_CURL_STR2
+
+namespace detail::curl {
+
+[[nodiscard]] inline CURLcode global_init() noexcept {
+  // A function-local static: initialised exactly once, thread-safely (C++11 magic statics).
+  static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  return rc;
+}
+
+[[nodiscard]] constexpr bool is_ipv4_loopback(std::string_view host) noexcept {
+  // Four dotted decimal octets, the first 127.
+  int parts = 0;
+  std::size_t i = 0;
+  int first = -1;
+  while (i <= host.size()) {
+    std::size_t j = i;
+    int v = 0;
+    while (j < host.size() && host[j] >= '0' && host[j] <= '9' && j - i < 3) {
+      v = v * 10 + (host[j] - '0');
+      ++j;
+    }
+    if (j == i || v > 255) return false;
+    if (parts == 0) first = v;
+    ++parts;
+    if (j == host.size()) break;
+    if (host[j] != '.') return false;
+    i = j + 1;
+    if (i == host.size()) return false;
+  }
+  return parts == 4 && first == 127;
+}
+
+[[nodiscard]] constexpr bool is_loopback_host(std::string_view host) noexcept {
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  return http::iequals(host, "localhost") || host == "[::1]" || is_ipv4_loopback(host);
+}
+
+struct parsed_url {
+  std::string_view scheme;
+  std::string_view host;  // as written, IPv6 with brackets
+};
+
+// Splits scheme and host out of an absolute URL; an error for anything betwire cannot use.
+[[nodiscard]] inline result<parsed_url> parse_base_url(std::string_view url) {
+  auto bad = [](std::string msg) {
+    return fail(error(error_category::validation, errc::invalid_argument, std::move(msg)));
+  };
+  const std::size_t sep = url.find("://");
+  if (sep == std::string_view::npos || sep == 0) return bad("base_url needs a scheme (https://host)");
+  parsed_url out;
+  out.scheme = url.substr(0, sep);
+  std::string_view rest = url.substr(sep + 3);
+  const std::size_t end = rest.find_first_of("/?#");
+  std::string_view authority = rest.substr(0, end);
+  if (end != std::string_view::npos && rest.find_first_of("?#", end) != std::string_view::npos)
+    return bad("base_url must not contain a query or a fragment");
+  if (authority.find('@') != std::string_view::npos)
+    return bad("base_url must not contain credentials (user@host)");
+  if (!authority.empty() && authority.front() == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return bad("base_url has an unterminated IPv6 address");
+    out.host = authority.substr(0, close + 1);
+  } else {
+    out.host = authority.substr(0, authority.find(':'));
+  }
+  if (out.host.empty()) return bad("base_url has no host");
+  for (char c : url)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
+      return bad("base_url contains a space or a control character");
+  return out;
+}
+
+[[nodiscard]] inline errc map_code(CURLcode rc) noexcept {
+  switch (rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return errc::timeout;
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return errc::connect_failed;
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return errc::connection_reset;
+    case CURLE_PARTIAL_FILE:
+      return errc::truncated_body;
+    case CURLE_FILESIZE_EXCEEDED:
+      return errc::body_too_large;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_USE_SSL_FAILED:
+      return errc::tls_failed;
+    default:
+      return errc::transport_failed;
+  }
+}
+
+struct call_context {
+  http::response* resp = nullptr;
+  std::size_t max_body = 0;
+  bool too_large = false;
+};
+
+inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+  auto* ctx = static_cast<call_context*>(user);
+  const std::size_t n = size * count;
+  if (ctx->resp->body.size() + n > ctx->max_body) {
+    ctx->too_large = true;
+    return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+  }
+  ctx->resp->body.append(data, n);
+  return n;
+}
+
+inline std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
+  auto* ctx = static_cast<call_context*>(user);
+  const std::size_t n = size * count;
+  const std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) {
+    // A new header block (after 100-continue or an informational response): start over.
+    ctx->resp->clear_headers();
+    return n;
+  }
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  const std::string_view name = line.substr(0, colon);
+  const std::string_view value = http::trim_ows(line.substr(colon + 1));
+  if (http::iequals(name, "content-length")) {
+    // Refuse early, and size the buffer once.
+    std::uint64_t len = 0;
+    bool ok = !value.empty();
+    for (char c : value) {
+      if (c < '0' || c > '9' || len > (UINT64_MAX - 9) / 10) {
+        ok = false;
+        break;
+      }
+      len = len * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (ok) {
+      if (len > ctx->max_body) {
+        ctx->too_large = true;
+        return 0;  // CURLE_WRITE_ERROR
+      }
+      if (ctx->resp->body.capacity() < len) ctx->resp->body.reserve(static_cast<std::size_t>(len));
+    }
+    return n;
+  }
+  ctx->resp->set_header(name, value);
+  return n;
+}
+
+}  // namespace detail::curl
+
+class curl_transport {
+ public:
+  // Validates the options and sets up the handle. Fails with errc::insecure_url for plain http to a
+  // non-loopback host (unless allow_insecure_http), errc::invalid_argument for a malformed base URL,
+  // errc::transport_failed when libcurl cannot be initialised.
+  [[nodiscard]] static result<curl_transport> create(curl_options options) {
+    curl_transport t(std::move(options));
+    if (!t.valid()) return fail(t.error_);
+    return t;
+  }
+
+  // Never fails; check valid() (or the first send()) for a configuration error.
+  explicit curl_transport(curl_options options) : options_(std::move(options)) { init(); }
+
+  curl_transport(curl_transport&& other) noexcept
+      : options_(std::move(other.options_)),
+        error_(std::move(other.error_)),
+        handle_(std::exchange(other.handle_, nullptr)),
+        url_(std::move(other.url_)),
+        base_len_(other.base_len_),
+        header_text_(std::move(other.header_text_)),
+        header_nodes_(std::move(other.header_nodes_)),
+        errbuf_() {
+    if (handle_) curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, errbuf_);
+  }
+  curl_transport& operator=(curl_transport&& other) noexcept {
+    if (this != &other) {
+      if (handle_) curl_easy_cleanup(handle_);
+      options_ = std::move(other.options_);
+      error_ = std::move(other.error_);
+      handle_ = std::exchange(other.handle_, nullptr);
+      url_ = std::move(other.url_);
+      base_len_ = other.base_len_;
+      header_text_ = std::move(other.header_text_);
+      header_nodes_ = std::move(other.header_nodes_);
+      if (handle_) curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, errbuf_);
+    }
+    return *this;
+  }
+  curl_transport(const curl_transport&) = delete;
+  curl_transport& operator=(const curl_transport&) = delete;
+  ~curl_transport() {
+    if (handle_) curl_easy_cleanup(handle_);
+  }
+
+  [[nodiscard]] bool valid() const noexcept { return handle_ != nullptr; }
+  // The configuration error when !valid().
+  [[nodiscard]] const betwire::error& error() const noexcept { return error_; }
+  [[nodiscard]] const curl_options& options() const noexcept { return options_; }
+
+  result<void> send(const http::request& req, http::response& resp) {
+    resp.clear();
+    if (!handle_) return fail(error_);
+    if (req.target.empty() || req.target.front() != '/')
+      return fail(betwire::error(error_category::validation, errc::invalid_argument,
+                                 "request target must start with '/'"));
+
+    // URL: the base URL (kept at the front of url_) + the target, without reallocating once warm.
+    url_.resize(base_len_);
+    url_.append(req.target);
+    url_.push_back('\0');
+
+    // Headers: one buffer of "Name: value\0" strings and a vector of list nodes pointing into it,
+    // both reused; the nodes are linked after the buffer is complete (it may move while growing).
+    header_text_.clear();
+    const auto headers = req.headers();
+    for (const http::header& h : headers) {
+      header_text_.append(h.name).append(": ").append(h.value);
+      header_text_.push_back('\0');
+    }
+    header_text_.append("Expect:");  // no 100-continue round trip for large bodies
+    header_text_.push_back('\0');
+    header_nodes_.resize(headers.size() + 1);
+    {
+      char* p = header_text_.data();
+      for (std::size_t i = 0; i < header_nodes_.size(); ++i) {
+        header_nodes_[i].data = p;
+        header_nodes_[i].next = i + 1 < header_nodes_.size() ? &header_nodes_[i + 1] : nullptr;
+        p += std::char_traits<char>::length(p) + 1;
+      }
+    }
+
+    CURL* h = handle_;
+    detail::curl::call_context ctx{&resp, options_.max_body_bytes, false};
+    errbuf_[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, url_.data());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_nodes_.data());
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ctx);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
+
+    switch (req.method) {
+      case http::method::get:
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        break;
+      case http::method::post:
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
+        set_body(req.body);
+        break;
+      case http::method::put:
+      case http::method::patch:
+      case http::method::delete_:
+        set_body(req.body);
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req.method));
+        break;
+    }
+
+    const CURLcode rc = curl_easy_perform(h);
+    if (rc != CURLE_OK) {
+      const errc code = ctx.too_large ? errc::body_too_large : detail::curl::map_code(rc);
+      std::string msg;
+      if (code == errc::body_too_large) {
+        msg = "response body larger than max_body_bytes (" + std::to_string(options_.max_body_bytes) +
+              ")";
+      } else {
+        msg = "curl: ";
+        msg.append(curl_easy_strerror(rc));
+        if (errbuf_[0] != '\0') msg.append(" (").append(errbuf_).append(")");
+      }
+      resp.clear();
+      return fail(http::transport_error(code, std::move(msg)));
+    }
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    resp.status = static_cast<int>(status);
+    return {};
+  }
+
+ private:
+  static const char* method_name(http::method m) noexcept {
+    switch (m) {
+      case http::method::get: return "GET";
+      case http::method::post: return "POST";
+      case http::method::put: return "PUT";
+      case http::method::patch: return "PATCH";
+      case http::method::delete_: return "DELETE";
+    }
+    return "GET";
+  }
+
+  void set_body(std::string_view body) noexcept {
+    // POSTFIELDS is not copied: the request outlives the perform call.
+    curl_easy_setopt(handle_, CURLOPT_POST, 1L);
+    curl_easy_setopt(handle_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(handle_, CURLOPT_POSTFIELDS, body.empty() ? "" : body.data());
+  }
+
+  void config_error(errc code, std::string msg) {
+    error_ = betwire::error(error_category::validation, code, std::move(msg));
+  }
+
+  void init() {
+    auto url = detail::curl::parse_base_url(options_.base_url);
+    if (!url) {
+      error_ = url.error();
+      return;
+    }
+    const bool https = http::iequals(url->scheme, "https");
+    const bool plain = http::iequals(url->scheme, "http");
+    if (!https && !plain) {
+      config_error(errc::insecure_url, "base_url scheme must be https (or http to loopback)");
+      return;
+    }
+    if (plain && !options_.allow_insecure_http && !detail::curl::is_loopback_host(url->host)) {
+      config_error(errc::insecure_url,
+                   "plain http to a non-loopback host is refused; use https, or set "
+                   "allow_insecure_http");
+      return;
+    }
+    if (detail::curl::global_init() != CURLE_OK) {
+      error_ = http::transport_error(errc::transport_failed, "curl_global_init failed");
+      return;
+    }
+    handle_ = curl_easy_init();
+    if (!handle_) {
+      error_ = http::transport_error(errc::transport_failed, "curl_easy_init failed");
+      return;
+    }
+    url_ = options_.base_url;
+    while (!url_.empty() && url_.back() == '/') url_.pop_back();
+    base_len_ = url_.size();
+
+    CURL* h = handle_;
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf_);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85.0
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, options_.ca_path.c_str());
+    if (!options_.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());
+    if (!options_.user_agent.empty())
+      curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // every encoding libcurl can decode
+    if (options_.http2) {
+      const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+      if (info && (info->features & CURL_VERSION_HTTP2))
+        curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    }
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &detail::curl::on_body);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &detail::curl::on_header);
+  }
+
+  curl_options options_;
+  betwire::error error_;
+  CURL* handle_ = nullptr;
+  std::string url_;            // base URL, then the current target
+  std::size_t base_len_ = 0;
+  std::string header_text_;    // "Name: value\0" strings
+  std::vector<curl_slist> header_nodes_;
+  char errbuf_[CURL_ERROR_SIZE] = {};
+};
+
+static_assert(transport<curl_transport>);
+
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_TRANSPORT_CURL_HPP
