@@ -1,0 +1,962 @@
+// betwire_simulator: ABP v2 (55-tech) — orders, cancellation, placement, bets.
+// Source of truth: ../shared/api/abp-v2 (get-orders/cancel-orders OpenAPI excerpts, wire-notes.md).
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "sim.hpp"
+
+namespace sim {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// The three orders printed in the documents (371 and 372 from GET /orders, 327 from POST
+// /cancel-orders — stored PENDING so that cancelling it yields the documented response).
+constexpr const char* kExampleOrders = R"json([
+{"orderId":371,"requestUuid":"9eb7d99a-ab9b-41f3-9a06-23e70006bbe5","allowedBookmakers":"*","fixtureId":"id1000004461512432","outcomeId":103,"playerId":0,"orderPrice":1.95,"orderStake":50,"filledStake":0,"userRef":"bettor1234","testOrder":false,"orderCurrency":"USD","back":true,"expiresAt":"2026-02-07T16:15:53.270816+00:00","acceptBetterOdds":true,"acceptPartialStake":true,"clientName":"demo","orderStatus":"PENDING","createdAt":"2026-02-07T16:15:48.270816+00:00","updatedAt":"2026-02-07T16:15:48.270816+00:00","meta":null,"bets":[],
+ "fixtureInfo":{"fixtureId":"id1000004461512432","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":44,"tournamentName":"2. Bundesliga","categoryName":"Germany"},"startTime":1754159400,"participants":{"participant1Id":2540,"participant1Name":"Arminia Bielefeld","participant2Id":2588,"participant2Name":"Fortuna Dusseldorf"}},
+ "outcomeInfo":{"marketId":101,"marketName":"Full Time Result","marketNameShort":"1X2","marketType":"1x2","period":"fulltime","playerProp":false,"handicap":0,"outcomeId":103,"outcomeName":"2"},
+ "playerInfo":null,"currencyInfo":{"currency":"USD","currencyValue":1,"updatedAt":"2026-02-07T17:29:32+00:00"}},
+{"orderId":372,"requestUuid":"be81ba8f-55f4-48ed-a6f9-69b8d920263b","allowedBookmakers":"sharpbet","fixtureId":"id1000004461512432","outcomeId":103,"playerId":0,"orderPrice":2.65,"orderStake":10,"filledStake":10,"userRef":"bettor1234","testOrder":false,"orderCurrency":"USD","back":true,"expiresAt":"2026-02-07T16:18:34.366795+00:00","acceptBetterOdds":true,"acceptPartialStake":true,"clientName":"demo","orderStatus":"FILLED","createdAt":"2026-02-07T16:18:29.366795+00:00","updatedAt":"2026-02-07T16:18:29.366795+00:00","meta":null,
+ "bets":[{"betId":91,"orderId":372,"bookmaker":"sharpbet","bookmakerBetId":"63aeba8d-a2d6-49ba-a6cd-7ce70bb17701","placedPrice":2.65,"placedStake":10,"placedCurrency":"USD","placedAt":"2026-02-07T16:18:29.300906+00:00","betStatus":"CONFIRMED","settlementStatus":"UNSETTLED","clientName":"demo","testBet":false,"userRef":"bettor1234","requestUuid":"be81ba8f-55f4-48ed-a6f9-69b8d920263b","declineReason":null}],
+ "fixtureInfo":{"fixtureId":"id1000004461512432","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":44,"tournamentName":"2. Bundesliga","categoryName":"Germany"},"startTime":1754159400,"participants":{"participant1Id":2540,"participant1Name":"Arminia Bielefeld","participant2Id":2588,"participant2Name":"Fortuna Dusseldorf"}},
+ "outcomeInfo":{"marketId":101,"marketName":"Full Time Result","marketNameShort":"1X2","marketType":"1x2","period":"fulltime","playerProp":false,"handicap":0,"outcomeId":103,"outcomeName":"2"},
+ "playerInfo":null,"currencyInfo":{"currency":"USD","currencyValue":1,"updatedAt":"2026-02-07T17:29:32+00:00"}},
+{"orderId":327,"requestUuid":"eb45b192-317b-42d5-9f65-af497b9fa8c1","allowedBookmakers":"*","fixtureId":"id1000004461512432","outcomeId":103,"playerId":0,"orderPrice":1.95,"orderStake":10,"filledStake":0,"userRef":"bettor1234","testOrder":false,"orderCurrency":"USD","back":true,"expiresAt":"2026-02-07T12:20:06.302841+00:00","acceptBetterOdds":true,"acceptPartialStake":true,"clientName":"demo","orderStatus":"PENDING","createdAt":"2026-02-07T12:20:01.302841+00:00","updatedAt":"2026-02-07T12:20:01.302841+00:00","meta":null,"bets":[],
+ "fixtureInfo":{"fixtureId":"id1000004461512432","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":44,"tournamentName":"2. Bundesliga","categoryName":"Germany"}},
+ "outcomeInfo":{"marketId":101,"marketName":"Full Time Result","outcomeId":103,"outcomeName":"2"}}
+])json";
+
+// Fixtures the generated orders use (and placement reuses when the fixtureId is one of them).
+constexpr const char* kFixtures = R"json([
+{"fixtureId":"id1000004461512432","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":44,"tournamentName":"2. Bundesliga","categoryName":"Germany"},"startTime":1754159400,"participants":{"participant1Id":2540,"participant1Name":"Arminia Bielefeld","participant2Id":2588,"participant2Name":"Fortuna Dusseldorf"}},
+{"fixtureId":"id1000004461600001","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":35,"tournamentName":"Bundesliga","categoryName":"Germany"},"startTime":1770566400,"participants":{"participant1Id":2671,"participant1Name":"1. FC Köln","participant2Id":2672,"participant2Name":"Bayern München"}},
+{"fixtureId":"id1000004461600002","status":{"live":true,"statusId":6,"statusName":"1st Half"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":8,"tournamentName":"LaLiga","categoryName":"España"},"startTime":1770483600,"participants":{"participant1Id":2836,"participant1Name":"Atlético Madrid","participant2Id":2885,"participant2Name":"Deportivo Alavés"}},
+{"fixtureId":"id1000004461600003","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":52,"tournamentName":"Süper Lig","categoryName":"Türkiye"},"startTime":1770652800,"participants":{"participant1Id":3050,"participant1Name":"Fenerbahçe","participant2Id":3052,"participant2Name":"Beşiktaş"}},
+{"fixtureId":"id1000004461600004","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":196,"tournamentName":"J1 League","categoryName":"日本"},"startTime":1770710400,"participants":{"participant1Id":4410,"participant1Name":"大分トリニータ","participant2Id":4411,"participant2Name":"Kashima Antlers"}},
+{"fixtureId":"id1000004461600005","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":10,"sportName":"Soccer"},"tournament":{"tournamentId":384,"tournamentName":"Copa \"Libertadores\"","categoryName":"South America \\ CONMEBOL"},"startTime":1770739200,"participants":{"participant1Id":5001,"participant1Name":"São Paulo","participant2Id":5002,"participant2Name":"Boca Juniors\t(B)"}},
+{"fixtureId":"id1000004461600006","status":{"live":false,"statusId":0,"statusName":"Pre-Game"},"sport":{"sportId":5,"sportName":"Tennis"},"tournament":{"tournamentId":2591,"tournamentName":"Roland-Garros","categoryName":"WTA"},"startTime":1770800000,"participants":{"participant1Id":6101,"participant1Name":"Iga Świątek","participant2Id":6102,"participant2Name":"Jeļena Ostapenko"}}
+])json";
+
+struct OutcomeDef {
+  std::int64_t outcome_id;
+  std::int64_t market_id;
+  const char* market_name;
+  const char* short_name;
+  const char* market_type;
+  const char* handicap;
+  bool player_prop;
+  const char* outcome_name;
+};
+constexpr OutcomeDef kOutcomes[] = {
+    {101, 101, "Full Time Result", "1X2", "1x2", "0", false, "1"},
+    {102, 101, "Full Time Result", "1X2", "1x2", "0", false, "X"},
+    {103, 101, "Full Time Result", "1X2", "1x2", "0", false, "2"},
+    {1010, 1010, "Total Goals", "O/U", "totals", "2.5", false, "Over 2.5"},
+    {1011, 1010, "Total Goals", "O/U", "totals", "2.5", false, "Under 2.5"},
+    {1201, 1200, "Asian Handicap", "AH", "handicap", "-0.25", false, "1 (-0.25)"},
+    {2001, 2001, "Anytime Goalscorer", "AGS", "player", "0", true, "Yes"},
+};
+
+struct PlayerDef {
+  std::int64_t id;
+  const char* name;
+};
+constexpr PlayerDef kPlayers[] = {{90210, "Erling Haaland"}, {90211, "Kylian Mbappé"}, {90212, "Son Heung-min (손흥민)"}};
+
+const std::set<std::string> kOrderStatuses = {"PENDING", "PROCESSING", "FILLED", "PARTIALLY_FILLED",
+                                              "CANCELLED", "REJECTED",   "EXPIRED", "FAILED"};
+const std::set<std::string> kBetStatuses = {"PENDING", "PLACED", "CONFIRMED", "REJECTED", "CANCELLED", "FAILED", "VOID"};
+
+struct Bet {
+  std::int64_t bet_id = 0;
+  std::int64_t order_id = 0;
+  std::string bookmaker, bookmaker_bet_id, placed_price, placed_stake, placed_currency, placed_at;
+  std::string bet_status, settlement_status, client_name;
+  bool test_bet = false;
+  std::string user_ref, request_uuid;
+  std::optional<std::string> decline_reason;
+};
+
+struct Order {
+  std::int64_t order_id = 0;
+  std::string request_uuid, allowed_bookmakers, fixture_id;
+  std::int64_t outcome_id = 0, player_id = 0;
+  std::string price, stake, filled;
+  std::string user_ref;
+  bool test_order = false;
+  std::string currency = "USD";
+  bool back = true;
+  std::string expires_at;
+  bool accept_better_odds = true, accept_partial_stake = true;
+  std::string client_name, status, created_at, updated_at;
+  micros created_us = 0;
+  ojson meta;  // null or an object
+  std::vector<std::int64_t> bets;
+  ojson fixture_info, outcome_info;
+  bool has_player_info = true;
+  ojson player_info;
+  bool has_currency_info = true;
+  ojson currency_info;
+};
+
+// Integer cents of a decimal text ("10.99" -> 1099, "50" -> 5000; extra digits truncated).
+std::int64_t cents_of(const std::string& text) {
+  const auto dot = text.find('.');
+  const std::string ip = text.substr(0, dot);
+  std::string fp = dot == std::string::npos ? "" : text.substr(dot + 1);
+  fp = (fp + "00").substr(0, 2);
+  const auto i = parse_int(ip).value_or(0);
+  const auto f = parse_int(fp).value_or(0);
+  return i * 100 + (text.starts_with("-") ? -f : f);
+}
+
+// Decimals in a parsed document become tokens, recursively (so 1.95 is written back as 1.95).
+void tokenize_decimals(ojson& j) {
+  if (j.is_number()) {
+    if (auto t = decimal_text_of(j)) j = decimal_token(*t);
+  } else if (j.is_structured()) {
+    for (auto& v : j) tokenize_decimals(v);
+  }
+}
+
+class Abp final : public Venue {
+ public:
+  std::string_view name() const override { return "abp"; }
+  std::string_view prefix() const override { return "/abp"; }
+
+  void reset(const Options& opt) override {
+    orders_.clear();
+    bets_.clear();
+    rate_.clear();
+    rng_ = Rng(opt.seed * 0x100000001B3ULL + 0xABB);
+    next_bet_id_ = 100;
+    fixtures_.clear();
+    auto fx = ojson::parse(kFixtures);
+    for (auto& f : fx) fixtures_[f["fixtureId"].get<std::string>()] = f;
+
+    for (auto& e : ojson::parse(kExampleOrders)) add_example(e);
+
+    next_order_id_ = opt.abp_id_base;
+    const std::vector<std::string> users = {"bettor1234", "bettor5678", "syndicate-7", "josé.müller"};
+    const int n = std::max(0, opt.abp_orders);
+    for (int i = 0; i < n; ++i) {
+      const micros created = SimClock::kBase - static_cast<micros>(n - i) * 61'000'000 - rng_.range(0, 999'999);
+      generate_order(users[static_cast<std::size_t>(i) % users.size()], pick_status(), "demo", created);
+    }
+  }
+
+  ojson info() const override {
+    return {{"prefix", "/abp"},
+            {"keys",
+             {{{"key", "abp-test-key-0001"}, {"client", "demo"}},
+              {{"key", "abp-test-key-0002"}, {"client", "acme"}},
+              {{"key", "abp-test-key-noclient"}, {"client", nullptr}, {"answers", 403}}}},
+            {"orders", orders_.size()},
+            {"bets", bets_.size()}};
+  }
+
+  Reply error_reply(int status, std::string_view message) override {
+    if (status == 401 || status == 403 || status == 429) return Reply::json(status, {{"error", message}});
+    return Reply::json(status, {{"detail", message}});
+  }
+
+  Reply handle(const Call& c) override {
+    // Unauthenticated endpoints.
+    if (c.method == "GET") {
+      if (c.path == "/health") return Reply::json(200, {{"status", "ok"}});
+      if (c.path == "/ready") return Reply::json(200, {{"status", "ready"}});
+      if (c.path == "/status") return Reply::json(200, {{"status", "operational"}, {"version", "2.0"}});
+      if (c.path == "/metrics") {
+        Reply r;
+        r.content_type = "text/plain; version=0.0.4";
+        r.body = "# TYPE abp_orders gauge\nabp_orders " + std::to_string(orders_.size()) + "\n";
+        return r;
+      }
+    }
+    // Auth middleware: {"error": ...}.
+    std::string key = c.header("x-api-key");
+    if (key.empty()) key = c.header("X-ABP-API-KEY");  // older revisions of the documents
+    if (key.empty()) return error_reply(401, "Missing API key");
+    std::string client;
+    if (key == "abp-test-key-0001") {
+      client = "demo";
+    } else if (key == "abp-test-key-0002") {
+      client = "acme";
+    } else if (key == "abp-test-key-noclient") {
+      return error_reply(403, "Access denied: client not resolved from API key");
+    } else {
+      return error_reply(401, "Invalid API key");
+    }
+    // Rate limit middleware: 60 requests/minute per key, sliding window.
+    auto v = rate_[key].hit(60, std::chrono::seconds(60), rate_limits);
+    if (!v.allowed) {
+      Reply r = error_reply(429, "Rate limit exceeded");
+      r.set_header("Retry-After", std::to_string(v.retry_after_s));
+      return r;
+    }
+
+    if (c.path == "/orders") return c.method == "GET" ? get_orders(c, client) : method_not_allowed();
+    if (c.path == "/cancel-orders") return c.method == "POST" ? cancel_orders(c, client) : method_not_allowed();
+    if (c.path == "/place-orders") return c.method == "POST" ? place_orders(c, client) : method_not_allowed();
+    if (c.path == "/bets") return c.method == "GET" ? get_bets(c, client) : method_not_allowed();
+    if (c.path.starts_with("/bets/") && c.path.size() > 6) {
+      if (c.method != "GET") return method_not_allowed();
+      return get_bet(c.path.substr(6), client);
+    }
+    return Reply::json(404, {{"detail", "Not Found"}});
+  }
+
+  std::optional<Reply> control(std::string_view action, const ojson& body) override {
+    if (action == "set-order") return set_order(body);
+    if (action == "order") {
+      const auto id = body.value("orderId", std::int64_t{0});
+      auto it = orders_.find(id);
+      if (it == orders_.end()) return Reply::json(404, {{"error", "no such order"}});
+      return Reply::json(200, render(it->second));
+    }
+    return std::nullopt;
+  }
+
+  Reply seed_orders(const ojson& b) override {
+    const std::string user = b.value("userRef", std::string("bettor1234"));
+    const std::string status = b.value("status", std::string("PENDING"));
+    const std::string client = b.value("client", std::string("demo"));
+    const auto count = b.value("count", std::int64_t{1});
+    if (!kOrderStatuses.count(status)) return Reply::json(400, {{"error", "unknown status " + status}});
+    std::vector<std::int64_t> explicit_ids;
+    if (b.contains("orderIds")) {
+      if (!b["orderIds"].is_array()) return Reply::json(400, {{"error", "orderIds must be an array"}});
+      for (const auto& v : b["orderIds"]) {
+        if (!v.is_number_integer()) return Reply::json(400, {{"error", "orderIds must be integers"}});
+        if (orders_.count(v.get<std::int64_t>())) return Reply::json(409, {{"error", "order id exists"}});
+        explicit_ids.push_back(v.get<std::int64_t>());
+      }
+    } else if (count < 1 || count > 100000) {
+      return Reply::json(400, {{"error", "count must be 1..100000"}});
+    }
+    const bool confirmed = b.value("confirmedBet", false);
+    ojson ids = ojson::array(), uuids = ojson::array();
+    const std::size_t n = explicit_ids.empty() ? static_cast<std::size_t>(count) : explicit_ids.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const micros created = clock->tick();
+      Order& o = explicit_ids.empty() ? generate_order(user, status, client, created)
+                                      : generate_order(user, status, client, created, explicit_ids[i]);
+      if (b.contains("stake")) {
+        if (auto t = decimal_text_of(b["stake"])) o.stake = *t;
+      }
+      if (b.contains("price")) {
+        if (auto t = decimal_text_of(b["price"])) o.price = *t;
+      }
+      if (confirmed && !has_confirmed_bet(o)) add_bet(o, "CONFIRMED", o.stake, std::nullopt);
+      ids.push_back(o.order_id);
+      uuids.push_back(o.request_uuid);
+    }
+    return Reply::json(200, {{"venue", "abp"}, {"orderIds", ids}, {"requestUuids", uuids}});
+  }
+
+ private:
+  static Reply method_not_allowed() { return Reply::json(405, {{"detail", "Method Not Allowed"}}); }
+
+  static Reply validation(ojson loc, std::string msg, std::string type) {
+    ojson item = ojson::object();
+    item["loc"] = std::move(loc);
+    item["msg"] = std::move(msg);
+    item["type"] = std::move(type);
+    return Reply::json(422, {{"detail", ojson::array({item})}});
+  }
+
+  std::string pick_status() {
+    const auto r = rng_.range(0, 99);
+    if (r < 40) return "PENDING";
+    if (r < 50) return "PARTIALLY_FILLED";
+    if (r < 65) return "FILLED";
+    if (r < 75) return "CANCELLED";
+    if (r < 82) return "EXPIRED";
+    if (r < 88) return "REJECTED";
+    if (r < 94) return "PROCESSING";
+    return "FAILED";
+  }
+
+  void add_example(const ojson& e) {
+    Order o;
+    o.order_id = e["orderId"].get<std::int64_t>();
+    o.request_uuid = e["requestUuid"].get<std::string>();
+    o.allowed_bookmakers = e["allowedBookmakers"].get<std::string>();
+    o.fixture_id = e["fixtureId"].get<std::string>();
+    o.outcome_id = e["outcomeId"].get<std::int64_t>();
+    o.player_id = e["playerId"].get<std::int64_t>();
+    o.price = *decimal_text_of(e["orderPrice"]);
+    o.stake = *decimal_text_of(e["orderStake"]);
+    o.filled = *decimal_text_of(e["filledStake"]);
+    o.user_ref = e["userRef"].get<std::string>();
+    o.test_order = e["testOrder"].get<bool>();
+    o.currency = e["orderCurrency"].get<std::string>();
+    o.back = e["back"].get<bool>();
+    o.expires_at = e["expiresAt"].get<std::string>();
+    o.accept_better_odds = e["acceptBetterOdds"].get<bool>();
+    o.accept_partial_stake = e["acceptPartialStake"].get<bool>();
+    o.client_name = e["clientName"].get<std::string>();
+    o.status = e["orderStatus"].get<std::string>();
+    o.created_at = e["createdAt"].get<std::string>();
+    o.updated_at = e["updatedAt"].get<std::string>();
+    o.created_us = parse_iso(o.created_at).value_or(SimClock::kBase);
+    o.meta = e["meta"];
+    o.fixture_info = e["fixtureInfo"];
+    o.outcome_info = e["outcomeInfo"];
+    tokenize_decimals(o.fixture_info);
+    tokenize_decimals(o.outcome_info);
+    o.has_player_info = e.contains("playerInfo");
+    o.player_info = e.value("playerInfo", ojson());
+    o.has_currency_info = e.contains("currencyInfo");
+    o.currency_info = e.value("currencyInfo", ojson());
+    tokenize_decimals(o.currency_info);
+    for (const auto& jb : e["bets"]) {
+      Bet b;
+      b.bet_id = jb["betId"].get<std::int64_t>();
+      b.order_id = o.order_id;
+      b.bookmaker = jb["bookmaker"].get<std::string>();
+      b.bookmaker_bet_id = jb["bookmakerBetId"].get<std::string>();
+      b.placed_price = *decimal_text_of(jb["placedPrice"]);
+      b.placed_stake = *decimal_text_of(jb["placedStake"]);
+      b.placed_currency = jb["placedCurrency"].get<std::string>();
+      b.placed_at = jb["placedAt"].get<std::string>();
+      b.bet_status = jb["betStatus"].get<std::string>();
+      b.settlement_status = jb["settlementStatus"].get<std::string>();
+      b.client_name = jb["clientName"].get<std::string>();
+      b.test_bet = jb["testBet"].get<bool>();
+      b.user_ref = jb["userRef"].get<std::string>();
+      b.request_uuid = jb["requestUuid"].get<std::string>();
+      o.bets.push_back(b.bet_id);
+      bets_[b.bet_id] = b;
+    }
+    orders_[o.order_id] = std::move(o);
+  }
+
+  ojson fixture_info_for(const std::string& fixture_id) {
+    auto it = fixtures_.find(fixture_id);
+    if (it != fixtures_.end()) return it->second;
+    // Unknown fixture: a synthetic but stable description.
+    std::uint64_t h = 1469598103934665603ULL;
+    for (unsigned char ch : fixture_id) h = (h ^ ch) * 1099511628211ULL;
+    ojson f = ojson::object();
+    f["fixtureId"] = fixture_id;
+    f["status"] = {{"live", false}, {"statusId", 0}, {"statusName", "Pre-Game"}};
+    f["sport"] = {{"sportId", 10}, {"sportName", "Soccer"}};
+    f["tournament"] = {{"tournamentId", 0}, {"tournamentName", "Simulated League"}, {"categoryName", "Simulation"}};
+    f["startTime"] = SimClock::kBase / 1000000 + 86400;
+    f["participants"] = {{"participant1Id", static_cast<std::int64_t>(h % 10000)},
+                         {"participant1Name", "Home " + std::to_string(h % 1000)},
+                         {"participant2Id", static_cast<std::int64_t>(h / 10000 % 10000)},
+                         {"participant2Name", "Away " + std::to_string(h / 1000 % 1000)}};
+    return f;
+  }
+
+  static ojson outcome_info_for(std::int64_t outcome_id) {
+    ojson o = ojson::object();
+    for (const auto& d : kOutcomes) {
+      if (d.outcome_id != outcome_id) continue;
+      o["marketId"] = d.market_id;
+      o["marketName"] = d.market_name;
+      o["marketNameShort"] = d.short_name;
+      o["marketType"] = d.market_type;
+      o["period"] = "fulltime";
+      o["playerProp"] = d.player_prop;
+      o["handicap"] = decimal_token(d.handicap);
+      o["outcomeId"] = d.outcome_id;
+      o["outcomeName"] = d.outcome_name;
+      return o;
+    }
+    o["marketId"] = outcome_id / 10 * 10 + 1;
+    o["marketName"] = "Market " + std::to_string(outcome_id / 10 * 10 + 1);
+    o["marketNameShort"] = "M";
+    o["marketType"] = "other";
+    o["period"] = "fulltime";
+    o["playerProp"] = false;
+    o["handicap"] = 0;
+    o["outcomeId"] = outcome_id;
+    o["outcomeName"] = std::to_string(outcome_id);
+    return o;
+  }
+
+  static ojson player_info_for(std::int64_t player_id) {
+    if (player_id == 0) return nullptr;
+    for (const auto& p : kPlayers)
+      if (p.id == player_id) return {{"playerId", p.id}, {"playerName", p.name}};
+    return {{"playerId", player_id}, {"playerName", "Player " + std::to_string(player_id)}};
+  }
+
+  static ojson currency_info_for(const std::string& currency) {
+    ojson c = ojson::object();
+    c["currency"] = currency;
+    c["currencyValue"] = decimal_token(currency == "EUR" ? "1.08" : currency == "GBP" ? "1.2675" : "1");
+    c["updatedAt"] = "2026-02-07T17:29:32+00:00";
+    return c;
+  }
+
+  static bool has_confirmed_bet_in(const Order& o, const std::map<std::int64_t, Bet>& bets) {
+    return std::any_of(o.bets.begin(), o.bets.end(), [&](std::int64_t id) {
+      auto it = bets.find(id);
+      return it != bets.end() && it->second.bet_status == "CONFIRMED";
+    });
+  }
+  bool has_confirmed_bet(const Order& o) const { return has_confirmed_bet_in(o, bets_); }
+
+  Bet& add_bet(Order& o, const std::string& status, const std::string& stake, std::optional<std::string> reason) {
+    Bet b;
+    b.bet_id = next_bet_id_++;
+    b.order_id = o.order_id;
+    if (o.allowed_bookmakers == "*" || o.allowed_bookmakers.empty()) {
+      static const std::vector<std::string> books = {"sharpbet", "pinnacle", "betfair-ex", "bet365"};
+      b.bookmaker = rng_.pick(books);
+    } else {
+      b.bookmaker = split(o.allowed_bookmakers, ',').front();
+    }
+    b.bookmaker_bet_id = rng_.uuid4();
+    b.placed_price = o.price;
+    b.placed_stake = stake;
+    b.placed_currency = o.currency;
+    b.placed_at = o.created_at;
+    b.bet_status = status;
+    if (status == "CONFIRMED") {
+      static const std::vector<std::string> settle = {"UNSETTLED", "UNSETTLED", "WON", "LOST", "HALF_WON", "PUSH"};
+      b.settlement_status = rng_.pick(settle);
+    } else {
+      b.settlement_status = "UNSETTLED";
+    }
+    b.client_name = o.client_name;
+    b.test_bet = o.test_order;
+    b.user_ref = o.user_ref;
+    b.request_uuid = o.request_uuid;
+    b.decline_reason = std::move(reason);
+    o.bets.push_back(b.bet_id);
+    return bets_[b.bet_id] = std::move(b);
+  }
+
+  Order& generate_order(const std::string& user, const std::string& status, const std::string& client, micros created,
+                        std::optional<std::int64_t> id = std::nullopt) {
+    Order o;
+    o.order_id = id ? *id : next_order_id_++;
+    if (id && *id >= next_order_id_) next_order_id_ = *id + 1;
+    o.request_uuid = rng_.uuid4();
+    static const std::vector<std::string> books = {"*", "*", "sharpbet", "pinnacle,sharpbet", "betfair-ex"};
+    o.allowed_bookmakers = rng_.pick(books);
+    auto fx = fixtures_.begin();
+    std::advance(fx, static_cast<long>(rng_.next() % fixtures_.size()));
+    o.fixture_id = fx->first;
+    const auto& od = kOutcomes[rng_.next() % std::size(kOutcomes)];
+    o.outcome_id = od.outcome_id;
+    o.player_id = od.player_prop ? kPlayers[rng_.next() % std::size(kPlayers)].id : 0;
+    o.price = format_units(rng_.range(105, 650), 2);
+    const std::int64_t stake_cents = rng_.chance(50) ? rng_.range(1, 200) * 500 : rng_.range(100, 50000);
+    o.stake = format_units(stake_cents, 2);
+    o.filled = "0";
+    o.user_ref = user;
+    o.test_order = rng_.chance(10);
+    static const std::vector<std::string> currencies = {"USD", "USD", "USD", "EUR", "GBP"};
+    o.currency = rng_.pick(currencies);
+    o.back = !rng_.chance(15);
+    o.created_us = created;
+    o.created_at = format_iso(created, 6, "+00:00");
+    o.updated_at = o.created_at;
+    o.expires_at = format_iso(created + 5'000'000, 6, "+00:00");
+    o.accept_better_odds = !rng_.chance(20);
+    o.accept_partial_stake = !rng_.chance(20);
+    o.client_name = client;
+    o.status = status;
+    if (rng_.chance(30)) {
+      o.meta = ojson::object();
+      o.meta["strategy"] = rng_.chance(50) ? "value" : "arb";
+      o.meta["note"] = "line \"moved\" \\ back\ttab — ünïcödé ✓";
+      o.meta["nested"] = {{"edge", decimal_token("0.0125")}, {"tags", {"a", "b"}}, {"flag", nullptr}};
+    }
+    o.fixture_info = fixture_info_for(o.fixture_id);
+    o.outcome_info = outcome_info_for(o.outcome_id);
+    o.player_info = player_info_for(o.player_id);
+    o.currency_info = currency_info_for(o.currency);
+    Order& ref = orders_[o.order_id] = std::move(o);
+
+    // Bets consistent with the status (0-3 of them).
+    if (status == "FILLED") {
+      const auto parts = rng_.range(1, 3);
+      std::int64_t left = stake_cents;
+      for (std::int64_t p = 0; p < parts; ++p) {
+        const std::int64_t part = p + 1 == parts ? left : left / (parts - p);
+        left -= part;
+        add_bet(ref, "CONFIRMED", format_units(part, 2), std::nullopt);
+      }
+      ref.filled = ref.stake;
+      ref.updated_at = format_iso(created + 250'000, 6, "+00:00");
+    } else if (status == "PARTIALLY_FILLED") {
+      const std::int64_t part = std::max<std::int64_t>(1, stake_cents / 2);
+      add_bet(ref, rng_.chance(60) ? "CONFIRMED" : "PLACED", format_units(part, 2), std::nullopt);
+      if (rng_.chance(30)) add_bet(ref, "REJECTED", format_units(stake_cents - part, 2), "Odds changed");
+      ref.filled = format_units(part, 2);
+    } else if (status == "PROCESSING") {
+      add_bet(ref, "PENDING", ref.stake, std::nullopt);
+    } else if (status == "REJECTED") {
+      add_bet(ref, "REJECTED", ref.stake, "Odds changed");
+    } else if (status == "FAILED") {
+      add_bet(ref, "FAILED", ref.stake, "Bookmaker unavailable");
+    }
+    return ref;
+  }
+
+  ojson render_bet(const Bet& b) const {
+    ojson j = ojson::object();
+    j["betId"] = b.bet_id;
+    j["orderId"] = b.order_id;
+    j["bookmaker"] = b.bookmaker;
+    j["bookmakerBetId"] = b.bookmaker_bet_id;
+    j["placedPrice"] = decimal_token(b.placed_price);
+    j["placedStake"] = decimal_token(b.placed_stake);
+    j["placedCurrency"] = b.placed_currency;
+    j["placedAt"] = b.placed_at;
+    j["betStatus"] = b.bet_status;
+    j["settlementStatus"] = b.settlement_status;
+    j["clientName"] = b.client_name;
+    j["testBet"] = b.test_bet;
+    j["userRef"] = b.user_ref;
+    j["requestUuid"] = b.request_uuid;
+    j["declineReason"] = b.decline_reason ? ojson(*b.decline_reason) : ojson(nullptr);
+    return j;
+  }
+
+  ojson render(const Order& o) const {
+    ojson j = ojson::object();
+    j["orderId"] = o.order_id;
+    j["requestUuid"] = o.request_uuid;
+    j["allowedBookmakers"] = o.allowed_bookmakers;
+    j["fixtureId"] = o.fixture_id;
+    j["outcomeId"] = o.outcome_id;
+    j["playerId"] = o.player_id;
+    j["orderPrice"] = decimal_token(o.price);
+    j["orderStake"] = decimal_token(o.stake);
+    j["filledStake"] = decimal_token(o.filled);
+    j["userRef"] = o.user_ref;
+    j["testOrder"] = o.test_order;
+    j["orderCurrency"] = o.currency;
+    j["back"] = o.back;
+    j["expiresAt"] = o.expires_at;
+    j["acceptBetterOdds"] = o.accept_better_odds;
+    j["acceptPartialStake"] = o.accept_partial_stake;
+    j["clientName"] = o.client_name;
+    j["orderStatus"] = o.status;
+    j["createdAt"] = o.created_at;
+    j["updatedAt"] = o.updated_at;
+    j["meta"] = o.meta;
+    ojson bets = ojson::array();
+    for (auto id : o.bets) bets.push_back(render_bet(bets_.at(id)));
+    j["bets"] = std::move(bets);
+    j["fixtureInfo"] = o.fixture_info;
+    j["outcomeInfo"] = o.outcome_info;
+    if (o.has_player_info) j["playerInfo"] = o.player_info;
+    if (o.has_currency_info) j["currencyInfo"] = o.currency_info;
+    return j;
+  }
+
+  // --- GET /orders ------------------------------------------------------------------------------
+  // Parses a comma-joined list of integers; nullopt on a malformed element.
+  static std::optional<std::set<std::int64_t>> int_list(const std::string& s) {
+    std::set<std::int64_t> out;
+    for (auto& piece : split(s, ',')) {
+      if (piece.empty()) continue;
+      auto v = parse_int(piece);
+      if (!v) return std::nullopt;
+      out.insert(*v);
+    }
+    return out;
+  }
+
+  // limit/after parameters shared by /orders and /bets. Returns an error reply when invalid.
+  static std::optional<Reply> page_params(const Call& c, const char* after_name, std::int64_t& limit,
+                                          std::optional<std::int64_t>& after) {
+    if (c.has_param("limit")) {
+      auto v = parse_int(c.param("limit"));
+      if (!v) return validation({"query", "limit"}, "value is not a valid integer", "type_error.integer");
+      if (*v < 1)
+        return validation({"query", "limit"}, "ensure this value is greater than or equal to 1", "value_error.number.not_ge");
+      if (*v > 1000)
+        return validation({"query", "limit"}, "ensure this value is less than or equal to 1000", "value_error.number.not_le");
+      limit = *v;
+    }
+    if (c.has_param(after_name) && !c.param(after_name).empty()) {
+      auto v = parse_int(c.param(after_name));
+      if (!v) return validation({"query", after_name}, "value is not a valid integer", "type_error.integer");
+      after = *v;
+    }
+    return std::nullopt;
+  }
+
+  Reply get_orders(const Call& c, const std::string& client) {
+    const std::string ids_s = c.param("orderIds"), uuids_s = c.param("requestUuids"), user = c.param("userRef");
+    if (ids_s.empty() && uuids_s.empty() && user.empty())
+      return Reply::json(400, {{"detail", "At least one filter is required: orderIds, requestUuids or userRef"}});
+    auto ids = int_list(ids_s);
+    if (!ids) return validation({"query", "orderIds"}, "orderIds must be comma-separated integers", "value_error");
+    std::set<std::string> uuids;
+    for (auto& u : split(uuids_s, ','))
+      if (!u.empty()) uuids.insert(u);
+    std::int64_t limit = 50;
+    std::optional<std::int64_t> after;
+    if (auto err = page_params(c, "afterOrderId", limit, after)) return *err;
+
+    ojson page = ojson::array();
+    std::int64_t last = 0;
+    bool more = false;
+    for (auto it = orders_.rbegin(); it != orders_.rend(); ++it) {
+      const Order& o = it->second;
+      if (o.client_name != client) continue;
+      if (after && o.order_id >= *after) continue;
+      const bool match = ids->count(o.order_id) || uuids.count(o.request_uuid) || (!user.empty() && o.user_ref == user);
+      if (!match) continue;
+      if (static_cast<std::int64_t>(page.size()) == limit) {
+        more = true;
+        break;
+      }
+      page.push_back(render(o));
+      last = o.order_id;
+    }
+    if (page.empty()) return Reply::json(404, {{"detail", "No orders found"}});
+    ojson r = ojson::object();
+    r["count"] = page.size();
+    r["orders"] = std::move(page);
+    // key order as documented: orders, count, hasMore, nextCursor
+    ojson out = ojson::object();
+    out["orders"] = std::move(r["orders"]);
+    out["count"] = r["count"];
+    out["hasMore"] = more;
+    out["nextCursor"] = more ? ojson(last) : ojson(nullptr);
+    return Reply::json(200, out);
+  }
+
+  // --- POST /cancel-orders ----------------------------------------------------------------------
+  Reply cancel_orders(const Call& c, const std::string& client) {
+    const ojson b = parse_json_or_discarded(c.body());
+    if (b.is_discarded()) return validation({"body"}, "Expecting value: invalid JSON", "value_error.jsondecode");
+    if (!b.is_object()) return validation({"body"}, "value is not a valid dict", "type_error.dict");
+    std::set<std::int64_t> ids;
+    std::set<std::string> uuids;
+    std::string user;
+    if (b.contains("orderIds") && !b["orderIds"].is_null()) {
+      if (!b["orderIds"].is_array()) return validation({"body", "orderIds"}, "value is not a valid list", "type_error.list");
+      std::size_t i = 0;
+      for (const auto& v : b["orderIds"]) {
+        if (!v.is_number_integer())
+          return validation({"body", "orderIds", i}, "value is not a valid integer", "type_error.integer");
+        ids.insert(v.get<std::int64_t>());
+        ++i;
+      }
+    }
+    if (b.contains("requestUuids") && !b["requestUuids"].is_null()) {
+      if (!b["requestUuids"].is_array())
+        return validation({"body", "requestUuids"}, "value is not a valid list", "type_error.list");
+      std::size_t i = 0;
+      for (const auto& v : b["requestUuids"]) {
+        if (!v.is_string()) return validation({"body", "requestUuids", i}, "value is not a valid uuid", "type_error.uuid");
+        uuids.insert(v.get<std::string>());
+        ++i;
+      }
+    }
+    if (b.contains("userRef") && !b["userRef"].is_null()) {
+      if (!b["userRef"].is_string()) return validation({"body", "userRef"}, "str type expected", "type_error.str");
+      user = b["userRef"].get<std::string>();
+    }
+    if (ids.empty() && uuids.empty() && user.empty())
+      return Reply::json(400, {{"detail", "At least one filter is required: orderIds, requestUuids or userRef"}});
+
+    ojson cancelled = ojson::array(), not_cancelled = ojson::array();
+    bool any = false;
+    const micros now = clock->tick();
+    (void)now;
+    for (auto it = orders_.rbegin(); it != orders_.rend(); ++it) {
+      Order& o = it->second;
+      if (o.client_name != client) continue;
+      if (!(ids.count(o.order_id) || uuids.count(o.request_uuid) || (!user.empty() && o.user_ref == user))) continue;
+      any = true;
+      const bool cancellable = (o.status == "PENDING" || o.status == "PARTIALLY_FILLED") && !has_confirmed_bet(o);
+      if (cancellable) {
+        // updatedAt is left as it was: the documented response shows it unchanged.
+        o.status = "CANCELLED";
+        cancelled.push_back(render(o));
+      } else {
+        not_cancelled.push_back(render(o));
+      }
+    }
+    if (!any) return Reply::json(404, {{"detail", "No matching orders found"}});
+    ojson out = ojson::object();
+    out["status"] = "cancelled";
+    out["cancelledCount"] = cancelled.size();
+    out["cancelled"] = std::move(cancelled);
+    ojson nc = ojson::object();
+    nc["reason"] = "Order not cancellable";
+    nc["orders"] = std::move(not_cancelled);
+    out["notCancelled"] = std::move(nc);
+    return Reply::json(200, out);
+  }
+
+  // --- POST /place-orders -----------------------------------------------------------------------
+  static bool is_uuid(const std::string& s) {
+    if (s.size() != 36) return false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      if (i == 8 || i == 13 || i == 18 || i == 23) {
+        if (s[i] != '-') return false;
+      } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Reply place_orders(const Call& c, const std::string& client) {
+    const ojson b = parse_json_or_discarded(c.body());
+    if (b.is_discarded()) return validation({"body"}, "Expecting value: invalid JSON", "value_error.jsondecode");
+    if (!b.is_object()) return validation({"body"}, "value is not a valid dict", "type_error.dict");
+    if (!b.contains("orders")) return validation({"body", "orders"}, "field required", "value_error.missing");
+    const ojson& list = b["orders"];
+    if (!list.is_array()) return validation({"body", "orders"}, "value is not a valid list", "type_error.list");
+    if (list.empty())
+      return validation({"body", "orders"}, "ensure this value has at least 1 items", "value_error.list.min_items");
+    if (list.size() > 100)
+      return validation({"body", "orders"}, "ensure this value has at most 100 items", "value_error.list.max_items");
+
+    // Schema validation of every order first (422 for the whole request, like the venue's model).
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const ojson& o = list[i];
+      auto loc = [&](const char* f) { return ojson::array({"body", "orders", i, f}); };
+      if (!o.is_object()) return validation({"body", "orders", i}, "value is not a valid dict", "type_error.dict");
+      struct Req {
+        const char* name;
+        char kind;  // s string, i integer, n number, b bool
+      };
+      static constexpr Req required[] = {{"requestUuid", 's'}, {"outcomeId", 'i'}, {"playerId", 'i'}, {"orderPrice", 'n'},
+                                         {"orderStake", 'n'},  {"userRef", 's'},   {"testOrder", 'b'}};
+      for (const auto& r : required) {
+        if (!o.contains(r.name) || o[r.name].is_null()) return validation(loc(r.name), "field required", "value_error.missing");
+        const ojson& v = o[r.name];
+        if (r.kind == 's' && !v.is_string()) return validation(loc(r.name), "str type expected", "type_error.str");
+        if (r.kind == 'i' && !v.is_number_integer())
+          return validation(loc(r.name), "value is not a valid integer", "type_error.integer");
+        if (r.kind == 'n' && !decimal_text_of(v))
+          return validation(loc(r.name), "value is not a valid number", "type_error.number");
+        if (r.kind == 'b' && !v.is_boolean()) return validation(loc(r.name), "value could not be parsed to a boolean", "type_error.bool");
+      }
+      if (!is_uuid(o["requestUuid"].get<std::string>()))
+        return validation(loc("requestUuid"), "value is not a valid uuid", "type_error.uuid");
+      const bool has_fixture = o.contains("fixtureId") && !o["fixtureId"].is_null();
+      const bool has_future = o.contains("futureId") && !o["futureId"].is_null();
+      if (has_fixture == has_future)
+        return validation({"body", "orders", i}, "exactly one of fixtureId or futureId is required", "value_error");
+      if (has_fixture && !o["fixtureId"].is_string()) return validation(loc("fixtureId"), "str type expected", "type_error.str");
+      for (const char* f : {"back", "acceptBetterOdds", "acceptPartialStake"})
+        if (o.contains(f) && !o[f].is_null() && !o[f].is_boolean())
+          return validation(loc(f), "value could not be parsed to a boolean", "type_error.bool");
+      for (const char* f : {"bookmakers", "orderCurrency", "expiresAt"})
+        if (o.contains(f) && !o[f].is_null() && !o[f].is_string()) return validation(loc(f), "str type expected", "type_error.str");
+      if (o.contains("participantId") && !o["participantId"].is_null() && !o["participantId"].is_number_integer())
+        return validation(loc("participantId"), "value is not a valid integer", "type_error.integer");
+      if (o.contains("meta") && !o["meta"].is_null() && !o["meta"].is_object())
+        return validation(loc("meta"), "value is not a valid dict", "type_error.dict");
+      if (o.contains("expiresAt") && o["expiresAt"].is_string() && !parse_iso(o["expiresAt"].get<std::string>()))
+        return validation(loc("expiresAt"), "invalid datetime format", "value_error.datetime");
+    }
+    for (const auto& o : list)
+      if (o.contains("futureId") && !o["futureId"].is_null())
+        return Reply::json(501, {{"detail", "Orders on futures (futureId) are not implemented"}});
+
+    const micros now = clock->tick();
+    ojson accepted = ojson::array(), declined = ojson::array();
+    std::set<std::string> seen_in_request;
+    std::size_t duplicates = 0;
+    for (const auto& in : list) {
+      const std::string uuid = lower(in["requestUuid"].get<std::string>());
+      // A requestUuid seen within the last 30 minutes (or earlier in this request) is skipped.
+      bool dup = !seen_in_request.insert(uuid).second;
+      if (!dup) {
+        for (const auto& [id, o] : orders_) {
+          if (o.client_name == client && lower(o.request_uuid) == uuid && o.created_us >= now - 30LL * 60 * 1000000) {
+            dup = true;
+            break;
+          }
+        }
+      }
+      if (dup) {
+        ++duplicates;
+        continue;
+      }
+      const std::string price = *decimal_text_of(in["orderPrice"]);
+      const std::string stake = *decimal_text_of(in["orderStake"]);
+      std::optional<std::string> decline;
+      if (!(to_double(price) > 1.0)) {
+        decline = "Invalid orderPrice: must be greater than 1.0";
+      } else if (!(to_double(stake) > 0.0)) {
+        decline = "Invalid orderStake: must be greater than 0";
+      } else if (in["userRef"].get<std::string>().empty()) {
+        decline = "Invalid userRef: must not be empty";
+      } else if (cents_of(stake) % 100 == 96) {
+        decline = "No bookmaker accepted the order";
+      }
+      if (decline) {
+        ojson d = ojson::object();
+        d["requestUuid"] = in["requestUuid"];
+        d["fixtureId"] = in["fixtureId"];
+        d["outcomeId"] = in["outcomeId"];
+        d["playerId"] = in["playerId"];
+        d["orderPrice"] = decimal_token(price);
+        d["orderStake"] = decimal_token(stake);
+        d["userRef"] = in["userRef"];
+        d["declineReason"] = *decline;
+        declined.push_back(std::move(d));
+        continue;
+      }
+      Order o;
+      o.order_id = next_order_id_++;
+      o.request_uuid = in["requestUuid"].get<std::string>();
+      o.allowed_bookmakers = in.contains("bookmakers") && in["bookmakers"].is_string() && !in["bookmakers"].get<std::string>().empty()
+                                 ? in["bookmakers"].get<std::string>()
+                                 : "*";
+      o.fixture_id = in["fixtureId"].get<std::string>();
+      o.outcome_id = in["outcomeId"].get<std::int64_t>();
+      o.player_id = in["playerId"].get<std::int64_t>();
+      o.price = price;
+      o.stake = stake;
+      o.filled = "0";
+      o.user_ref = in["userRef"].get<std::string>();
+      o.test_order = in["testOrder"].get<bool>();
+      o.currency = in.contains("orderCurrency") && in["orderCurrency"].is_string() ? in["orderCurrency"].get<std::string>() : "USD";
+      o.back = in.contains("back") && in["back"].is_boolean() ? in["back"].get<bool>() : true;
+      o.accept_better_odds =
+          in.contains("acceptBetterOdds") && in["acceptBetterOdds"].is_boolean() ? in["acceptBetterOdds"].get<bool>() : true;
+      o.accept_partial_stake =
+          in.contains("acceptPartialStake") && in["acceptPartialStake"].is_boolean() ? in["acceptPartialStake"].get<bool>() : true;
+      o.created_us = now;
+      o.created_at = format_iso(now, 6, "+00:00");
+      o.updated_at = o.created_at;
+      const micros cap = now + 24LL * 3600 * 1000000;
+      if (in.contains("expiresAt") && in["expiresAt"].is_string()) {
+        const auto t = *parse_iso(in["expiresAt"].get<std::string>());
+        o.expires_at = t > cap ? format_iso(cap, 6, "+00:00") : in["expiresAt"].get<std::string>();
+      } else {
+        o.expires_at = format_iso(now + 5'000'000, 6, "+00:00");
+      }
+      o.client_name = client;
+      o.status = "PENDING";
+      o.meta = in.contains("meta") ? in["meta"] : ojson(nullptr);
+      tokenize_decimals(o.meta);
+      o.fixture_info = fixture_info_for(o.fixture_id);
+      o.outcome_info = outcome_info_for(o.outcome_id);
+      o.player_info = player_info_for(o.player_id);
+      o.currency_info = currency_info_for(o.currency);
+      Order& ref = orders_[o.order_id] = std::move(o);
+      // Deterministic fills, by the first two decimals of the stake (see README).
+      const std::int64_t sc = cents_of(stake);
+      const std::int64_t frac = sc % 100;
+      if (frac == 99) {
+        add_bet(ref, "CONFIRMED", ref.stake, std::nullopt);
+        ref.status = "FILLED";
+        ref.filled = ref.stake;
+      } else if (frac == 98 || frac == 97) {
+        const std::string half = format_units(sc / 2, 2);
+        add_bet(ref, frac == 98 ? "CONFIRMED" : "PLACED", half, std::nullopt);
+        ref.status = "PARTIALLY_FILLED";
+        ref.filled = half;
+      }
+      accepted.push_back(render(ref));
+    }
+    if (duplicates == list.size()) return Reply::json(409, {{"detail", "Duplicate requestUuid: every order was already placed"}});
+    ojson out = ojson::object();
+    out["status"] = declined.empty() ? "accepted" : accepted.empty() ? "declined" : "partial-success";
+    out["acceptedOrders"] = std::move(accepted);
+    out["declinedOrders"] = std::move(declined);
+    return Reply::json(200, out);
+  }
+
+  // --- GET /bets, GET /bets/{betId} -------------------------------------------------------------
+  Reply get_bets(const Call& c, const std::string& client) {
+    const std::string bet_s = c.param("betIds"), ord_s = c.param("orderIds"), user = c.param("userRef");
+    if (bet_s.empty() && ord_s.empty() && user.empty())
+      return Reply::json(400, {{"detail", "At least one filter is required: betIds, orderIds or userRef"}});
+    auto bet_ids = int_list(bet_s);
+    if (!bet_ids) return validation({"query", "betIds"}, "betIds must be comma-separated integers", "value_error");
+    auto ord_ids = int_list(ord_s);
+    if (!ord_ids) return validation({"query", "orderIds"}, "orderIds must be comma-separated integers", "value_error");
+    std::int64_t limit = 50;
+    std::optional<std::int64_t> after;
+    if (auto err = page_params(c, "afterBetId", limit, after)) return *err;
+    ojson page = ojson::array();
+    std::int64_t last = 0;
+    bool more = false;
+    for (auto it = bets_.rbegin(); it != bets_.rend(); ++it) {
+      const Bet& b = it->second;
+      if (b.client_name != client) continue;
+      if (after && b.bet_id >= *after) continue;
+      if (!(bet_ids->count(b.bet_id) || ord_ids->count(b.order_id) || (!user.empty() && b.user_ref == user))) continue;
+      if (static_cast<std::int64_t>(page.size()) == limit) {
+        more = true;
+        break;
+      }
+      page.push_back(render_bet(b));
+      last = b.bet_id;
+    }
+    ojson out = ojson::object();
+    out["count"] = page.size();
+    ojson o2 = ojson::object();
+    o2["bets"] = std::move(page);
+    o2["count"] = out["count"];
+    o2["hasMore"] = more;
+    o2["nextCursor"] = more ? ojson(last) : ojson(nullptr);
+    return Reply::json(200, o2);
+  }
+
+  Reply get_bet(const std::string& id_s, const std::string& client) {
+    auto id = parse_int(id_s);
+    if (!id) return validation({"path", "betId"}, "value is not a valid integer", "type_error.integer");
+    auto it = bets_.find(*id);
+    if (it == bets_.end() || it->second.client_name != client) return Reply::json(404, {{"detail", "Bet not found"}});
+    return Reply::json(200, render_bet(it->second));
+  }
+
+  // --- control ----------------------------------------------------------------------------------
+  Reply set_order(const ojson& b) {
+    if (!b.contains("orderId") || !b["orderId"].is_number_integer()) return Reply::json(400, {{"error", "orderId required"}});
+    auto it = orders_.find(b["orderId"].get<std::int64_t>());
+    if (it == orders_.end()) return Reply::json(404, {{"error", "no such order"}});
+    Order& o = it->second;
+    if (b.contains("status")) {
+      const auto s = b["status"].get<std::string>();
+      if (!kOrderStatuses.count(s)) return Reply::json(400, {{"error", "unknown status " + s}});
+      o.status = s;
+    }
+    if (b.contains("filledStake")) {
+      auto t = decimal_text_of(b["filledStake"]);
+      if (!t) return Reply::json(400, {{"error", "filledStake must be a number"}});
+      o.filled = *t;
+    }
+    if (b.contains("addBet")) {
+      const ojson& ab = b["addBet"];
+      const std::string st = ab.value("betStatus", std::string("CONFIRMED"));
+      if (!kBetStatuses.count(st)) return Reply::json(400, {{"error", "unknown bet status " + st}});
+      std::string stake = o.stake;
+      if (ab.contains("placedStake")) stake = decimal_text_of(ab["placedStake"]).value_or(o.stake);
+      Bet& bet = add_bet(o, st, stake, ab.contains("declineReason") ? std::optional<std::string>(ab["declineReason"].get<std::string>())
+                                                                 : std::nullopt);
+      if (ab.contains("settlementStatus")) bet.settlement_status = ab["settlementStatus"].get<std::string>();
+      if (ab.contains("bookmaker")) bet.bookmaker = ab["bookmaker"].get<std::string>();
+    }
+    return Reply::json(200, render(o));
+  }
+
+  std::map<std::int64_t, Order> orders_;
+  std::map<std::int64_t, Bet> bets_;
+  std::map<std::string, ojson> fixtures_;
+  std::map<std::string, SlidingWindow> rate_;
+  Rng rng_;
+  std::int64_t next_order_id_ = 1000;
+  std::int64_t next_bet_id_ = 100;
+};
+
+}  // namespace
+
+std::unique_ptr<Venue> make_abp() { return std::make_unique<Abp>(); }
+
+}  // namespace sim
