@@ -5,12 +5,13 @@ usage: run.py <case> --work <dir> --source <betwire source dir> --version <x.y.z
               [--prefix <install prefix>] [--build <betwire build dir>] [--curl]
               [--cmake <cmake>] [--generator <name>] [--make-program <path>]
               [--meson <meson>] [--cxx <compiler>] [--cxx-flags <flags>]
-cases: install, find_package, add_subdirectory, meson_pkgconfig, meson_subproject
+cases: install, find_package, add_subdirectory, meson_pkgconfig, meson_subproject, vcpkg_port
 
 Every case starts from an empty <work>/<case> directory, copies the consumer project there (with
 consumer.cpp as main.cpp), configures, builds and runs it; any failing step fails the test.
 """
 import argparse
+import json
 import os
 import pathlib
 import shlex
@@ -82,7 +83,7 @@ def meson_case(args, case, env_extra, setup_extra, prepare=None):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("case", choices=["install", "find_package", "add_subdirectory", "meson_pkgconfig",
-                                    "meson_subproject"])
+                                    "meson_subproject", "vcpkg_port"])
     p.add_argument("--work", required=True)
     p.add_argument("--source", required=True)
     p.add_argument("--version", required=True)
@@ -128,6 +129,25 @@ def main():
                                text=True, env=env, check=True).stdout
         if '"unit.' in tests or '"sim.' in tests:
             raise SystemExit("betwire registered its own tests while being a subproject")
+    elif args.case == "vcpkg_port":
+        # vcpkg is not available here; check what can be checked without it.
+        port = source / "ports" / "betwire"
+        manifest = json.loads((port / "vcpkg.json").read_text(encoding="utf-8"))
+        if manifest.get("name") != "betwire":
+            raise SystemExit("ports/betwire/vcpkg.json: name is not betwire")
+        if manifest.get("version-semver") != args.version:
+            raise SystemExit(f"ports/betwire/vcpkg.json: version-semver {manifest.get('version-semver')} "
+                             f"!= {args.version} from include/betwire/version.hpp")
+        if "curl" not in manifest.get("features", {}).get("curl", {}).get("dependencies", []):
+            raise SystemExit("ports/betwire/vcpkg.json: the curl feature must depend on curl")
+        portfile = (port / "portfile.cmake").read_text(encoding="utf-8")
+        for call in ["vcpkg_cmake_configure", "vcpkg_cmake_install", "vcpkg_cmake_config_fixup",
+                     "vcpkg_install_copyright", "-DBETWIRE_BUILD_TESTS=OFF", "curl BETWIRE_WITH_CURL"]:
+            if call not in portfile:
+                raise SystemExit(f"ports/betwire/portfile.cmake lacks {call}")
+        if not (port / "usage").is_file():
+            raise SystemExit("ports/betwire/usage is missing")
+        print(f"ports/betwire: version {args.version}, features {sorted(manifest['features'])}")
     return 0
 
 
