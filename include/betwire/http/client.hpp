@@ -1,0 +1,234 @@
+#ifndef BETWIRE_HTTP_CLIENT_HPP
+#define BETWIRE_HTTP_CLIENT_HPP
+
+// betwire::http::client<Transport>: the generic client core every venue client is built on.
+//
+//   betwire::http::client core{net};                 // net: any betwire::transport
+//   core.set_header("x-api-key", key);               // key: a betwire::secret, kept by reference
+//   bet b;
+//   auto r = core.call<get_bet>({.bet_id = 42}, b);  // reply<void>; b's string views point into
+//                                                    // the core's response buffer
+//   if (!r) log(r.error());                          // r.rate_limit(), r.status() either way
+//
+// One call: validate -> encode the target and body into the core's reusable buffers -> add the
+// headers -> send through the transport (re-sending under the retry policy, when enabled and the
+// endpoint allows it) -> classify the status -> decode the success body or read the venue's error
+// body -> reply<T>. Once its buffers are warm a call allocates nothing on the success path.
+//
+// Lifetimes: values decoded as string views (and json::raw) point into the core's response buffer
+// and stay valid until the next call on the same core. Header values set with set_header are
+// viewed, not copied: keep them alive as long as the core.
+//
+// Threading: a core (like its transport) serves one thread at a time.
+//
+// Secrets: header values set as secrets (or under an authentication header name) are scrubbed
+// ("***") from every error text the core returns, even if a peer echoes them back.
+
+#include <betwire/core/config.hpp>
+#include <betwire/core/error.hpp>
+#include <betwire/core/result.hpp>
+#include <betwire/http/endpoint.hpp>
+#include <betwire/http/message.hpp>
+#include <betwire/http/retry.hpp>
+#include <betwire/http/secret.hpp>
+#include <betwire/http/transport.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+struct client_options {
+  http::retry_policy retry{};  // off unless retry.enabled
+  std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+};
+
+template <transport T>
+class client {
+ public:
+  static constexpr std::size_t max_default_headers = 6;
+
+  explicit client(T& t, client_options options = {})
+      : transport_(&t),
+        policy_(options.retry),
+        jitter_(options.jitter_seed != 0 ? options.jitter_seed
+                                         : static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(this)) |
+                                               1U) {}
+
+  // A header sent with every call (authentication, a wallet). Replaces one of the same name.
+  // The value is viewed: keep it alive. Validated now (CR, LF, NUL refused) and on every send.
+  result<void> set_header(std::string_view name, std::string_view value) {
+    return put_header(name, value, is_sensitive_header(name));
+  }
+  // The same for a credential: its value is never printed and is scrubbed from error texts.
+  result<void> set_header(std::string_view name, const secret& value) {
+    return put_header(name, value.reveal(), true);
+  }
+  void remove_header(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < header_count_; ++i) {
+      if (iequals(headers_[i].name, name)) {
+        for (std::size_t j = i + 1; j < header_count_; ++j) {
+          headers_[j - 1] = headers_[j];
+          sensitive_[j - 1] = sensitive_[j];
+        }
+        --header_count_;
+        return;
+      }
+    }
+  }
+  void clear_headers() noexcept { header_count_ = 0; }
+
+  // ---- calls ----
+
+  // Decodes into `out` (reusing its capacity). `extra` headers are added to this call only.
+  template <endpoint E>
+    requires(!detail::has_path_type<E>)
+  reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
+    request r;
+    if (auto b = build_request<E>(req, buffers_, r); !b) return {fail(scrubbed(std::move(b).error())), {}};
+    return run<E>(r, out, extra);
+  }
+
+  template <endpoint E>
+    requires detail::has_path_type<E>
+  reply<void> call(const typename E::path_type& path_params, const request_t<E>& req, response_t<E>& out,
+                   std::span<const header> extra = {}) {
+    request r;
+    if (auto b = build_request<E>(path_params, req, buffers_, r); !b)
+      return {fail(scrubbed(std::move(b).error())), {}};
+    return run<E>(r, out, extra);
+  }
+
+  // Returns the decoded value (a new one each call: for repeated calls prefer the overload above).
+  template <endpoint E>
+    requires(!detail::has_path_type<E>)
+  reply<response_t<E>> call(const request_t<E>& req, std::span<const header> extra = {}) {
+    response_t<E> out{};
+    reply<void> r = call<E>(req, out, extra);
+    return to_value(std::move(r), std::move(out));
+  }
+
+  template <endpoint E>
+    requires detail::has_path_type<E>
+  reply<response_t<E>> call(const typename E::path_type& path_params, const request_t<E>& req,
+                            std::span<const header> extra = {}) {
+    response_t<E> out{};
+    reply<void> r = call<E>(path_params, req, out, extra);
+    return to_value(std::move(r), std::move(out));
+  }
+
+  // Sends an already built request (headers of the core and `extra` added) and returns the raw
+  // response: for callers that classify and decode themselves.
+  reply<void> send(request& r, std::span<const header> extra = {}) {
+    reply_info info;
+    if (auto h = add_headers(r, extra); !h) return {fail(scrubbed(std::move(h).error())), info};
+    attempt_info attempts;
+    result<void> sent = send_with_retry(*transport_, r, response_, policy_, clock_, jitter_, attempts);
+    info = make_info(attempts);
+    if (!sent) return {fail(scrubbed(std::move(sent).error())), info};
+    return {result<void>{}, info};
+  }
+
+  // ---- state ----
+
+  [[nodiscard]] const response& last_response() const noexcept { return response_; }
+  [[nodiscard]] response& last_response() noexcept { return response_; }
+  [[nodiscard]] http::retry_policy& retry_policy() noexcept { return policy_; }
+  [[nodiscard]] const http::retry_policy& retry_policy() const noexcept { return policy_; }
+  void set_retry_policy(const http::retry_policy& p) noexcept { policy_ = p; }
+  void set_clock(const retry_clock& c) noexcept { clock_ = c; }
+  [[nodiscard]] T& transport() noexcept { return *transport_; }
+
+  // The request of the last call, formatted with its authentication headers redacted.
+  [[nodiscard]] std::string describe_last_request() const { return describe(last_request_); }
+
+ private:
+  result<void> put_header(std::string_view name, std::string_view value, bool sensitive) {
+    if (auto v = validate_header(name, value); !v) return v;
+    for (std::size_t i = 0; i < header_count_; ++i) {
+      if (iequals(headers_[i].name, name)) {
+        headers_[i].value = value;
+        sensitive_[i] = sensitive;
+        return {};
+      }
+    }
+    if (header_count_ == max_default_headers)
+      return fail(error(error_category::validation, errc::too_many_items, "too many client headers"));
+    headers_[header_count_] = header{name, value};
+    sensitive_[header_count_] = sensitive;
+    ++header_count_;
+    return {};
+  }
+
+  result<void> add_headers(request& r, std::span<const header> extra) {
+    r.clear_headers();
+    for (std::size_t i = 0; i < header_count_; ++i)
+      if (auto a = r.add_header(headers_[i].name, headers_[i].value); !a) return a;
+    if (auto a = r.add_header("Accept", "application/json"); !a) return a;
+    if (!r.body.empty())
+      if (auto a = r.add_header("Content-Type", "application/json"); !a) return a;
+    for (const header& h : extra)
+      if (auto a = r.add_header(h.name, h.value); !a) return a;
+    return {};
+  }
+
+  template <endpoint E>
+  reply<void> run(request& r, response_t<E>& out, std::span<const header> extra) {
+    reply<void> sent = send(r, extra);
+    last_request_ = r;
+    if (!sent) return sent;
+    result<void> decoded = read_response<E>(response_, out);
+    if (!decoded) return {fail(scrubbed(std::move(decoded).error())), sent.info()};
+    return sent;
+  }
+
+  reply_info make_info(const attempt_info& a) const {
+    reply_info info;
+    info.status = response_.status;
+    info.rate_limit = response_.rate_limit;
+    info.retry_after = response_.retry_after;
+    info.attempts = a.attempts;
+    return info;
+  }
+
+  // Removes every credential this core sends from an error's texts.
+  error scrubbed(error e) const {
+    for (std::size_t i = 0; i < header_count_; ++i) {
+      if (!sensitive_[i]) continue;
+      scrub(e.message, headers_[i].value);
+      scrub(e.venue_message, headers_[i].value);
+      scrub(e.venue_code, headers_[i].value);
+      scrub(e.excerpt, headers_[i].value);
+    }
+    return e;
+  }
+
+  template <class V>
+  static reply<V> to_value(reply<void>&& r, V&& value) {
+    const reply_info info = r.info();
+    if (!r) return {fail(std::move(r).error()), info};
+    return {result<V>(std::move(value)), info};
+  }
+
+  T* transport_;
+  http::retry_policy policy_;
+  retry_clock clock_{};
+  jitter_source jitter_;
+  request_buffers buffers_;
+  response response_;
+  request last_request_;
+  std::array<header, max_default_headers> headers_{};
+  std::array<bool, max_default_headers> sensitive_{};
+  std::size_t header_count_ = 0;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_CLIENT_HPP
