@@ -218,8 +218,14 @@ class timestamp {
     if (fraction_digits < 0) fraction_digits = 0;
     if (fraction_digits > 9) fraction_digits = 9;
     timestamp t;
-    t.seconds_ = detail::floor_div(ns, nanos_per_second);
-    auto nanos = static_cast<std::uint32_t>(ns - t.seconds_ * nanos_per_second);
+    // Split with the remainder, so that INT64_MIN does not overflow on the way.
+    std::int64_t remainder = ns % nanos_per_second;
+    t.seconds_ = ns / nanos_per_second;
+    if (remainder < 0) {
+      remainder += nanos_per_second;
+      --t.seconds_;
+    }
+    const auto nanos = static_cast<std::uint32_t>(remainder);
     const std::uint32_t unit = pow10_u32(9 - fraction_digits);
     t.nanos_ = nanos - nanos % unit;
     t.offset_ = static_cast<std::int16_t>(offset_minutes);
