@@ -17,7 +17,9 @@
 // * Request. Send `req.method`, every header of `req.headers()` (already validated: no CR, LF or
 //   NUL), and `req.body` as the body (with its Content-Length) when it is not empty — for POST,
 //   PUT, PATCH and DELETE send it even when empty (Content-Length: 0). `req.idempotency` and
-//   `req.idempotency_key` are for the retry policy; ignore them.
+//   `req.idempotency_key` are for the retry policy; a transport may ignore them, and must not
+//   re-send on its own a request whose idempotency is `never` or `keyed` (document it if the
+//   underlying library does).
 // * Response. Start with `resp.clear()`. Then fill `resp.status` with the final status code, hand
 //   every received header to `resp.set_header(name, value)` (it keeps Content-Type, Retry-After and
 //   X-RateLimit-*), and put the decoded body (after Content-Encoding) in `resp.body`, replacing what

@@ -29,6 +29,8 @@
 //   -> connect_failed, CURLE_RECV_ERROR / CURLE_GOT_NOTHING -> connection_reset, CURLE_PARTIAL_FILE
 //   -> truncated_body, SSL errors -> tls_failed, a body over max_body_bytes -> body_too_large, the
 //   rest -> transport_failed). Messages never contain header values.
+// * Re-sends: libcurl itself re-sends a request once on a new connection when a reused keep-alive
+//   connection dies before any response byte (see fresh_connection_for_mutations).
 
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
@@ -66,6 +68,13 @@ struct curl_options {
   std::string user_agent = "betwire/" BETWIRE_CURL_STR(BETWIRE_VERSION_MAJOR) "." BETWIRE_CURL_STR(
       BETWIRE_VERSION_MINOR) "." BETWIRE_CURL_STR(BETWIRE_VERSION_PATCH);
   bool http2 = true;  // negotiate HTTP/2 over TLS when libcurl supports it
+  // libcurl silently re-sends a request, on a new connection, when a REUSED keep-alive connection
+  // closes before any byte of the response arrives (the stale-connection race) — whatever the
+  // method. When true, requests whose idempotency is `never` or `keyed` are sent on a fresh
+  // connection, so libcurl cannot re-send them; it costs a connect (and TLS handshake) per such
+  // request. Off by default: ABP placements carry their requestUuid, which the venue
+  // de-duplicates, and the venues' cancels are idempotent.
+  bool fresh_connection_for_mutations = false;
 };
 
 #undef BETWIRE_CURL_STR
@@ -121,6 +130,9 @@ struct parsed_url {
   if (sep == std::string_view::npos || sep == 0) return bad("base_url needs a scheme (https://host)");
   parsed_url out;
   out.scheme = url.substr(0, sep);
+  if (!http::iequals(out.scheme, "https") && !http::iequals(out.scheme, "http"))
+    return fail(error(error_category::validation, errc::insecure_url,
+                      "base_url scheme must be https (or http to loopback)"));
   std::string_view rest = url.substr(sep + 3);
   const std::size_t end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, end);
@@ -342,6 +354,10 @@ class curl_transport {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req.method));
         break;
     }
+
+    const bool unsafe =
+        req.idempotency == http::idempotency::never || req.idempotency == http::idempotency::keyed;
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, options_.fresh_connection_for_mutations && unsafe ? 1L : 0L);
 
     const CURLcode rc = curl_easy_perform(h);
     if (rc != CURLE_OK) {
