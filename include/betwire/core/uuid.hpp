@@ -68,21 +68,22 @@ constexpr void chacha20_block(const std::uint32_t (&key)[8], std::uint32_t count
                                    counter,     nonce[0],    nonce[1],    nonce[2]};
   std::uint32_t x[16] = {};
   for (int i = 0; i < 16; ++i) x[i] = input[i];
-  const auto quarter_round = [&x](int a, int b, int c, int d) {
-    x[a] += x[b]; x[d] = rotate_left(x[d] ^ x[a], 16);
-    x[c] += x[d]; x[b] = rotate_left(x[b] ^ x[c], 12);
-    x[a] += x[b]; x[d] = rotate_left(x[d] ^ x[a], 8);
-    x[c] += x[d]; x[b] = rotate_left(x[b] ^ x[c], 7);
+  // By reference to named words, so that the compiler keeps the state in registers.
+  const auto quarter_round = [](std::uint32_t& a, std::uint32_t& b, std::uint32_t& c, std::uint32_t& d) {
+    a += b; d = rotate_left(d ^ a, 16);
+    c += d; b = rotate_left(b ^ c, 12);
+    a += b; d = rotate_left(d ^ a, 8);
+    c += d; b = rotate_left(b ^ c, 7);
   };
   for (int round = 0; round < 10; ++round) {
-    quarter_round(0, 4, 8, 12);  // columns
-    quarter_round(1, 5, 9, 13);
-    quarter_round(2, 6, 10, 14);
-    quarter_round(3, 7, 11, 15);
-    quarter_round(0, 5, 10, 15);  // diagonals
-    quarter_round(1, 6, 11, 12);
-    quarter_round(2, 7, 8, 13);
-    quarter_round(3, 4, 9, 14);
+    quarter_round(x[0], x[4], x[8], x[12]);  // columns
+    quarter_round(x[1], x[5], x[9], x[13]);
+    quarter_round(x[2], x[6], x[10], x[14]);
+    quarter_round(x[3], x[7], x[11], x[15]);
+    quarter_round(x[0], x[5], x[10], x[15]);  // diagonals
+    quarter_round(x[1], x[6], x[11], x[12]);
+    quarter_round(x[2], x[7], x[8], x[13]);
+    quarter_round(x[3], x[4], x[9], x[14]);
   }
   for (int i = 0; i < 16; ++i) out[i] = x[i] + input[i];
 }
