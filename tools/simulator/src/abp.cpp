@@ -240,8 +240,8 @@ class Abp final : public Venue {
     const std::size_t n = explicit_ids.empty() ? static_cast<std::size_t>(count) : explicit_ids.size();
     for (std::size_t i = 0; i < n; ++i) {
       const micros created = clock->tick();
-      Order& o = explicit_ids.empty() ? generate_order(user, status, client, created)
-                                      : generate_order(user, status, client, created, explicit_ids[i]);
+      Order& o = generate_order(user, status, client, created,
+                                explicit_ids.empty() ? std::nullopt : std::optional<std::int64_t>(explicit_ids[i]), confirmed);
       if (b.contains("stake")) {
         if (auto t = decimal_text_of(b["stake"])) o.stake = *t;
       }
@@ -433,8 +433,10 @@ class Abp final : public Venue {
     return bets_[b.bet_id] = std::move(b);
   }
 
+  // partial_confirmed: for PARTIALLY_FILLED, whether the partial bet is CONFIRMED (else PLACED);
+  // nullopt = seeded choice.
   Order& generate_order(const std::string& user, const std::string& status, const std::string& client, micros created,
-                        std::optional<std::int64_t> id = std::nullopt) {
+                        std::optional<std::int64_t> id = std::nullopt, std::optional<bool> partial_confirmed = std::nullopt) {
     Order o;
     o.order_id = id ? *id : next_order_id_++;
     if (id && *id >= next_order_id_) next_order_id_ = *id + 1;
@@ -489,7 +491,8 @@ class Abp final : public Venue {
       ref.updated_at = format_iso(created + 250'000, 6, "+00:00");
     } else if (status == "PARTIALLY_FILLED") {
       const std::int64_t part = std::max<std::int64_t>(1, stake_cents / 2);
-      add_bet(ref, rng_.chance(60) ? "CONFIRMED" : "PLACED", format_units(part, 2), std::nullopt);
+      const bool conf = partial_confirmed ? *partial_confirmed : rng_.chance(60);
+      add_bet(ref, conf ? "CONFIRMED" : "PLACED", format_units(part, 2), std::nullopt);
       if (rng_.chance(30)) add_bet(ref, "REJECTED", format_units(stake_cents - part, 2), "Odds changed");
       ref.filled = format_units(part, 2);
     } else if (status == "PROCESSING") {
