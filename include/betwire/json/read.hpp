@@ -23,6 +23,7 @@
 #include <array>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -183,12 +184,10 @@ BETWIRE_ALWAYS_INLINE bool read_integer(Int& value, read_context& c) {
   return true;
 }
 
-// Text of a validated JSON number -> double, correctly rounded.
-inline bool parse_double(const char* first, const char* last, double& out) noexcept {
-#if defined(__cpp_lib_to_chars)
-  const auto r = std::from_chars(first, last, out);
-  return r.ec == std::errc{} && r.ptr == last;
-#else
+// Text of a validated JSON number -> double from its first 18 significant digits and its exponent:
+// exact for every text of at most 18 significant digits (every double's shortest text has at most
+// 17), +-0 below the smallest subnormal and +-inf above DBL_MAX.
+inline double parse_double_digits(const char* first, const char* last) noexcept {
   // libc++ (19) has no floating-point from_chars: gather up to 18 significant digits and let the
   // exact decimal-to-binary conversion of betwire::decimal round them. Digits past the 18th are
   // dropped, which is exact for every double's shortest text (at most 17 digits).
@@ -226,7 +225,23 @@ inline bool parse_double(const char* first, const char* last, double& out) noexc
   if (exponent > 100000) exponent = 100000;
   if (exponent < -100000) exponent = -100000;
   const double magnitude = mantissa == 0 ? 0.0 : betwire::detail::decimal_to_double(mantissa, static_cast<int>(exponent));
-  out = negative ? -magnitude : magnitude;
+  return negative ? -magnitude : magnitude;
+}
+
+// Text of a validated JSON number -> double, correctly rounded. A value too small for a double is
+// +-0 and one too large is +-inf (the caller reports it), whatever the standard library.
+inline bool parse_double(const char* first, const char* last, double& out) noexcept {
+#if defined(__cpp_lib_to_chars)
+  const auto r = std::from_chars(first, last, out);
+  if (r.ec == std::errc::result_out_of_range && r.ptr == last) {
+    // from_chars leaves out untouched and does not say whether it overflowed or underflowed.
+    out = parse_double_digits(first, last);
+    return true;
+  }
+  return r.ec == std::errc{} && r.ptr == last;
+#else
+  // libc++ (19) has no floating-point from_chars.
+  out = parse_double_digits(first, last);
   return true;
 #endif
 }
@@ -242,9 +257,17 @@ inline bool read_floating(Float& value, read_context& c) {
   if (!parse_double(t.first, t.last, d)) {
     return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
   }
-  if (d > static_cast<double>(std::numeric_limits<Float>::max()) ||
-      d < -static_cast<double>(std::numeric_limits<Float>::max()))
+  if (!std::isfinite(d))
     return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+  if constexpr (std::numeric_limits<Float>::max_exponent < std::numeric_limits<double>::max_exponent) {
+    // A narrower type (float): values up to the midpoint between its largest finite value and the
+    // next power of two round to that largest value (3.4028235e38, FLT_MAX's shortest text, is
+    // above FLT_MAX); from the midpoint on they would round to infinity.
+    using L = std::numeric_limits<Float>;
+    const double overflow = std::ldexp(1.0, L::max_exponent) - std::ldexp(1.0, L::max_exponent - L::digits - 1);
+    if (d >= overflow || d <= -overflow)
+      return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+  }
   value = static_cast<Float>(d);
   return true;
 }
@@ -554,8 +577,9 @@ inline bool read_map(Map& map, read_context& c) {
         c.push_key(key);
         return false;
       }
-      const bool inserted = map.emplace(K(key), std::move(v)).second;
-      if (!inserted && !O.allow_duplicate_keys) {
+      if constexpr (O.allow_duplicate_keys) {
+        map.insert_or_assign(K(key), std::move(v));  // the last occurrence wins
+      } else if (!map.emplace(K(key), std::move(v)).second) {
         c.fail(errc::duplicate_key, key_at, "duplicate key");
         c.push_key(key);
         return false;
