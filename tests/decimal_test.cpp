@@ -419,6 +419,14 @@ TEST(Decimal, ExactConversionMatchesStrtod) {
     const std::string text = std::to_string(m) + "e" + std::to_string(e);
     expect_same_double(betwire::detail::decimal_to_double(m, e), reference_double(text), text);
   }
+  // The JSON reader also uses it for full 64-bit mantissas.
+  for (int i = 0; i < 20000; ++i) {
+    const std::uint64_t m = rng() >> (rng() % 64);
+    const int e = exponent(rng);
+    const std::string text = std::to_string(m) + "e" + std::to_string(e);
+    expect_same_double(betwire::detail::decimal_to_double(m, e), reference_double(text), text);
+  }
+  expect_same_double(betwire::detail::decimal_to_double(18446744073709551615ULL, 0), 18446744073709551615.0, "2^64-1");
   // Exact halfway cases between adjacent doubles, and the subnormal/overflow edges.
   const std::pair<std::uint64_t, int> edges[] = {
       {9007199254740993, 0}, {9007199254740995, 0}, {17976931348623157, 292}, {17976931348623158, 292},

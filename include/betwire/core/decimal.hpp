@@ -73,8 +73,8 @@ constexpr char* write_digits_backwards(char* end, std::uint64_t v) noexcept {
   return end;
 }
 
-// A fixed-capacity unsigned big integer, just enough for exact decimal <-> binary comparisons of
-// the values a decimal can hold (coefficient < 10^18, |exponent| bounded, see to_double()).
+// A fixed-capacity unsigned big integer, just enough for the exact comparisons of
+// decimal_to_double (a 64-bit mantissa times at most 10^344, against midpoints below 2^2100).
 class small_bigint {
  public:
   static constexpr int max_limbs = 112;  // 3584 bits; the worst case needs about 3250
@@ -145,7 +145,7 @@ class small_bigint {
   int size_ = 0;
 };
 
-// The double nearest to m * 10^e (ties to even), for m < 10^18. Exact: an estimate is corrected
+// The double nearest to m * 10^e (ties to even), for any uint64 m and int e. Exact: an estimate is corrected
 // by comparing the exact value against the midpoints between neighbouring doubles. Used where the
 // standard library lacks floating-point std::from_chars (libc++ 19) and for out-of-range values.
 [[nodiscard]] inline double decimal_to_double(std::uint64_t m, int e) noexcept {
