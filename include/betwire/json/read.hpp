@@ -90,11 +90,21 @@ struct key_table {
 
 inline constexpr std::uint8_t no_field = 0xFF;
 
+// Wire keys are matched against the raw bytes of the document, so they must be spelled there
+// exactly as declared: no character that JSON would escape.
+consteval bool plain_keys(const auto& names) {
+  for (std::string_view name : names)
+    for (char ch : name)
+      if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) return false;
+  return true;
+}
+
 template <class T>
 consteval auto make_key_table() {
   constexpr std::size_t n = reflect::field_count_v<T>;
   static_assert(n < no_field, "betwire: too many fields for one object");
   const auto& names = reflect::wire_names_v<T>;
+  static_assert(plain_keys(reflect::wire_names_v<T>), "betwire: wire keys must not need escaping");
   key_table<n> table;
   for (std::uint64_t seed = 1; seed < 2000; ++seed) {
     for (auto& s : table.slot_to_field) s = no_field;
@@ -116,6 +126,29 @@ consteval auto make_key_table() {
 template <class T>
 inline constexpr auto key_table_v = make_key_table<T>();
 
+BETWIRE_ALWAYS_INLINE std::uint32_t load4(const char* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// Equality of two byte ranges of the same length n, with a few overlapping word loads instead of a
+// call to memcmp (keys are short). Never reads outside [a, a+n) or [b, b+n).
+BETWIRE_ALWAYS_INLINE bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8)
+      if (load8(a + i) != load8(b + i)) return false;
+    return load8(a + n - 8) == load8(b + n - 8);
+  }
+  if (n >= 4) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+  if (n == 0) return true;
+  return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
+BETWIRE_ALWAYS_INLINE bool key_is(std::string_view key, std::string_view name) noexcept {
+  return key.size() == name.size() && same_bytes(key.data(), name.data(), key.size());
+}
+
 // Index of the field whose wire name is key, or -1. `hint` is the field expected next.
 template <class T>
 BETWIRE_ALWAYS_INLINE int find_field(std::string_view key, std::size_t hint) noexcept {
@@ -124,15 +157,15 @@ BETWIRE_ALWAYS_INLINE int find_field(std::string_view key, std::size_t hint) noe
   if constexpr (n == 0) {
     return -1;
   } else {
-    if (hint < n && names[hint] == key) return static_cast<int>(hint);
+    if (hint < n && key_is(key, names[hint])) return static_cast<int>(hint);
     constexpr const auto& table = key_table_v<T>;
     if constexpr (table.perfect) {
       const std::uint8_t f = table.slot_to_field[key_hash(key, table.seed) & (table.slots - 1)];
-      if (f != no_field && names[f] == key) return f;
+      if (f != no_field && key_is(key, names[f])) return f;
       return -1;
     } else {
       for (std::size_t i = 0; i < n; ++i)
-        if (names[i] == key) return static_cast<int>(i);
+        if (key_is(key, names[i])) return static_cast<int>(i);
       return -1;
     }
   }
@@ -471,15 +504,16 @@ BETWIRE_ALWAYS_INLINE bool read_members(read_context& c, OnMember&& on_member) {
   }
 }
 
-template <read_options O, class T, std::size_t I>
-bool read_field(T& obj, read_context& c) {
-  return read_value<O>(reflect::get<I>(obj), c);
-}
-
+// Reads the value of field i (a runtime index) with the reader of its type inlined: the fold
+// compiles to a jump table instead of an indirect call per member.
 template <read_options O, class T>
-inline constexpr auto field_readers_v = []<std::size_t... I>(std::index_sequence<I...>) {
-  return std::array<bool (*)(T&, read_context&), sizeof...(I)>{&read_field<O, T, I>...};
-}(std::make_index_sequence<reflect::field_count_v<T>>{});
+BETWIRE_ALWAYS_INLINE bool read_field(T& obj, std::size_t i, read_context& c) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    bool ok = false;
+    (void)((i == I ? (ok = read_value<O>(reflect::get<I>(obj), c), true) : false) || ...);
+    return ok;
+  }(std::make_index_sequence<reflect::field_count_v<T>>{});
+}
 
 // A field the document did not have: optionals are reset; others are an error unless allowed.
 template <read_options O, class T, std::size_t I>
@@ -503,44 +537,86 @@ template <read_options O, class T>
 inline bool read_object(T& obj, read_context& c) {
   constexpr std::size_t n = reflect::field_count_v<T>;
   constexpr std::size_t words = n / 64 + 1;
+  if (BETWIRE_UNLIKELY(*c.p != '{')) return c.fail_here(errc::type_mismatch, "expected an object");
+  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
   std::uint64_t seen[words] = {};
   std::size_t seen_count = 0;
   std::size_t hint = 0;
-  const bool ok = read_members<O>(c, [&](std::string_view key, const char* key_at) {
-    const int f = find_field<T>(key, hint);
-    if (f >= 0) {
-      const auto i = static_cast<std::size_t>(f);
-      const std::uint64_t bit = std::uint64_t{1} << (i % 64);
-      if (BETWIRE_UNLIKELY(seen[i / 64] & bit)) {
-        if constexpr (!O.allow_duplicate_keys) {
-          c.fail(errc::duplicate_key, key_at, "duplicate key");
-          c.push_key(key);
+  skip_ws(c);
+  if (c.p < c.end && *c.p == '}') {
+    ++c.p;
+  } else {
+    for (;;) {
+      if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+      if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::unexpected_character, "expected a key");
+      const char* const key_at = c.p;
+      std::string_view key;
+      int f = -1;
+      // Fast path: the key expected next, compared in place; being one of our own keys it needs no
+      // escape decoding or UTF-8 check.
+      if (hint < n) {
+        const std::string_view expected = reflect::wire_names_v<T>[hint];
+        const std::size_t len = expected.size();
+        if (static_cast<std::size_t>(c.end - c.p) > len + 1 && c.p[len + 1] == '"' &&
+            same_bytes(c.p + 1, expected.data(), len)) {
+          key = std::string_view(c.p + 1, len);
+          c.p += len + 2;
+          f = static_cast<int>(hint);
+        }
+      }
+      if (f < 0) {
+        if (!scan_string<true, O.validate_utf8>(c, &key)) return false;
+        f = find_field<T>(key, n);
+      }
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+      if (BETWIRE_UNLIKELY(*c.p != ':')) return c.fail_here(errc::unexpected_character, "expected ':'");
+      ++c.p;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "value expected");
+      if (BETWIRE_LIKELY(f >= 0)) {
+        const auto i = static_cast<std::size_t>(f);
+        const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+        if (BETWIRE_UNLIKELY(seen[i / 64] & bit)) {
+          if constexpr (!O.allow_duplicate_keys) {
+            c.fail(errc::duplicate_key, key_at, "duplicate key");
+            c.push_key(key);
+            return false;
+          }
+        } else {
+          seen[i / 64] |= bit;
+          ++seen_count;
+        }
+        if (BETWIRE_UNLIKELY(!read_field<O>(obj, i, c))) {
+          c.push_key(reflect::wire_names_v<T>[i]);
           return false;
         }
-      } else {
-        seen[i / 64] |= bit;
-        ++seen_count;
-      }
-      if (BETWIRE_UNLIKELY(!field_readers_v<O, T>[i](obj, c))) {
-        c.push_key(reflect::wire_names_v<T>[i]);
+        hint = i + 1;
+      } else if constexpr (!O.allow_unknown_keys) {
+        c.fail(errc::unknown_key, key_at, "unknown key");
+        c.push_key(key);
         return false;
-      }
-      hint = i + 1;
-      return true;
-    }
-    if constexpr (!O.allow_unknown_keys) {
-      c.fail(errc::unknown_key, key_at, "unknown key");
-      c.push_key(key);
-      return false;
-    } else {
-      if (BETWIRE_UNLIKELY(!skip_value<O.validate_utf8>(c))) {
+      } else if (BETWIRE_UNLIKELY(!skip_value<O.validate_utf8>(c))) {
         c.push_key(key);
         return false;
       }
-      return true;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+      if (*c.p == ',') {
+        ++c.p;
+        skip_ws(c);
+        if (BETWIRE_UNLIKELY(c.p < c.end && *c.p == '}')) return c.fail_here(errc::trailing_comma, "trailing comma");
+        continue;
+      }
+      if (BETWIRE_LIKELY(*c.p == '}')) {
+        ++c.p;
+        break;
+      }
+      return c.fail_here(errc::unexpected_character, "expected ',' or '}'");
     }
-  });
-  if (BETWIRE_UNLIKELY(!ok)) return false;
+  }
+  --c.depth;
   if (BETWIRE_LIKELY(seen_count == n)) return true;
   const char* const object_end = c.p - 1;
   return [&]<std::size_t... I>(std::index_sequence<I...>) {

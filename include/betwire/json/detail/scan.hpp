@@ -127,15 +127,20 @@ inline char* write_utf8(char* w, std::uint32_t cp) noexcept {
 
 // ---- strings ---------------------------------------------------------------------------------------
 
-// Eight bytes at a time: is any of them '"', '\\', a control character or non-ASCII?
-BETWIRE_ALWAYS_INLINE bool block_is_plain(std::uint64_t v) noexcept {
+// Eight bytes at a time: which of them are '"', '\\', a control character or non-ASCII? The
+// lowest set bit of the mask marks the first such byte exactly (borrows only cause false marks
+// above a true one), which is all the scanner needs.
+BETWIRE_ALWAYS_INLINE std::uint64_t special_bytes(std::uint64_t v) noexcept {
   constexpr std::uint64_t ones = 0x0101010101010101ull;
   constexpr std::uint64_t highs = 0x8080808080808080ull;
   const std::uint64_t quote = v ^ (ones * '"');
   const std::uint64_t slash = v ^ (ones * '\\');
-  const std::uint64_t special = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) |
-                                ((v - ones * 0x20) & ~v) | v;
-  return (special & highs) == 0;
+  return (((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((v - ones * 0x20) & ~v) | v) &
+         highs;
+}
+BETWIRE_ALWAYS_INLINE bool block_is_plain(std::uint64_t v) noexcept { return special_bytes(v) == 0; }
+BETWIRE_ALWAYS_INLINE bool is_plain_byte(unsigned char ch) noexcept {
+  return ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\';
 }
 
 BETWIRE_ALWAYS_INLINE std::uint64_t load8(const char* p) noexcept {
@@ -173,18 +178,39 @@ BETWIRE_ALWAYS_INLINE bool scan_string(read_context& c, std::string_view* out) n
   char* w = nullptr;  // set at the first escape: from there on, text is moved down to w
   char* const end = c.end;
   for (;;) {
-    while (end - r >= 8) {
+    // Move r to the next byte that is not plain text: a block at a time, or byte by byte in the
+    // last few bytes of the buffer.
+    if (BETWIRE_LIKELY(end - r >= 8)) {
       const std::uint64_t v = load8(r);
-      if (!block_is_plain(v)) break;
+      const std::uint64_t special = special_bytes(v);
+      if (special == 0) {
+        if constexpr (Decode) {
+          if (w != nullptr) {
+            std::memcpy(w, &v, 8);  // v is already loaded, so the overlap is harmless
+            w += 8;
+          }
+        }
+        r += 8;
+        continue;
+      }
+      const auto plain = static_cast<std::size_t>(std::countr_zero(special) >> 3);
       if constexpr (Decode) {
         if (w != nullptr) {
-          std::memcpy(w, &v, 8);  // v is already loaded, so the overlap is harmless
-          w += 8;
+          std::memmove(w, r, plain);
+          w += plain;
         }
       }
-      r += 8;
+      r += plain;
+    } else {
+      if (BETWIRE_UNLIKELY(r >= end)) return c.fail(errc::unexpected_end, end, "unterminated string");
+      if (is_plain_byte(static_cast<unsigned char>(*r))) {
+        if constexpr (Decode) {
+          if (w != nullptr) *w++ = *r;
+        }
+        ++r;
+        continue;
+      }
     }
-    if (BETWIRE_UNLIKELY(r >= end)) return c.fail(errc::unexpected_end, end, "unterminated string");
     const auto ch = static_cast<unsigned char>(*r);
     if (ch == '"') {
       if constexpr (Decode) *out = std::string_view(start, static_cast<std::size_t>((w ? w : r) - start));
@@ -252,11 +278,6 @@ BETWIRE_ALWAYS_INLINE bool scan_string(read_context& c, std::string_view* out) n
       r += n;
       continue;
     }
-    // A plain byte in the tail shorter than one block.
-    if constexpr (Decode) {
-      if (w != nullptr) *w++ = static_cast<char>(ch);
-    }
-    ++r;
   }
 }
 
@@ -320,6 +341,12 @@ inline bool scan_integer(read_context& c, std::uint64_t& magnitude, bool& negati
     ++p;
     if (p < end && is_digit(*p)) return c.fail(errc::leading_zero, first, "leading zero in number");
   } else if (is_digit(*p)) {
+    // Up to 19 digits cannot overflow 64 bits; only longer numbers pay for the check.
+    const char* const fast_end = end - p > 19 ? p + 19 : end;
+    while (p < fast_end && is_digit(*p)) {
+      v = v * 10 + static_cast<std::uint64_t>(*p - '0');
+      ++p;
+    }
     constexpr std::uint64_t limit = UINT64_MAX / 10;
     while (p < end && is_digit(*p)) {
       const auto d = static_cast<std::uint64_t>(*p - '0');
