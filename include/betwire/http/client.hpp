@@ -145,7 +145,8 @@ class client {
   void set_clock(const retry_clock& c) noexcept { clock_ = c; }
   [[nodiscard]] T& transport() noexcept { return *transport_; }
 
-  // The request of the last call, formatted with its authentication headers redacted.
+  // The request of the last call (without its per-call extra headers), formatted with its
+  // authentication headers redacted.
   [[nodiscard]] std::string describe_last_request() const { return describe(last_request_); }
 
  private:
@@ -181,7 +182,10 @@ class client {
   template <endpoint E>
   reply<void> run(request& r, response_t<E>& out, std::span<const header> extra) {
     reply<void> sent = send(r, extra);
+    // Kept for describe_last_request(): the per-call `extra` headers are dropped (the caller's
+    // array may not outlive the call); everything else views the core's own buffers.
     last_request_ = r;
+    (void)add_headers(last_request_, {});
     if (!sent) return sent;
     result<void> decoded = read_response<E>(response_, out);
     if (!decoded) return {fail(scrubbed(std::move(decoded).error())), sent.info()};
