@@ -19,6 +19,21 @@
 #include <betwire/reflect/fields.hpp>
 #include <betwire/reflect/naming.hpp>
 #include <betwire/reflect/reflect.hpp>
+#include <betwire/json/json.hpp>
+#include <betwire/json/object_map.hpp>
+#include <betwire/json/options.hpp>
+#include <betwire/json/raw.hpp>
+#include <betwire/json/read.hpp>
+#include <betwire/json/write.hpp>
+#include <betwire/http/client.hpp>
+#include <betwire/http/encode.hpp>
+#include <betwire/http/endpoint.hpp>
+#include <betwire/http/message.hpp>
+#include <betwire/http/retry.hpp>
+#include <betwire/http/secret.hpp>
+#include <betwire/http/transport.hpp>
+#include <betwire/http/venue_errors.hpp>
+#include <betwire/abp/schema.hpp>
 // betwire-umbrella-end
 
 #endif  // BETWIRE_BETWIRE_HPP

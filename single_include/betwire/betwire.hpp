@@ -644,6 +644,7 @@ BETWIRE_END_NAMESPACE
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -703,8 +704,8 @@ constexpr char* write_digits_backwards(char* end, std::uint64_t v) noexcept {
   return end;
 }
 
-// A fixed-capacity unsigned big integer, just enough for exact decimal <-> binary comparisons of
-// the values a decimal can hold (coefficient < 10^18, |exponent| bounded, see to_double()).
+// A fixed-capacity unsigned big integer, just enough for the exact comparisons of
+// decimal_to_double (a 64-bit mantissa times at most 10^344, against midpoints below 2^2100).
 class small_bigint {
  public:
   static constexpr int max_limbs = 112;  // 3584 bits; the worst case needs about 3250
@@ -775,7 +776,7 @@ class small_bigint {
   int size_ = 0;
 };
 
-// The double nearest to m * 10^e (ties to even), for m < 10^18. Exact: an estimate is corrected
+// The double nearest to m * 10^e (ties to even), for any uint64 m and int e. Exact: an estimate is corrected
 // by comparing the exact value against the midpoints between neighbouring doubles. Used where the
 // standard library lacks floating-point std::from_chars (libc++ 19) and for out-of-range values.
 [[nodiscard]] inline double decimal_to_double(std::uint64_t m, int e) noexcept {
@@ -1140,6 +1141,13 @@ class decimal {
   char text_[max_text] = {};
 };
 
+// Streams text(). A template so that this header needs only <iosfwd>.
+template <class CharT, class Traits>
+std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const decimal& value) {
+  for (const char c : value.text()) os.put(os.widen(c));
+  return os;
+}
+
 static_assert(sizeof(decimal) <= 40);
 static_assert(std::is_trivially_copyable_v<decimal>);
 
@@ -1179,6 +1187,7 @@ BETWIRE_END_NAMESPACE
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -1383,8 +1392,14 @@ class timestamp {
     if (fraction_digits < 0) fraction_digits = 0;
     if (fraction_digits > 9) fraction_digits = 9;
     timestamp t;
-    t.seconds_ = detail::floor_div(ns, nanos_per_second);
-    auto nanos = static_cast<std::uint32_t>(ns - t.seconds_ * nanos_per_second);
+    // Split with the remainder, so that INT64_MIN does not overflow on the way.
+    std::int64_t remainder = ns % nanos_per_second;
+    t.seconds_ = ns / nanos_per_second;
+    if (remainder < 0) {
+      remainder += nanos_per_second;
+      --t.seconds_;
+    }
+    const auto nanos = static_cast<std::uint32_t>(remainder);
     const std::uint32_t unit = pow10_u32(9 - fraction_digits);
     t.nanos_ = nanos - nanos % unit;
     t.offset_ = static_cast<std::int16_t>(offset_minutes);
@@ -1401,9 +1416,17 @@ class timestamp {
   [[nodiscard]] constexpr std::int64_t unix_nanos() const noexcept {
     constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
     constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
-    if (seconds_ > (max - 999999999) / nanos_per_second) return max;
-    if (seconds_ < min / nanos_per_second) return min;
-    return seconds_ * nanos_per_second + nanos_;
+    if (seconds_ >= 0) {
+      if (seconds_ > (max - nanos_) / nanos_per_second) return max;
+      return seconds_ * nanos_per_second + nanos_;
+    }
+    // Negative: count from the next whole second down, which cannot overflow before the check.
+    const std::int64_t next_second = seconds_ + 1;
+    if (next_second < min / nanos_per_second) return min;
+    const std::int64_t base = next_second * nanos_per_second;
+    const std::int64_t below = nanos_per_second - nanos_;  // 1..1e9
+    if (base < min + below) return min;
+    return base - below;
   }
   [[nodiscard]] constexpr std::chrono::sys_time<std::chrono::nanoseconds> time() const noexcept {
     return std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(unix_nanos()));
@@ -1540,6 +1563,15 @@ class timestamp {
   std::uint8_t flags_ = 0;          // separator, zone spelling, leap second, form
 };
 
+// Streams what to_chars writes. A template so that this header needs only <iosfwd>.
+template <class CharT, class Traits>
+std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const timestamp& value) {
+  char buffer[timestamp::max_text];
+  const char* const end = value.to_chars(buffer, buffer + timestamp::max_text);
+  for (const char* p = buffer; p != end; ++p) os.put(os.widen(*p));
+  return os;
+}
+
 static_assert(sizeof(timestamp) == 16);
 static_assert(std::is_trivially_copyable_v<timestamp>);
 
@@ -1562,6 +1594,7 @@ BETWIRE_END_NAMESPACE
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -1614,21 +1647,22 @@ constexpr void chacha20_block(const std::uint32_t (&key)[8], std::uint32_t count
                                    counter,     nonce[0],    nonce[1],    nonce[2]};
   std::uint32_t x[16] = {};
   for (int i = 0; i < 16; ++i) x[i] = input[i];
-  const auto quarter_round = [&x](int a, int b, int c, int d) {
-    x[a] += x[b]; x[d] = rotate_left(x[d] ^ x[a], 16);
-    x[c] += x[d]; x[b] = rotate_left(x[b] ^ x[c], 12);
-    x[a] += x[b]; x[d] = rotate_left(x[d] ^ x[a], 8);
-    x[c] += x[d]; x[b] = rotate_left(x[b] ^ x[c], 7);
+  // By reference to named words, so that the compiler keeps the state in registers.
+  const auto quarter_round = [](std::uint32_t& a, std::uint32_t& b, std::uint32_t& c, std::uint32_t& d) {
+    a += b; d = rotate_left(d ^ a, 16);
+    c += d; b = rotate_left(b ^ c, 12);
+    a += b; d = rotate_left(d ^ a, 8);
+    c += d; b = rotate_left(b ^ c, 7);
   };
   for (int round = 0; round < 10; ++round) {
-    quarter_round(0, 4, 8, 12);  // columns
-    quarter_round(1, 5, 9, 13);
-    quarter_round(2, 6, 10, 14);
-    quarter_round(3, 7, 11, 15);
-    quarter_round(0, 5, 10, 15);  // diagonals
-    quarter_round(1, 6, 11, 12);
-    quarter_round(2, 7, 8, 13);
-    quarter_round(3, 4, 9, 14);
+    quarter_round(x[0], x[4], x[8], x[12]);  // columns
+    quarter_round(x[1], x[5], x[9], x[13]);
+    quarter_round(x[2], x[6], x[10], x[14]);
+    quarter_round(x[3], x[7], x[11], x[15]);
+    quarter_round(x[0], x[5], x[10], x[15]);  // diagonals
+    quarter_round(x[1], x[6], x[11], x[12]);
+    quarter_round(x[2], x[7], x[8], x[13]);
+    quarter_round(x[3], x[4], x[9], x[14]);
   }
   for (int i = 0; i < 16; ++i) out[i] = x[i] + input[i];
 }
@@ -1852,6 +1886,13 @@ class uuid {
 
   char text_[text_size] = {};
 };
+
+// Streams text(). A template so that this header needs only <iosfwd>.
+template <class CharT, class Traits>
+std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const uuid& value) {
+  for (const char c : value.text()) os.put(os.widen(c));
+  return os;
+}
 
 static_assert(sizeof(uuid) == 36);
 static_assert(std::is_trivially_copyable_v<uuid>);
@@ -2844,6 +2885,3905 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_REFLECT_REFLECT_HPP
 // ---- end <betwire/reflect/reflect.hpp> -------------------------------------
+// ---- begin <betwire/json/json.hpp> -----------------------------------------
+#ifndef BETWIRE_JSON_JSON_HPP
+#define BETWIRE_JSON_JSON_HPP
+
+// The JSON codec: json::decode, json::encode, json::validate, json::raw, json::object_map.
+
+// ---- begin <betwire/json/object_map.hpp> -----------------------------------
+#ifndef BETWIRE_JSON_OBJECT_MAP_HPP
+#define BETWIRE_JSON_OBJECT_MAP_HPP
+
+// json::object_map<K, V>: a JSON object with arbitrary keys (PredictStreet's
+// `notCancelled: {id: reason}`), kept in document order in a vector so that decoding into a warm
+// map reuses its capacity. Lookups are linear: these maps are small.
+
+
+#include <cstddef>
+#include <initializer_list>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json {
+
+template <class Key, class Value>
+class object_map {
+ public:
+  using key_type = Key;
+  using mapped_type = Value;
+  using value_type = std::pair<Key, Value>;
+  using iterator = typename std::vector<value_type>::iterator;
+  using const_iterator = typename std::vector<value_type>::const_iterator;
+
+  object_map() = default;
+  object_map(std::initializer_list<value_type> items) : items_(items) {}
+
+  [[nodiscard]] std::size_t size() const noexcept { return items_.size(); }
+  [[nodiscard]] bool empty() const noexcept { return items_.empty(); }
+  iterator begin() noexcept { return items_.begin(); }
+  iterator end() noexcept { return items_.end(); }
+  const_iterator begin() const noexcept { return items_.begin(); }
+  const_iterator end() const noexcept { return items_.end(); }
+  void clear() noexcept { items_.clear(); }
+  void reserve(std::size_t n) { items_.reserve(n); }
+
+  // The value stored under key, or nullptr.
+  [[nodiscard]] const Value* find(std::string_view key) const noexcept {
+    for (const auto& item : items_)
+      if (std::string_view(item.first) == key) return &item.second;
+    return nullptr;
+  }
+  [[nodiscard]] Value* find(std::string_view key) noexcept {
+    for (auto& item : items_)
+      if (std::string_view(item.first) == key) return &item.second;
+    return nullptr;
+  }
+  [[nodiscard]] bool contains(std::string_view key) const noexcept { return find(key) != nullptr; }
+
+  // Adds a key (even one already present: a map built for writing keeps what it is given).
+  Value& insert(Key key, Value value) {
+    items_.emplace_back(std::move(key), std::move(value));
+    return items_.back().second;
+  }
+
+  // The underlying items, for the codec's capacity-preserving decode.
+  std::vector<value_type>& items() noexcept { return items_; }
+  const std::vector<value_type>& items() const noexcept { return items_; }
+
+  friend bool operator==(const object_map&, const object_map&) = default;
+
+ private:
+  std::vector<value_type> items_;
+};
+
+}  // namespace json
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_OBJECT_MAP_HPP
+// ---- end <betwire/json/object_map.hpp> -------------------------------------
+// ---- begin <betwire/json/options.hpp> --------------------------------------
+#ifndef BETWIRE_JSON_OPTIONS_HPP
+#define BETWIRE_JSON_OPTIONS_HPP
+
+// Codec options, passed as a template argument: `json::decode<json::read_options{.max_depth = 16}>(…)`.
+// Being compile-time values, the policies cost nothing when they are off.
+
+
+#include <cstdint>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json {
+
+struct read_options {
+  // Objects and arrays nested deeper than this are an error (errc::depth_exceeded), so hostile
+  // input cannot exhaust the stack.
+  std::uint32_t max_depth = 64;
+  // Unknown keys are skipped, their values still fully validated (forward compatibility). When
+  // false they are an error (errc::unknown_key).
+  bool allow_unknown_keys = true;
+  // A key the type has but the document lacks is an error (errc::missing_key) unless the member is
+  // a std::optional, which is then reset. When true, missing members are reset to their empty
+  // value instead (containers cleared, keeping their capacity).
+  bool allow_missing_keys = false;
+  // A key that appears twice in one object is an error (errc::duplicate_key): two parsers reading
+  // the same document must never disagree about it. When true, the last occurrence wins.
+  bool allow_duplicate_keys = false;
+  // Check that every string is well-formed UTF-8 (errc::invalid_utf8).
+  bool validate_utf8 = true;
+};
+
+struct write_options {
+  // Absent std::optional members are left out; when true they are written as null.
+  bool write_null_optionals = false;
+};
+
+}  // namespace json
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_OPTIONS_HPP
+// ---- end <betwire/json/options.hpp> ----------------------------------------
+// ---- begin <betwire/json/raw.hpp> ------------------------------------------
+#ifndef BETWIRE_JSON_RAW_HPP
+#define BETWIRE_JSON_RAW_HPP
+
+// json::raw: a JSON value kept as its text, validated but not decoded (ABP's free-form `meta`).
+// The text is exactly the bytes of the document: decode it later, forward it, or store it.
+
+
+#include <string>
+#include <string_view>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json {
+
+template <class Text>
+struct basic_raw {
+  Text text;  // the value's JSON text; empty means "write null"
+
+  [[nodiscard]] bool is_null() const noexcept {
+    return std::string_view(text).empty() || std::string_view(text) == "null";
+  }
+  [[nodiscard]] std::string_view view() const noexcept { return text; }
+  friend bool operator==(const basic_raw& a, const basic_raw& b) noexcept {
+    return std::string_view(a.text) == std::string_view(b.text);
+  }
+};
+
+using raw = basic_raw<std::string_view>;   // a view into the decoded buffer
+using raw_string = basic_raw<std::string>; // owns its text
+
+}  // namespace json
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_RAW_HPP
+// ---- end <betwire/json/raw.hpp> --------------------------------------------
+// ---- begin <betwire/json/read.hpp> -----------------------------------------
+#ifndef BETWIRE_JSON_READ_HPP
+#define BETWIRE_JSON_READ_HPP
+
+// json::decode: JSON text -> C++ values, in place. Strings decoded into std::string_view point into
+// the buffer (escapes are decoded where they stand), containers reuse their capacity, and nothing
+// is allocated once the destination is warm. Every byte of the document is validated, including
+// values that are skipped or kept raw.
+
+// ---- begin <betwire/json/detail/scan.hpp> ----------------------------------
+#ifndef BETWIRE_JSON_DETAIL_SCAN_HPP
+#define BETWIRE_JSON_DETAIL_SCAN_HPP
+
+// The lexical layer of the reader: whitespace, strings (validated, escapes decoded in place),
+// numbers, literals, and skipping whole values while validating them. Every function checks
+// bounds: the buffer needs no padding or terminator.
+
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json::detail {
+
+// One step of the path to a failure, recorded only while unwinding from an error.
+struct path_step {
+  std::string_view key;  // empty for array elements
+  std::size_t index = 0;
+};
+
+struct read_context {
+  char* begin;
+  char* p;
+  char* end;
+  std::uint32_t depth = 0;
+  std::uint32_t max_depth = 64;
+  // Lines are counted where they can occur (whitespace) so that an error knows its line for free.
+  std::uint32_t line = 1;
+  const char* line_start;
+  errc code = errc::none;
+  const char* error_at = nullptr;
+  std::uint32_t error_line = 0;
+  const char* error_line_start = nullptr;
+  const char* message = "";
+  std::vector<path_step> trail;  // innermost first; empty (and unallocated) on success
+
+  read_context(char* first, char* last, std::uint32_t depth_limit) noexcept
+      : begin(first), p(first), end(last), max_depth(depth_limit), line_start(first) {}
+
+  BETWIRE_NOINLINE bool fail(errc c, const char* at, const char* why) noexcept {
+    if (code == errc::none) {
+      code = c;
+      error_at = at;
+      message = why;
+      error_line = line;
+      error_line_start = line_start;
+    }
+    return false;
+  }
+  BETWIRE_NOINLINE bool fail_here(errc c, const char* why) noexcept { return fail(c, p, why); }
+  BETWIRE_NOINLINE void push_key(std::string_view key) { trail.push_back({key, 0}); }
+  BETWIRE_NOINLINE void push_index(std::size_t i) { trail.push_back({{}, i}); }
+
+  [[nodiscard]] bool at_end() const noexcept { return p >= end; }
+};
+
+// ---- whitespace ------------------------------------------------------------------------------------
+
+BETWIRE_ALWAYS_INLINE void skip_ws(read_context& c) noexcept {
+  while (c.p < c.end) {
+    const char ch = *c.p;
+    if (BETWIRE_LIKELY(ch > ' ')) return;
+    if (ch == ' ' || ch == '\t' || ch == '\r') {
+      ++c.p;
+    } else if (ch == '\n') {
+      ++c.p;
+      ++c.line;
+      c.line_start = c.p;
+    } else {
+      return;  // another control character: whoever reads next reports it
+    }
+  }
+}
+
+// ---- UTF-8 -----------------------------------------------------------------------------------------
+
+// Length of the well-formed UTF-8 sequence starting at p (whose first byte is >= 0x80), or 0.
+// Rejects overlong forms, surrogates and code points above U+10FFFF (RFC 3629).
+BETWIRE_ALWAYS_INLINE std::size_t utf8_sequence_length(const char* p, const char* end) noexcept {
+  const auto b0 = static_cast<unsigned char>(p[0]);
+  const auto avail = static_cast<std::size_t>(end - p);
+  auto cont = [&](std::size_t i) {
+    return i < avail && (static_cast<unsigned char>(p[i]) & 0xC0u) == 0x80u;
+  };
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 >= 0xE0 && b0 <= 0xEF) {
+    if (avail < 3 || !cont(1) || !cont(2)) return 0;
+    const auto b1 = static_cast<unsigned char>(p[1]);
+    if (b0 == 0xE0 && b1 < 0xA0) return 0;  // overlong
+    if (b0 == 0xED && b1 > 0x9F) return 0;  // UTF-16 surrogate
+    return 3;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4) {
+    if (avail < 4 || !cont(1) || !cont(2) || !cont(3)) return 0;
+    const auto b1 = static_cast<unsigned char>(p[1]);
+    if (b0 == 0xF0 && b1 < 0x90) return 0;  // overlong
+    if (b0 == 0xF4 && b1 > 0x8F) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+inline char* write_utf8(char* w, std::uint32_t cp) noexcept {
+  if (cp < 0x80) {
+    *w++ = static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *w++ = static_cast<char>(0xC0 | (cp >> 6));
+    *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *w++ = static_cast<char>(0xE0 | (cp >> 12));
+    *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *w++ = static_cast<char>(0xF0 | (cp >> 18));
+    *w++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  return w;
+}
+
+// ---- strings ---------------------------------------------------------------------------------------
+
+// Eight bytes at a time: which of them are '"', '\\', a control character or non-ASCII? The
+// lowest set bit of the mask marks the first such byte exactly (borrows only cause false marks
+// above a true one), which is all the scanner needs.
+BETWIRE_ALWAYS_INLINE std::uint64_t special_bytes(std::uint64_t v) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  const std::uint64_t quote = v ^ (ones * '"');
+  const std::uint64_t slash = v ^ (ones * '\\');
+  return (((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((v - ones * 0x20) & ~v) | v) &
+         highs;
+}
+BETWIRE_ALWAYS_INLINE bool block_is_plain(std::uint64_t v) noexcept { return special_bytes(v) == 0; }
+BETWIRE_ALWAYS_INLINE bool is_plain_byte(unsigned char ch) noexcept {
+  return ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\';
+}
+
+BETWIRE_ALWAYS_INLINE std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+inline int hex_value(char ch) noexcept {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
+// Reads the four hex digits after "\u" at p; -1 when they are not four hex digits.
+inline std::int32_t read_hex4(const char* p, const char* end) noexcept {
+  if (end - p < 4) return -1;
+  std::int32_t v = 0;
+  for (int i = 0; i < 4; ++i) {
+    const int h = hex_value(p[i]);
+    if (h < 0) return -1;
+    v = v * 16 + h;
+  }
+  return v;
+}
+
+// Reads the string whose opening quote is at c.p. With Decode, escapes are decoded in place and
+// *out views the decoded text inside the buffer; without, the string is only validated and the
+// buffer is left untouched (for values that are skipped or kept raw).
+template <bool Decode, bool ValidateUtf8>
+BETWIRE_ALWAYS_INLINE bool scan_string(read_context& c, std::string_view* out) noexcept {
+  char* const start = c.p + 1;
+  char* r = start;
+  char* w = nullptr;  // set at the first escape: from there on, text is moved down to w
+  char* const end = c.end;
+  for (;;) {
+    // Move r to the next byte that is not plain text: a block at a time, or byte by byte in the
+    // last few bytes of the buffer.
+    if (BETWIRE_LIKELY(end - r >= 8)) {
+      const std::uint64_t v = load8(r);
+      const std::uint64_t special = special_bytes(v);
+      if (special == 0) {
+        if constexpr (Decode) {
+          if (w != nullptr) {
+            std::memcpy(w, &v, 8);  // v is already loaded, so the overlap is harmless
+            w += 8;
+          }
+        }
+        r += 8;
+        continue;
+      }
+      const auto plain = static_cast<std::size_t>(std::countr_zero(special) >> 3);
+      if constexpr (Decode) {
+        if (w != nullptr) {
+          std::memmove(w, r, plain);
+          w += plain;
+        }
+      }
+      r += plain;
+    } else {
+      if (BETWIRE_UNLIKELY(r >= end)) return c.fail(errc::unexpected_end, end, "unterminated string");
+      if (is_plain_byte(static_cast<unsigned char>(*r))) {
+        if constexpr (Decode) {
+          if (w != nullptr) *w++ = *r;
+        }
+        ++r;
+        continue;
+      }
+    }
+    const auto ch = static_cast<unsigned char>(*r);
+    if (ch == '"') {
+      if constexpr (Decode) *out = std::string_view(start, static_cast<std::size_t>((w ? w : r) - start));
+      c.p = r + 1;
+      return true;
+    }
+    if (ch == '\\') {
+      if (end - r < 2) return c.fail(errc::unexpected_end, end, "unterminated escape");
+      const char kind = r[1];
+      char decoded = 0;
+      switch (kind) {
+        case '"': decoded = '"'; break;
+        case '\\': decoded = '\\'; break;
+        case '/': decoded = '/'; break;
+        case 'b': decoded = '\b'; break;
+        case 'f': decoded = '\f'; break;
+        case 'n': decoded = '\n'; break;
+        case 'r': decoded = '\r'; break;
+        case 't': decoded = '\t'; break;
+        case 'u': {
+          std::int32_t cp = read_hex4(r + 2, end);
+          if (cp < 0) return c.fail(errc::invalid_escape, r, "\\u must be followed by four hex digits");
+          const char* escape_start = r;
+          r += 6;
+          if (cp >= 0xDC00 && cp <= 0xDFFF)
+            return c.fail(errc::lone_surrogate, escape_start, "low surrogate without a high surrogate");
+          if (cp >= 0xD800 && cp <= 0xDBFF) {
+            if (end - r < 6 || r[0] != '\\' || r[1] != 'u')
+              return c.fail(errc::lone_surrogate, escape_start, "high surrogate without a low surrogate");
+            const std::int32_t low = read_hex4(r + 2, end);
+            if (low < 0) return c.fail(errc::invalid_escape, r, "\\u must be followed by four hex digits");
+            if (low < 0xDC00 || low > 0xDFFF)
+              return c.fail(errc::lone_surrogate, escape_start, "high surrogate without a low surrogate");
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            r += 6;
+          }
+          if constexpr (Decode) {
+            if (w == nullptr) w = const_cast<char*>(escape_start);
+            w = write_utf8(w, static_cast<std::uint32_t>(cp));
+          }
+          continue;
+        }
+        default: return c.fail(errc::invalid_escape, r, "invalid escape sequence");
+      }
+      if constexpr (Decode) {
+        if (w == nullptr) w = r;
+        *w++ = decoded;
+      }
+      r += 2;
+      continue;
+    }
+    if (ch < 0x20) return c.fail(errc::invalid_string, r, "control character in string (must be escaped)");
+    if (ch >= 0x80) {
+      std::size_t n = 1;
+      if constexpr (ValidateUtf8) {
+        n = utf8_sequence_length(r, end);
+        if (n == 0) return c.fail(errc::invalid_utf8, r, "invalid UTF-8 in string");
+      }
+      if constexpr (Decode) {
+        if (w != nullptr) {
+          std::memmove(w, r, n);
+          w += n;
+        }
+      }
+      r += n;
+      continue;
+    }
+  }
+}
+
+// ---- numbers ---------------------------------------------------------------------------------------
+
+BETWIRE_ALWAYS_INLINE bool is_digit(char ch) noexcept { return ch >= '0' && ch <= '9'; }
+
+struct number_token {
+  const char* first;
+  const char* last;
+  bool integral;  // no fraction, no exponent
+};
+
+// Validates the RFC 8259 number at c.p and advances past it.
+inline bool scan_number(read_context& c, number_token& t) noexcept {
+  const char* p = c.p;
+  const char* const end = c.end;
+  t.first = p;
+  t.integral = true;
+  if (p < end && *p == '-') ++p;
+  if (p >= end) return c.fail(errc::unexpected_end, p, "number ends early");
+  if (*p == '0') {
+    ++p;
+    if (p < end && is_digit(*p)) return c.fail(errc::leading_zero, t.first, "leading zero in number");
+  } else if (is_digit(*p)) {
+    while (p < end && is_digit(*p)) ++p;
+  } else {
+    return c.fail(errc::invalid_number, p, "invalid number");
+  }
+  if (p < end && *p == '.') {
+    t.integral = false;
+    ++p;
+    if (p >= end || !is_digit(*p)) return c.fail(errc::invalid_number, p, "digit expected after '.'");
+    while (p < end && is_digit(*p)) ++p;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    t.integral = false;
+    ++p;
+    if (p < end && (*p == '+' || *p == '-')) ++p;
+    if (p >= end || !is_digit(*p)) return c.fail(errc::invalid_number, p, "digit expected in exponent");
+    while (p < end && is_digit(*p)) ++p;
+  }
+  t.last = p;
+  c.p = const_cast<char*>(p);
+  return true;
+}
+
+// An integer: one pass that validates and accumulates. Returns the magnitude and the sign.
+inline bool scan_integer(read_context& c, std::uint64_t& magnitude, bool& negative) noexcept {
+  const char* p = c.p;
+  const char* const end = c.end;
+  const char* const first = p;
+  negative = false;
+  if (p < end && *p == '-') {
+    negative = true;
+    ++p;
+  }
+  if (p >= end) return c.fail(errc::unexpected_end, p, "number ends early");
+  std::uint64_t v = 0;
+  if (*p == '0') {
+    ++p;
+    if (p < end && is_digit(*p)) return c.fail(errc::leading_zero, first, "leading zero in number");
+  } else if (is_digit(*p)) {
+    // Up to 19 digits cannot overflow 64 bits; only longer numbers pay for the check.
+    const char* const fast_end = end - p > 19 ? p + 19 : end;
+    while (p < fast_end && is_digit(*p)) {
+      v = v * 10 + static_cast<std::uint64_t>(*p - '0');
+      ++p;
+    }
+    constexpr std::uint64_t limit = UINT64_MAX / 10;
+    while (p < end && is_digit(*p)) {
+      const auto d = static_cast<std::uint64_t>(*p - '0');
+      if (v > limit || (v == limit && d > UINT64_MAX % 10))
+        return c.fail(errc::number_out_of_range, first, "integer out of range");
+      v = v * 10 + d;
+      ++p;
+    }
+  } else {
+    return c.fail(errc::invalid_number, p, "invalid number");
+  }
+  if (p < end && (*p == '.' || *p == 'e' || *p == 'E')) {
+    // Still a valid JSON number, but not an integer: say so precisely.
+    number_token t;
+    if (!scan_number(c, t)) return false;
+    return c.fail(errc::type_mismatch, first, "expected an integer");
+  }
+  magnitude = v;
+  c.p = const_cast<char*>(p);
+  return true;
+}
+
+// ---- literals and skipping ---------------------------------------------------------------------------
+
+inline bool scan_literal(read_context& c, std::string_view word) noexcept {
+  const auto avail = static_cast<std::size_t>(c.end - c.p);
+  if (avail < word.size()) {
+    if (std::memcmp(c.p, word.data(), avail) == 0)
+      return c.fail(errc::unexpected_end, c.end, "document ends inside a literal");
+    return c.fail_here(errc::unexpected_character, "invalid literal");
+  }
+  if (std::memcmp(c.p, word.data(), word.size()) != 0)
+    return c.fail_here(errc::unexpected_character, "invalid literal");
+  c.p += word.size();
+  return true;
+}
+
+template <bool ValidateUtf8>
+bool skip_value(read_context& c) noexcept;
+
+template <bool ValidateUtf8>
+inline bool skip_container(read_context& c, char close) noexcept {
+  if (++c.depth > c.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
+  skip_ws(c);
+  if (c.p < c.end && *c.p == close) {
+    ++c.p;
+    --c.depth;
+    return true;
+  }
+  for (;;) {
+    if (close == '}') {
+      if (c.at_end()) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+      if (*c.p != '"') return c.fail_here(errc::unexpected_character, "expected a key");
+      if (!scan_string<false, ValidateUtf8>(c, nullptr)) return false;
+      skip_ws(c);
+      if (c.at_end()) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+      if (*c.p != ':') return c.fail_here(errc::unexpected_character, "expected ':'");
+      ++c.p;
+      skip_ws(c);
+    }
+    if (!skip_value<ValidateUtf8>(c)) return false;
+    skip_ws(c);
+    if (c.at_end()) return c.fail_here(errc::unexpected_end, "document ends inside a container");
+    if (*c.p == ',') {
+      ++c.p;
+      skip_ws(c);
+      if (c.p < c.end && *c.p == close) return c.fail_here(errc::trailing_comma, "trailing comma");
+      continue;
+    }
+    if (*c.p == close) {
+      ++c.p;
+      --c.depth;
+      return true;
+    }
+    return c.fail_here(errc::unexpected_character, close == '}' ? "expected ',' or '}'" : "expected ',' or ']'");
+  }
+}
+
+// Validates one value of any type and moves past it, leaving the buffer untouched.
+template <bool ValidateUtf8>
+bool skip_value(read_context& c) noexcept {
+  if (c.at_end()) return c.fail_here(errc::unexpected_end, "value expected");
+  switch (*c.p) {
+    case '"': return scan_string<false, ValidateUtf8>(c, nullptr);
+    case '{': return skip_container<ValidateUtf8>(c, '}');
+    case '[': return skip_container<ValidateUtf8>(c, ']');
+    case 't': return scan_literal(c, "true");
+    case 'f': return scan_literal(c, "false");
+    case 'n': return scan_literal(c, "null");
+    case '-':
+    case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9': {
+      number_token t;
+      return scan_number(c, t);
+    }
+    default: return c.fail_here(errc::unexpected_character, "value expected");
+  }
+}
+
+}  // namespace json::detail
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_DETAIL_SCAN_HPP
+// ---- end <betwire/json/detail/scan.hpp> ------------------------------------
+// ---- begin <betwire/json/detail/traits.hpp> --------------------------------
+#ifndef BETWIRE_JSON_DETAIL_TRAITS_HPP
+#define BETWIRE_JSON_DETAIL_TRAITS_HPP
+
+// What kind of JSON value a C++ type maps to.
+
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json::detail {
+
+template <class>
+inline constexpr bool dependent_false_v = false;
+
+template <class T>
+inline constexpr bool is_optional_v = false;
+template <class T>
+inline constexpr bool is_optional_v<std::optional<T>> = true;
+
+template <class T>
+inline constexpr bool is_vector_v = false;
+template <class T, class A>
+inline constexpr bool is_vector_v<std::vector<T, A>> = !std::is_same_v<T, bool>;
+
+template <class T>
+inline constexpr bool is_std_array_v = false;
+template <class T, std::size_t N>
+inline constexpr bool is_std_array_v<std::array<T, N>> = true;
+
+template <class T>
+inline constexpr bool is_raw_v = false;
+template <class Text>
+inline constexpr bool is_raw_v<basic_raw<Text>> = true;
+
+template <class T>
+inline constexpr bool is_object_map_v = false;
+template <class K, class V>
+inline constexpr bool is_object_map_v<object_map<K, V>> = true;
+
+template <class T>
+concept string_like = std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>;
+
+// json::object_map, std::map, std::unordered_map, ... with std::string or std::string_view keys.
+template <class T>
+concept string_keyed_map = requires(T& m) {
+  typename T::key_type;
+  typename T::mapped_type;
+  m.begin();
+  m.end();
+  m.clear();
+} && string_like<typename T::key_type>;
+
+template <class T>
+inline constexpr bool is_string_keyed_map_v = string_keyed_map<T>;
+
+}  // namespace json::detail
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_DETAIL_TRAITS_HPP
+// ---- end <betwire/json/detail/traits.hpp> ----------------------------------
+
+#include <array>
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json {
+
+namespace detail {
+
+// ---- key lookup ------------------------------------------------------------------------------------
+// Keys usually arrive in declaration order, so the next field is tried first; otherwise a perfect
+// hash, built at compile time for each type, finds the field with one probe and one compare.
+
+inline constexpr std::uint64_t load_key_bytes(const char* p, std::size_t n) noexcept {
+  // n <= 8; little-endian value of the first n bytes, zero-filled.
+  std::uint64_t v = 0;
+  if (std::is_constant_evaluated() || std::endian::native != std::endian::little) {
+    for (std::size_t i = 0; i < n; ++i)
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  } else {
+    std::memcpy(&v, p, n);
+  }
+  return v;
+}
+
+inline constexpr std::uint32_t key_hash(std::string_view key, std::uint64_t seed) noexcept {
+  const std::size_t n = key.size();
+  std::uint64_t head;
+  std::uint64_t tail;
+  if (n >= 8) {
+    head = load_key_bytes(key.data(), 8);
+    tail = load_key_bytes(key.data() + n - 8, 8);
+  } else {
+    head = load_key_bytes(key.data(), n);
+    tail = 0;
+  }
+  std::uint64_t h = (head ^ seed) * 0x9E3779B97F4A7C15ull;
+  h ^= (tail + n) * 0xC2B2AE3D27D4EB4Full;
+  h ^= h >> 29;
+  h *= 0x165667B19E3779F9ull;
+  return static_cast<std::uint32_t>(h >> 32);
+}
+
+template <std::size_t N>
+struct key_table {
+  static constexpr std::size_t slots = [] {
+    std::size_t s = 4;
+    while (s < 4 * N) s *= 2;
+    return s;
+  }();
+  std::array<std::uint8_t, slots> slot_to_field{};
+  std::uint64_t seed = 0;
+  bool perfect = false;
+};
+
+inline constexpr std::uint8_t no_field = 0xFF;
+
+// Wire keys are matched against the raw bytes of the document, so they must be spelled there
+// exactly as declared: no character that JSON would escape.
+consteval bool plain_keys(const auto& names) {
+  for (std::string_view name : names)
+    for (char ch : name)
+      if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) return false;
+  return true;
+}
+
+template <class T>
+consteval auto make_key_table() {
+  constexpr std::size_t n = reflect::field_count_v<T>;
+  static_assert(n < no_field, "betwire: too many fields for one object");
+  const auto& names = reflect::wire_names_v<T>;
+  static_assert(plain_keys(reflect::wire_names_v<T>), "betwire: wire keys must not need escaping");
+  key_table<n> table;
+  for (std::uint64_t seed = 1; seed < 2000; ++seed) {
+    for (auto& s : table.slot_to_field) s = no_field;
+    bool ok = true;
+    for (std::size_t i = 0; i < n && ok; ++i) {
+      const std::size_t slot = key_hash(names[i], seed) & (table.slots - 1);
+      if (table.slot_to_field[slot] != no_field) ok = false;
+      else table.slot_to_field[slot] = static_cast<std::uint8_t>(i);
+    }
+    if (ok) {
+      table.seed = seed;
+      table.perfect = true;
+      return table;
+    }
+  }
+  return table;  // keys that defeat the hash: find_field falls back to a linear search
+}
+
+template <class T>
+inline constexpr auto key_table_v = make_key_table<T>();
+
+BETWIRE_ALWAYS_INLINE std::uint32_t load4(const char* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// Equality of two byte ranges of the same length n, with a few overlapping word loads instead of a
+// call to memcmp (keys are short). Never reads outside [a, a+n) or [b, b+n).
+BETWIRE_ALWAYS_INLINE bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8)
+      if (load8(a + i) != load8(b + i)) return false;
+    return load8(a + n - 8) == load8(b + n - 8);
+  }
+  if (n >= 4) return load4(a) == load4(b) && load4(a + n - 4) == load4(b + n - 4);
+  if (n == 0) return true;
+  return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
+}
+
+BETWIRE_ALWAYS_INLINE bool key_is(std::string_view key, std::string_view name) noexcept {
+  return key.size() == name.size() && same_bytes(key.data(), name.data(), key.size());
+}
+
+// Index of the field whose wire name is key, or -1. `hint` is the field expected next.
+template <class T>
+BETWIRE_ALWAYS_INLINE int find_field(std::string_view key, std::size_t hint) noexcept {
+  constexpr std::size_t n = reflect::field_count_v<T>;
+  constexpr const auto& names = reflect::wire_names_v<T>;
+  if constexpr (n == 0) {
+    return -1;
+  } else {
+    if (hint < n && key_is(key, names[hint])) return static_cast<int>(hint);
+    constexpr const auto& table = key_table_v<T>;
+    if constexpr (table.perfect) {
+      const std::uint8_t f = table.slot_to_field[key_hash(key, table.seed) & (table.slots - 1)];
+      if (f != no_field && key_is(key, names[f])) return f;
+      return -1;
+    } else {
+      for (std::size_t i = 0; i < n; ++i)
+        if (key_is(key, names[i])) return static_cast<int>(i);
+      return -1;
+    }
+  }
+}
+
+// ---- values ----------------------------------------------------------------------------------------
+
+template <read_options O, class T>
+bool read_value(T& value, read_context& c);
+
+template <class T>
+void reset_value(T& value) {
+  if constexpr (is_optional_v<T>) value.reset();
+  else if constexpr (requires { value.clear(); }) value.clear();
+  else value = T{};
+}
+
+template <read_options O>
+BETWIRE_ALWAYS_INLINE bool read_string_view(std::string_view& out, read_context& c) {
+  if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::type_mismatch, "expected a string");
+  return scan_string<true, O.validate_utf8>(c, &out);
+}
+
+template <class Int>
+BETWIRE_ALWAYS_INLINE bool read_integer(Int& value, read_context& c) {
+  const char* const at = c.p;
+  if (BETWIRE_UNLIKELY(*c.p != '-' && !is_digit(*c.p)))
+    return c.fail_here(errc::type_mismatch, "expected an integer");
+  std::uint64_t magnitude = 0;
+  bool negative = false;
+  if (!scan_integer(c, magnitude, negative)) return false;
+  if constexpr (std::is_signed_v<Int>) {
+    using U = std::make_unsigned_t<Int>;
+    const auto max_positive = static_cast<std::uint64_t>(std::numeric_limits<Int>::max());
+    if (negative) {
+      if (magnitude > max_positive + 1) return c.fail(errc::number_out_of_range, at, "integer out of range");
+      value = static_cast<Int>(static_cast<U>(~magnitude + 1));
+    } else {
+      if (magnitude > max_positive) return c.fail(errc::number_out_of_range, at, "integer out of range");
+      value = static_cast<Int>(magnitude);
+    }
+  } else {
+    if (negative && magnitude != 0)
+      return c.fail(errc::number_out_of_range, at, "negative value for an unsigned integer");
+    if (magnitude > static_cast<std::uint64_t>(std::numeric_limits<Int>::max()))
+      return c.fail(errc::number_out_of_range, at, "integer out of range");
+    value = static_cast<Int>(magnitude);
+  }
+  return true;
+}
+
+// Text of a validated JSON number -> double from its first 18 significant digits and its exponent:
+// exact for every text of at most 18 significant digits (every double's shortest text has at most
+// 17), +-0 below the smallest subnormal and +-inf above DBL_MAX.
+inline double parse_double_digits(const char* first, const char* last) noexcept {
+  // libc++ (19) has no floating-point from_chars: gather up to 18 significant digits and let the
+  // exact decimal-to-binary conversion of betwire::decimal round them. Digits past the 18th are
+  // dropped, which is exact for every double's shortest text (at most 17 digits).
+  const char* p = first;
+  const bool negative = *p == '-';
+  if (negative) ++p;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  long exponent = 0;
+  auto take = [&](char ch, bool fraction) {
+    if (digits == 0 && ch == '0') {
+      if (fraction) --exponent;
+      return;
+    }
+    if (digits < 18) {
+      mantissa = mantissa * 10 + static_cast<std::uint64_t>(ch - '0');
+      ++digits;
+      if (fraction) --exponent;
+    } else if (!fraction) {
+      ++exponent;
+    }
+  };
+  for (; p < last && is_digit(*p); ++p) take(*p, false);
+  if (p < last && *p == '.')
+    for (++p; p < last && is_digit(*p); ++p) take(*p, true);
+  if (p < last && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool negative_exponent = *p == '-';
+    if (*p == '+' || *p == '-') ++p;
+    long e = 0;
+    for (; p < last && is_digit(*p); ++p)
+      if (e < 100000) e = e * 10 + (*p - '0');
+    exponent += negative_exponent ? -e : e;
+  }
+  if (exponent > 100000) exponent = 100000;
+  if (exponent < -100000) exponent = -100000;
+  const double magnitude = mantissa == 0 ? 0.0 : betwire::detail::decimal_to_double(mantissa, static_cast<int>(exponent));
+  return negative ? -magnitude : magnitude;
+}
+
+// Text of a validated JSON number -> double, correctly rounded. A value too small for a double is
+// +-0 and one too large is +-inf (the caller reports it), whatever the standard library.
+inline bool parse_double(const char* first, const char* last, double& out) noexcept {
+#if defined(__cpp_lib_to_chars)
+  const auto r = std::from_chars(first, last, out);
+  if (r.ec == std::errc::result_out_of_range && r.ptr == last) {
+    // from_chars leaves out untouched and does not say whether it overflowed or underflowed.
+    out = parse_double_digits(first, last);
+    return true;
+  }
+  return r.ec == std::errc{} && r.ptr == last;
+#else
+  // libc++ (19) has no floating-point from_chars.
+  out = parse_double_digits(first, last);
+  return true;
+#endif
+}
+
+template <class Float>
+inline bool read_floating(Float& value, read_context& c) {
+  const char* const at = c.p;
+  if (BETWIRE_UNLIKELY(*c.p != '-' && !is_digit(*c.p)))
+    return c.fail_here(errc::type_mismatch, "expected a number");
+  number_token t;
+  if (!scan_number(c, t)) return false;
+  double d = 0;
+  if (!parse_double(t.first, t.last, d)) {
+    return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+  }
+  if (!std::isfinite(d))
+    return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+  if constexpr (std::numeric_limits<Float>::max_exponent < std::numeric_limits<double>::max_exponent) {
+    // A narrower type (float): values up to the midpoint between its largest finite value and the
+    // next power of two round to that largest value (3.4028235e38, FLT_MAX's shortest text, is
+    // above FLT_MAX); from the midpoint on they would round to infinity.
+    using L = std::numeric_limits<Float>;
+    const double overflow = std::ldexp(1.0, L::max_exponent) - std::ldexp(1.0, L::max_exponent - L::digits - 1);
+    if (d >= overflow || d <= -overflow)
+      return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+  }
+  value = static_cast<Float>(d);
+  return true;
+}
+
+inline bool read_decimal(decimal& value, read_context& c) {
+  const char* const at = c.p;
+  std::string_view text;
+  decimal::form form = decimal::form::number;
+  if (*c.p == '"') {
+    // A decimal sent as a string ("0.55"): no escapes can be part of a number, so there is
+    // nothing to decode; the string must hold exactly a JSON number.
+    if (!scan_string<false, false>(c, nullptr)) return false;
+    text = std::string_view(at + 1, static_cast<std::size_t>(c.p - at - 2));
+    form = decimal::form::string;
+  } else {
+    if (BETWIRE_UNLIKELY(*c.p != '-' && !is_digit(*c.p)))
+      return c.fail_here(errc::type_mismatch, "expected a decimal number");
+    number_token t;
+    if (!scan_number(c, t)) return false;
+    text = std::string_view(t.first, static_cast<std::size_t>(t.last - t.first));
+  }
+  const errc e = decimal::from_chars(text, value, form);
+  if (BETWIRE_UNLIKELY(e != errc::none))
+    return c.fail(e, at, e == errc::number_out_of_range ? "decimal out of range" : "invalid decimal");
+  return true;
+}
+
+template <read_options O>
+inline bool read_timestamp(timestamp& value, read_context& c) {
+  const char* const at = c.p;
+  if (*c.p == '"') {
+    std::string_view text;
+    if (!scan_string<true, O.validate_utf8>(c, &text)) return false;
+    if (timestamp::from_chars(text, value) != errc::none)
+      return c.fail(errc::invalid_timestamp, at, "invalid ISO-8601 timestamp");
+    return true;
+  }
+  std::int64_t seconds = 0;
+  if (*c.p != '-' && !is_digit(*c.p))
+    return c.fail_here(errc::type_mismatch, "expected a timestamp (ISO-8601 string or unix seconds)");
+  if (!read_integer(seconds, c)) return false;
+  value = timestamp::from_unix_seconds(seconds);
+  return true;
+}
+
+template <read_options O, class E>
+inline bool read_enum(E& value, read_context& c) {
+  const char* const at = c.p;
+  std::optional<E> found;
+  if constexpr (reflect::enum_is_integer_v<E>) {
+    std::int64_t v = 0;
+    if (!read_integer(v, c)) return false;
+    found = reflect::enum_from_integer<E>(v);
+  } else {
+    std::string_view text;
+    if (!read_string_view<O>(text, c)) return false;
+    found = reflect::enum_from_wire<E>(text);
+  }
+  if (BETWIRE_LIKELY(found.has_value())) {
+    value = *found;
+    return true;
+  }
+  if constexpr (reflect::enum_unknown_v<E>.has_value()) {
+    value = *reflect::enum_unknown_v<E>;
+    return true;
+  } else {
+    return c.fail(errc::unknown_enum_value, at, "value not known to this enum");
+  }
+}
+
+template <read_options O, class Raw>
+inline bool read_raw(Raw& value, read_context& c) {
+  const char* const start = c.p;
+  if (!skip_value<O.validate_utf8>(c)) return false;
+  value.text = std::string_view(start, static_cast<std::size_t>(c.p - start));
+  return true;
+}
+
+// Runs body(element_slot) for each element of the array at c.p, where the slot is an existing
+// element when there is one (its capacity reused) or a new one.
+template <read_options O, class Vec>
+inline bool read_vector(Vec& vec, read_context& c) {
+  if (BETWIRE_UNLIKELY(*c.p != '[')) return c.fail_here(errc::type_mismatch, "expected an array");
+  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
+  skip_ws(c);
+  std::size_t count = 0;
+  if (c.p < c.end && *c.p == ']') {
+    ++c.p;
+  } else {
+    for (;;) {
+      if (count == vec.size()) vec.emplace_back();
+      if (BETWIRE_UNLIKELY(c.at_end()))
+        return c.fail_here(errc::unexpected_end, "document ends inside an array");
+      if (BETWIRE_UNLIKELY(!read_value<O>(vec[count], c))) {
+        c.push_index(count);
+        return false;
+      }
+      ++count;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.at_end()))
+        return c.fail_here(errc::unexpected_end, "document ends inside an array");
+      if (*c.p == ',') {
+        ++c.p;
+        skip_ws(c);
+        if (c.p < c.end && *c.p == ']') return c.fail_here(errc::trailing_comma, "trailing comma");
+        continue;
+      }
+      if (*c.p == ']') {
+        ++c.p;
+        break;
+      }
+      return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
+    }
+  }
+  if (vec.size() > count) vec.erase(vec.begin() + static_cast<std::ptrdiff_t>(count), vec.end());
+  --c.depth;
+  return true;
+}
+
+template <read_options O, class Arr>
+inline bool read_array(Arr& arr, read_context& c) {
+  constexpr std::size_t n = std::tuple_size_v<Arr>;
+  if (BETWIRE_UNLIKELY(*c.p != '[')) return c.fail_here(errc::type_mismatch, "expected an array");
+  const char* const at = c.p;
+  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
+  skip_ws(c);
+  std::size_t count = 0;
+  if (c.p < c.end && *c.p == ']') {
+    ++c.p;
+  } else {
+    for (;;) {
+      if (count == n) return c.fail(errc::wrong_array_size, at, "array has more elements than expected");
+      if (BETWIRE_UNLIKELY(c.at_end()))
+        return c.fail_here(errc::unexpected_end, "document ends inside an array");
+      if (!read_value<O>(arr[count], c)) {
+        c.push_index(count);
+        return false;
+      }
+      ++count;
+      skip_ws(c);
+      if (c.at_end()) return c.fail_here(errc::unexpected_end, "document ends inside an array");
+      if (*c.p == ',') {
+        ++c.p;
+        skip_ws(c);
+        if (c.p < c.end && *c.p == ']') return c.fail_here(errc::trailing_comma, "trailing comma");
+        continue;
+      }
+      if (*c.p == ']') {
+        ++c.p;
+        break;
+      }
+      return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
+    }
+  }
+  if (count != n) return c.fail(errc::wrong_array_size, at, "array has fewer elements than expected");
+  --c.depth;
+  return true;
+}
+
+// Reads "key": then calls on_member(key, key_position); used by structs and maps.
+template <read_options O, class OnMember>
+BETWIRE_ALWAYS_INLINE bool read_members(read_context& c, OnMember&& on_member) {
+  if (BETWIRE_UNLIKELY(*c.p != '{')) return c.fail_here(errc::type_mismatch, "expected an object");
+  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
+  skip_ws(c);
+  if (c.p < c.end && *c.p == '}') {
+    ++c.p;
+    --c.depth;
+    return true;
+  }
+  for (;;) {
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+    if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::unexpected_character, "expected a key");
+    const char* const key_at = c.p;
+    std::string_view key;
+    if (!scan_string<true, O.validate_utf8>(c, &key)) return false;
+    skip_ws(c);
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+    if (BETWIRE_UNLIKELY(*c.p != ':')) return c.fail_here(errc::unexpected_character, "expected ':'");
+    ++c.p;
+    skip_ws(c);
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "value expected");
+    if (BETWIRE_UNLIKELY(!on_member(key, key_at))) return false;
+    skip_ws(c);
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+    if (*c.p == ',') {
+      ++c.p;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.p < c.end && *c.p == '}')) return c.fail_here(errc::trailing_comma, "trailing comma");
+      continue;
+    }
+    if (BETWIRE_LIKELY(*c.p == '}')) {
+      ++c.p;
+      --c.depth;
+      return true;
+    }
+    return c.fail_here(errc::unexpected_character, "expected ',' or '}'");
+  }
+}
+
+// Reads the value of field i (a runtime index) with the reader of its type inlined: the fold
+// compiles to a jump table instead of an indirect call per member.
+template <read_options O, class T>
+BETWIRE_ALWAYS_INLINE bool read_field(T& obj, std::size_t i, read_context& c) {
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    bool ok = false;
+    (void)((i == I ? (ok = read_value<O>(reflect::get<I>(obj), c), true) : false) || ...);
+    return ok;
+  }(std::make_index_sequence<reflect::field_count_v<T>>{});
+}
+
+// A field the document did not have: optionals are reset; others are an error unless allowed.
+template <read_options O, class T, std::size_t I>
+bool settle_missing(T& obj, read_context& c, const char* object_end) {
+  auto& field = reflect::get<I>(obj);
+  using F = std::remove_cvref_t<decltype(field)>;
+  if constexpr (is_optional_v<F>) {
+    field.reset();
+    return true;
+  } else if constexpr (O.allow_missing_keys) {
+    reset_value(field);
+    return true;
+  } else {
+    c.fail(errc::missing_key, object_end, "required key missing");
+    c.push_key(reflect::wire_name_v<T, I>);
+    return false;
+  }
+}
+
+template <read_options O, class T>
+inline bool read_object(T& obj, read_context& c) {
+  constexpr std::size_t n = reflect::field_count_v<T>;
+  constexpr std::size_t words = n / 64 + 1;
+  if (BETWIRE_UNLIKELY(*c.p != '{')) return c.fail_here(errc::type_mismatch, "expected an object");
+  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
+  ++c.p;
+  std::uint64_t seen[words] = {};
+  std::size_t seen_count = 0;
+  std::size_t hint = 0;
+  skip_ws(c);
+  if (c.p < c.end && *c.p == '}') {
+    ++c.p;
+  } else {
+    for (;;) {
+      if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+      if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::unexpected_character, "expected a key");
+      const char* const key_at = c.p;
+      std::string_view key;
+      int f = -1;
+      // Fast path: the key expected next, compared in place; being one of our own keys it needs no
+      // escape decoding or UTF-8 check.
+      if (hint < n) {
+        const std::string_view expected = reflect::wire_names_v<T>[hint];
+        const std::size_t len = expected.size();
+        if (static_cast<std::size_t>(c.end - c.p) > len + 1 && c.p[len + 1] == '"' &&
+            same_bytes(c.p + 1, expected.data(), len)) {
+          key = std::string_view(c.p + 1, len);
+          c.p += len + 2;
+          f = static_cast<int>(hint);
+        }
+      }
+      if (f < 0) {
+        if (!scan_string<true, O.validate_utf8>(c, &key)) return false;
+        f = find_field<T>(key, n);
+      }
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+      if (BETWIRE_UNLIKELY(*c.p != ':')) return c.fail_here(errc::unexpected_character, "expected ':'");
+      ++c.p;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "value expected");
+      if (BETWIRE_LIKELY(f >= 0)) {
+        const auto i = static_cast<std::size_t>(f);
+        const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+        if (BETWIRE_UNLIKELY(seen[i / 64] & bit)) {
+          if constexpr (!O.allow_duplicate_keys) {
+            c.fail(errc::duplicate_key, key_at, "duplicate key");
+            c.push_key(key);
+            return false;
+          }
+        } else {
+          seen[i / 64] |= bit;
+          ++seen_count;
+        }
+        if (BETWIRE_UNLIKELY(!read_field<O>(obj, i, c))) {
+          c.push_key(reflect::wire_names_v<T>[i]);
+          return false;
+        }
+        hint = i + 1;
+      } else if constexpr (!O.allow_unknown_keys) {
+        c.fail(errc::unknown_key, key_at, "unknown key");
+        c.push_key(key);
+        return false;
+      } else if (BETWIRE_UNLIKELY(!skip_value<O.validate_utf8>(c))) {
+        c.push_key(key);
+        return false;
+      }
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
+      if (*c.p == ',') {
+        ++c.p;
+        skip_ws(c);
+        if (BETWIRE_UNLIKELY(c.p < c.end && *c.p == '}')) return c.fail_here(errc::trailing_comma, "trailing comma");
+        continue;
+      }
+      if (BETWIRE_LIKELY(*c.p == '}')) {
+        ++c.p;
+        break;
+      }
+      return c.fail_here(errc::unexpected_character, "expected ',' or '}'");
+    }
+  }
+  --c.depth;
+  if (BETWIRE_LIKELY(seen_count == n)) return true;
+  const char* const object_end = c.p - 1;
+  return [&]<std::size_t... I>(std::index_sequence<I...>) {
+    return (((seen[I / 64] >> (I % 64)) & 1u ? true : settle_missing<O, T, I>(obj, c, object_end)) && ...);
+  }(std::make_index_sequence<n>{});
+}
+
+template <read_options O, class Map>
+inline bool read_map(Map& map, read_context& c) {
+  using K = typename Map::key_type;
+  using V = typename Map::mapped_type;
+  if constexpr (is_object_map_v<Map>) {
+    auto& items = map.items();
+    std::size_t count = 0;
+    const bool ok = read_members<O>(c, [&](std::string_view key, const char*) {
+      if (count == items.size()) items.emplace_back();
+      auto& item = items[count];
+      item.first = K(key);
+      if (!read_value<O>(item.second, c)) {
+        c.push_key(key);
+        return false;
+      }
+      ++count;
+      return true;
+    });
+    if (!ok) return false;
+    if (items.size() > count) items.erase(items.begin() + static_cast<std::ptrdiff_t>(count), items.end());
+    return true;
+  } else {
+    map.clear();
+    return read_members<O>(c, [&](std::string_view key, const char* key_at) {
+      V v{};
+      if (!read_value<O>(v, c)) {
+        c.push_key(key);
+        return false;
+      }
+      if constexpr (O.allow_duplicate_keys) {
+        map.insert_or_assign(K(key), std::move(v));  // the last occurrence wins
+      } else if (!map.emplace(K(key), std::move(v)).second) {
+        c.fail(errc::duplicate_key, key_at, "duplicate key");
+        c.push_key(key);
+        return false;
+      }
+      return true;
+    });
+  }
+}
+
+template <read_options O, class T>
+bool read_value(T& value, read_context& c) {
+  // The caller has skipped whitespace and checked that c.p is inside the buffer.
+  if constexpr (is_optional_v<T>) {
+    if (*c.p == 'n') {
+      if (!scan_literal(c, "null")) return false;
+      value.reset();
+      return true;
+    }
+    if (!value.has_value()) value.emplace();
+    return read_value<O>(*value, c);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (*c.p == 't') {
+      value = true;
+      return scan_literal(c, "true");
+    }
+    if (*c.p == 'f') {
+      value = false;
+      return scan_literal(c, "false");
+    }
+    return c.fail_here(errc::type_mismatch, "expected true or false");
+  } else if constexpr (std::is_enum_v<T>) {
+    return read_enum<O>(value, c);
+  } else if constexpr (std::is_integral_v<T>) {
+    return read_integer(value, c);
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return read_floating(value, c);
+  } else if constexpr (std::is_same_v<T, decimal>) {
+    return read_decimal(value, c);
+  } else if constexpr (std::is_same_v<T, timestamp>) {
+    return read_timestamp<O>(value, c);
+  } else if constexpr (std::is_same_v<T, std::string_view>) {
+    return read_string_view<O>(value, c);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    std::string_view text;
+    if (!read_string_view<O>(text, c)) return false;
+    value.assign(text.data(), text.size());
+    return true;
+  } else if constexpr (is_raw_v<T>) {
+    return read_raw<O>(value, c);
+  } else if constexpr (is_vector_v<T>) {
+    return read_vector<O>(value, c);
+  } else if constexpr (is_std_array_v<T>) {
+    return read_array<O>(value, c);
+  } else if constexpr (is_string_keyed_map_v<T>) {
+    return read_map<O>(value, c);
+  } else if constexpr (reflect::reflectable<T>) {
+    return read_object<O>(value, c);
+  } else {
+    static_assert(dependent_false_v<T>, "betwire::json: this type cannot be decoded");
+    return false;
+  }
+}
+
+// ---- errors ----------------------------------------------------------------------------------------
+
+inline std::string render_path(const std::vector<path_step>& trail) {
+  std::string path;
+  for (auto it = trail.rbegin(); it != trail.rend(); ++it) {
+    if (it->key.data() != nullptr) {
+      if (!path.empty()) path += '.';
+      path.append(it->key);
+    } else {
+      path += '[';
+      path += std::to_string(it->index);
+      path += ']';
+    }
+  }
+  return path;
+}
+
+// Builds the error value from the failed context: only ever runs on the failure path.
+BETWIRE_NOINLINE inline error make_error(const read_context& c) {
+  error e(error_category::decode, c.code, c.message);
+  const char* at = c.error_at != nullptr ? c.error_at : c.p;
+  if (at > c.end) at = c.end;
+  e.offset = static_cast<std::size_t>(at - c.begin);
+  // The line was counted while reading; an error reported at an earlier position (a missing key
+  // at the closing brace of a multi-line object, say) recounts backwards.
+  std::uint32_t line = c.error_line;
+  const char* line_start = c.error_line_start;
+  while (line_start != nullptr && at < line_start && line > 1) {
+    --line;
+    const char* q = line_start - 1;  // the '\n' that ended the previous line
+    while (q > c.begin && q[-1] != '\n') --q;
+    line_start = q;
+  }
+  if (line_start == nullptr || at < line_start) line_start = c.begin;
+  e.line = line == 0 ? 1 : line;
+  e.column = static_cast<std::uint32_t>(at - line_start) + 1;
+  e.path = render_path(c.trail);
+
+  // A one-line excerpt of at most ~72 bytes around the error, the caret counted in characters.
+  const char* from = at - line_start > 40 ? at - 40 : line_start;
+  while (from < at && (static_cast<unsigned char>(*from) & 0xC0u) == 0x80u) ++from;
+  const char* to = from;
+  while (to < c.end && *to != '\n' && *to != '\r' && to - from < 72) ++to;
+  if (at >= to && at < c.end && to - from >= 72) to = at + 1;
+  std::uint32_t caret = 0;
+  for (const char* q = from; q < to; ++q) {
+    const auto b = static_cast<unsigned char>(*q);
+    e.excerpt += b < 0x20 || b == 0x7F ? ' ' : static_cast<char>(b);
+    if (q < at && (b & 0xC0u) != 0x80u) ++caret;
+  }
+  e.caret = caret;
+  return e;
+}
+
+template <read_options O, class T>
+result<void> decode_span(char* first, char* last, T& value) {
+  read_context c(first, last, O.max_depth);
+  skip_ws(c);
+  if (c.at_end()) {
+    c.fail_here(errc::unexpected_end, "empty document");
+    return fail(make_error(c));
+  }
+  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error(c));
+  skip_ws(c);
+  if (BETWIRE_UNLIKELY(!c.at_end())) {
+    c.fail_here(errc::trailing_garbage, "unexpected text after the JSON value");
+    return fail(make_error(c));
+  }
+  return {};
+}
+
+}  // namespace detail
+
+// Decodes the JSON document in `buffer` into `value`. The buffer is modified (escapes are decoded
+// in place) and std::string_view members of `value` point into it: keep it alive and unchanged
+// while you use them. Containers already in `value` are reused, so decoding the next response of
+// the same shape into the same object allocates nothing.
+template <read_options O = read_options{}, class T>
+[[nodiscard]] result<void> decode(std::span<char> buffer, T& value) {
+  return detail::decode_span<O>(buffer.data(), buffer.data() + buffer.size(), value);
+}
+
+template <read_options O = read_options{}, class T>
+[[nodiscard]] result<void> decode(std::string& buffer, T& value) {
+  return detail::decode_span<O>(buffer.data(), buffer.data() + buffer.size(), value);
+}
+
+// A temporary buffer would leave every string_view dangling.
+template <read_options O = read_options{}, class T>
+result<void> decode(std::string&& buffer, T& value) = delete;
+
+// Checks that text is one well-formed JSON value, without decoding or modifying it.
+template <read_options O = read_options{}>
+[[nodiscard]] result<void> validate(std::string_view text) {
+  char* first = const_cast<char*>(text.data());  // skip_value never writes
+  detail::read_context c(first, first + text.size(), O.max_depth);
+  detail::skip_ws(c);
+  if (!detail::skip_value<O.validate_utf8>(c)) return fail(detail::make_error(c));
+  detail::skip_ws(c);
+  if (!c.at_end()) {
+    c.fail_here(errc::trailing_garbage, "unexpected text after the JSON value");
+    return fail(detail::make_error(c));
+  }
+  return {};
+}
+
+}  // namespace json
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_READ_HPP
+// ---- end <betwire/json/read.hpp> -------------------------------------------
+// ---- begin <betwire/json/write.hpp> ----------------------------------------
+#ifndef BETWIRE_JSON_WRITE_HPP
+#define BETWIRE_JSON_WRITE_HPP
+
+// json::encode: C++ values -> compact JSON, into a caller-owned std::string whose capacity is
+// reused. Keys are spelled out at compile time; decimals and timestamps are written back exactly
+// as they were read; doubles use the shortest text that reads back to the same value.
+
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json {
+
+namespace detail {
+
+struct write_context {
+  explicit write_context(std::string& buffer) noexcept : out(buffer) {}
+
+  std::string& out;
+  errc code = errc::none;
+  const char* message = "";
+  std::string path;  // where the failure is, built only on failure
+
+  BETWIRE_NOINLINE bool fail(errc c, const char* why) {
+    code = c;
+    message = why;
+    return false;
+  }
+  BETWIRE_NOINLINE void push_key(std::string_view key) {
+    path.insert(0, path.empty() || path[0] == '[' ? std::string(key) : std::string(key) + ".");
+  }
+  BETWIRE_NOINLINE void push_index(std::size_t i) {
+    path.insert(0, "[" + std::to_string(i) + "]" + (path.empty() || path[0] == '[' ? "" : "."));
+  }
+};
+
+// `"key":` for every field, spelled out at compile time.
+consteval bool needs_no_escaping(std::string_view key) {
+  for (char ch : key)
+    if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20) return false;
+  return true;
+}
+template <class T, std::size_t I>
+consteval auto make_quoted_key() {
+  constexpr std::string_view key = reflect::wire_name_v<T, I>;
+  static_assert(needs_no_escaping(key), "betwire: wire keys must not need escaping");
+  reflect::detail::fixed_chars<key.size() + 3> out;
+  out.data[0] = '"';
+  for (std::size_t i = 0; i < key.size(); ++i) out.data[i + 1] = key[i];
+  out.data[key.size() + 1] = '"';
+  out.data[key.size() + 2] = ':';
+  return out;
+}
+template <class T, std::size_t I>
+inline constexpr auto quoted_key_v = make_quoted_key<T, I>();
+
+inline constexpr char hex_digits[] = "0123456789abcdef";
+
+// Appends text as a JSON string: quotes, escapes, and a check that it is valid UTF-8.
+inline bool write_string(std::string_view text, write_context& w) {
+  std::string& out = w.out;
+  out.push_back('"');
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const char* run = p;  // start of the bytes not yet copied
+  while (p < end) {
+    if (end - p >= 8 && block_is_plain(load8(p))) {
+      p += 8;
+      continue;
+    }
+    const auto ch = static_cast<unsigned char>(*p);
+    if (ch >= 0x80) {
+      const std::size_t n = utf8_sequence_length(p, end);
+      if (n == 0) return w.fail(errc::invalid_utf8, "string is not valid UTF-8");
+      p += n;
+      continue;
+    }
+    if (ch >= 0x20 && ch != '"' && ch != '\\') {
+      ++p;
+      continue;
+    }
+    out.append(run, static_cast<std::size_t>(p - run));
+    switch (ch) {
+      case '"': out.append("\\\"", 2); break;
+      case '\\': out.append("\\\\", 2); break;
+      case '\n': out.append("\\n", 2); break;
+      case '\r': out.append("\\r", 2); break;
+      case '\t': out.append("\\t", 2); break;
+      case '\b': out.append("\\b", 2); break;
+      case '\f': out.append("\\f", 2); break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', hex_digits[ch >> 4], hex_digits[ch & 0xF]};
+        out.append(esc, 6);
+      }
+    }
+    run = ++p;
+  }
+  out.append(run, static_cast<std::size_t>(end - run));
+  out.push_back('"');
+  return true;
+}
+
+template <class Int>
+inline void write_integer(Int v, write_context& w) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  w.out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+}
+
+template <class Float>
+inline bool write_floating(Float v, write_context& w) {
+  if (!std::isfinite(v)) return w.fail(errc::invalid_value, "NaN and infinity have no JSON form");
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  w.out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+  return true;
+}
+
+template <write_options O, class T>
+bool write_value(const T& value, write_context& w);
+
+template <write_options O, class T>
+inline bool write_object(const T& obj, write_context& w) {
+  w.out.push_back('{');
+  bool first = true;
+  bool ok = true;
+  reflect::for_each_field(obj, [&](const auto& field, auto index) {
+    if (!ok) return;
+    constexpr std::size_t I = decltype(index)::value;
+    using F = std::remove_cvref_t<decltype(field)>;
+    if constexpr (is_optional_v<F>) {
+      if (!field.has_value() && !O.write_null_optionals) return;
+    }
+    if (!first) w.out.push_back(',');
+    first = false;
+    w.out.append(quoted_key_v<T, I>.view());
+    if (!write_value<O>(field, w)) {
+      w.push_key(reflect::wire_name_v<T, I>);
+      ok = false;
+    }
+  });
+  w.out.push_back('}');
+  return ok;
+}
+
+template <write_options O, class Range>
+inline bool write_sequence(const Range& range, write_context& w) {
+  w.out.push_back('[');
+  std::size_t i = 0;
+  for (const auto& element : range) {
+    if (i != 0) w.out.push_back(',');
+    if (!write_value<O>(element, w)) {
+      w.push_index(i);
+      return false;
+    }
+    ++i;
+  }
+  w.out.push_back(']');
+  return true;
+}
+
+template <write_options O, class Map>
+inline bool write_map(const Map& map, write_context& w) {
+  w.out.push_back('{');
+  bool first = true;
+  for (const auto& [key, value] : map) {
+    if (!first) w.out.push_back(',');
+    first = false;
+    if (!write_string(key, w)) return false;
+    w.out.push_back(':');
+    if (!write_value<O>(value, w)) {
+      w.push_key(key);
+      return false;
+    }
+  }
+  w.out.push_back('}');
+  return true;
+}
+
+template <write_options O, class T>
+bool write_value(const T& value, write_context& w) {
+  if constexpr (is_optional_v<T>) {
+    if (!value.has_value()) {
+      w.out.append("null", 4);
+      return true;
+    }
+    return write_value<O>(*value, w);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    if (value)
+      w.out.append("true", 4);
+    else
+      w.out.append("false", 5);
+    return true;
+  } else if constexpr (std::is_enum_v<T>) {
+    if constexpr (reflect::enum_is_integer_v<T>) {
+      write_integer(static_cast<std::underlying_type_t<T>>(value), w);
+      return true;
+    } else {
+      const std::string_view wire = reflect::enum_to_wire(value);
+      if (wire.empty()) return w.fail(errc::invalid_value, "enum value without a wire name");
+      return write_string(wire, w);
+    }
+  } else if constexpr (std::is_integral_v<T>) {
+    write_integer(value, w);
+    return true;
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return write_floating(value, w);
+  } else if constexpr (std::is_same_v<T, decimal>) {
+    const bool quoted = value.wire_form() == decimal::form::string;
+    if (quoted) w.out.push_back('"');
+    w.out.append(value.text());
+    if (quoted) w.out.push_back('"');
+    return true;
+  } else if constexpr (std::is_same_v<T, timestamp>) {
+    char buf[timestamp::max_text];
+    const char* end = value.to_chars(buf, buf + sizeof buf);
+    if (end == nullptr) return w.fail(errc::invalid_timestamp, "timestamp cannot be written");
+    const bool quoted = value.wire_form() == timestamp::form::iso8601;
+    if (quoted) w.out.push_back('"');
+    w.out.append(buf, static_cast<std::size_t>(end - buf));
+    if (quoted) w.out.push_back('"');
+    return true;
+  } else if constexpr (string_like<T>) {
+    return write_string(value, w);
+  } else if constexpr (is_raw_v<T>) {
+    const std::string_view text = value.text;
+    if (text.empty()) {
+      w.out.append("null", 4);
+      return true;
+    }
+    // Raw text is checked before it is spliced in, so it can never break the document around it.
+    char* first = const_cast<char*>(text.data());  // skip_value never writes
+    read_context c(first, first + text.size(), read_options{}.max_depth);
+    skip_ws(c);
+    if (!skip_value<true>(c)) return w.fail(errc::invalid_value, "raw value is not valid JSON");
+    skip_ws(c);
+    if (!c.at_end()) return w.fail(errc::invalid_value, "raw value is not a single JSON value");
+    w.out.append(text);
+    return true;
+  } else if constexpr (is_vector_v<T> || is_std_array_v<T>) {
+    return write_sequence<O>(value, w);
+  } else if constexpr (is_string_keyed_map_v<T>) {
+    return write_map<O>(value, w);
+  } else if constexpr (reflect::reflectable<T>) {
+    return write_object<O>(value, w);
+  } else {
+    static_assert(dependent_false_v<T>, "betwire::json: this type cannot be encoded");
+    return false;
+  }
+}
+
+}  // namespace detail
+
+// Encodes value as compact JSON into out, replacing its contents and reusing its capacity.
+template <write_options O = write_options{}, class T>
+[[nodiscard]] result<void> encode(const T& value, std::string& out) {
+  out.clear();
+  detail::write_context w(out);
+  if (BETWIRE_UNLIKELY(!detail::write_value<O>(value, w))) {
+    error e(error_category::validation, w.code, w.message);
+    e.path = std::move(w.path);
+    out.clear();
+    return fail(std::move(e));
+  }
+  return {};
+}
+
+// Encodes value into a new string.
+template <write_options O = write_options{}, class T>
+[[nodiscard]] result<std::string> encode(const T& value) {
+  std::string out;
+  auto r = encode<O>(value, out);
+  if (!r) return fail(std::move(r).error());
+  return out;
+}
+
+}  // namespace json
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_WRITE_HPP
+// ---- end <betwire/json/write.hpp> ------------------------------------------
+
+#endif  // BETWIRE_JSON_JSON_HPP
+// ---- end <betwire/json/json.hpp> -------------------------------------------
+// ---- begin <betwire/http/client.hpp> ---------------------------------------
+#ifndef BETWIRE_HTTP_CLIENT_HPP
+#define BETWIRE_HTTP_CLIENT_HPP
+
+// betwire::http::client<Transport>: the generic client core every venue client is built on.
+//
+//   betwire::http::client core{net};                 // net: any betwire::transport
+//   core.set_header("x-api-key", key);               // key: a betwire::secret, kept by reference
+//   bet b;
+//   auto r = core.call<get_bet>({.bet_id = 42}, b);  // reply<void>; b's string views point into
+//                                                    // the core's response buffer
+//   if (!r) log(r.error());                          // r.rate_limit(), r.status() either way
+//
+// One call: validate -> encode the target and body into the core's reusable buffers -> add the
+// headers -> send through the transport (re-sending under the retry policy, when enabled and the
+// endpoint allows it) -> classify the status -> decode the success body or read the venue's error
+// body -> reply<T>. Once its buffers are warm a call allocates nothing on the success path.
+//
+// Lifetimes: values decoded as string views (and json::raw) point into the core's response buffer
+// and stay valid until the next call on the same core. Header values set with set_header are
+// viewed, not copied: keep them alive as long as the core.
+//
+// Threading: a core (like its transport) serves one thread at a time.
+//
+// Secrets: header values set as secrets (or under an authentication header name) are scrubbed
+// ("***") from every error text the core returns, even if a peer echoes them back.
+
+// ---- begin <betwire/http/endpoint.hpp> -------------------------------------
+#ifndef BETWIRE_HTTP_ENDPOINT_HPP
+#define BETWIRE_HTTP_ENDPOINT_HPP
+
+// Endpoint descriptors and the sans-I/O halves of a call: building a request from typed input, and
+// turning a response into a typed result. Neither touches a socket; http::client (client.hpp)
+// composes them with a transport, and any other I/O layer can do the same.
+//
+// An endpoint is a type with static members:
+//
+//   struct get_bet : abp_endpoint {                       // abp_endpoint supplies parse_error
+//     static constexpr http::method method = http::method::get;
+//     static constexpr std::string_view path = "/bets/{betId}";
+//     using request_type = bet_key;                       // struct { std::int64_t bet_id; }
+//     using response_type = bet;
+//   };
+//
+// Required: `method`, `path` (a template: "{name}" is replaced by the request field — or path_type
+// field — whose wire name is `name`), `request_type`, `response_type` (http::none for nothing).
+// Optional:
+//   using path_type = P;   path parameters in their own struct; the call then takes (P, request)
+//   static constexpr http::send_as send = ...;   query (default for GET and DELETE), json (default
+//                          otherwise) or nothing. With query, the request's fields that are not path
+//                          parameters become the query string; with json, the request is the body.
+//   static constexpr http::idempotency idempotency = ...;   default: safe for GET, never otherwise
+//   static std::string_view idempotency_key(const request_type&);   for idempotency::keyed
+//   static result<void> validate(const request_type&);  client-side checks, before anything is sent
+//   static bool parse_error(std::string_view body, error& out);     the venue's error body reader
+//                          (venue_errors.hpp); without one, non-2xx answers are http errors
+//   static result<void> encode_body(const request_type&, std::string& out);   a custom body
+//   static result<void> decode(std::string& body, response_type& out);        a custom decode (an
+//                          envelope: Opinion's errno under HTTP 200)
+//
+// Errors (see classify): 2xx is success and the body is decoded. Otherwise 401 unauthorized,
+// 403 forbidden, 404 not_found, 409 conflict, 429 rate_limited, 5xx server_error, anything else
+// http_status (venue_error when the venue's body explains it). When the endpoint's parse_error
+// recognises the body the error has category venue and the venue's code and message; otherwise
+// category http and a short, printable excerpt of the body in `message`.
+
+// ---- begin <betwire/http/encode.hpp> ---------------------------------------
+#ifndef BETWIRE_HTTP_ENCODE_HPP
+#define BETWIRE_HTTP_ENCODE_HPP
+
+// Encoding what goes into a request target:
+//
+// * percent_encode: RFC 3986 percent-encoding. Only the unreserved set (ALPHA DIGIT - . _ ~) is left
+//   as it is; every other byte — including '&', '=', '+', ',', '/', '%', space and each byte of a
+//   UTF-8 sequence — becomes %XX (upper-case hex). So user input can never add a parameter, end a
+//   value or change the path.
+// * encode_query: a reflected query struct to "?k=v&k2=v2". Keys are the fields' wire names (the
+//   venue's naming rule and per-field overrides). Values: strings as they are, bools as true/false,
+//   integers in decimal, exact decimals through text(), UUIDs through text(), timestamps through
+//   to_chars, enums through their wire name, optionals when engaged, and ranges (std::vector,
+//   std::span, std::array) joined by commas with each element percent-encoded on its own (a comma
+//   inside an element is sent as %2C, the separators as ','). Empty strings, empty ranges and empty
+//   optionals are left out. Floating-point members are refused at compile time: money is exact.
+// * fill_path: "/bets/{betId}" with the field whose wire name is betId, percent-encoded as a path
+//   segment (a '/' in a value is %2F). An empty value is refused: it would change the route.
+//
+// Everything appends to a caller-owned std::string, so a warm buffer never allocates.
+
+
+#include <charconv>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <ranges>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+[[nodiscard]] constexpr bool is_unreserved(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// Appends `in` percent-encoded (RFC 3986 §2.1, unreserved set kept) to `out`.
+inline void percent_encode(std::string_view in, std::string& out) {
+  constexpr char hex[] = "0123456789ABCDEF";
+  std::size_t extra = 0;
+  for (char c : in) extra += is_unreserved(c) ? 0 : 2;
+  const std::size_t at = out.size();
+  out.resize(at + in.size() + extra);
+  char* p = out.data() + at;
+  for (char c : in) {
+    if (is_unreserved(c)) {
+      *p++ = c;
+    } else {
+      const auto b = static_cast<unsigned char>(c);
+      *p++ = '%';
+      *p++ = hex[b >> 4];
+      *p++ = hex[b & 15];
+    }
+  }
+}
+
+// Decodes %XX sequences (for tests and tools; '+' is left as it is). nullopt on a malformed escape.
+[[nodiscard]] inline std::optional<std::string> percent_decode(std::string_view in) {
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) return std::nullopt;
+    const int hi = nib(in[i + 1]), lo = nib(in[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+// ---- values -------------------------------------------------------------------------------------
+
+namespace detail {
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+template <class T>
+concept string_like = std::is_convertible_v<const T&, std::string_view>;
+
+template <class T>
+concept has_text = requires(const T& v) {
+  { v.text() } -> std::convertible_to<std::string_view>;
+};
+
+template <class T>
+concept has_to_chars = requires(const T& v, char* p) { v.to_chars(p, p); };
+
+template <class T>
+concept value_range = std::ranges::input_range<const T> && !string_like<T> && !has_text<T> &&
+                      !std::is_same_v<std::remove_cvref_t<std::ranges::range_value_t<const T>>, char>;
+
+template <class T>
+struct dependent_false : std::false_type {};
+
+inline error bad_value(std::string_view what, std::string_view name) {
+  std::string msg(what);
+  msg.append(" '").append(name).append("'");
+  return error(error_category::validation, errc::invalid_argument, std::move(msg));
+}
+
+// Appends one scalar value (not a range, not an optional), percent-encoded. `empty` is set when the
+// value is textually empty.
+template <class V>
+result<void> append_scalar(const V& v, std::string& out, bool& empty, std::string_view name) {
+  using T = std::remove_cvref_t<V>;
+  empty = false;
+  if constexpr (std::is_same_v<T, bool>) {
+    out.append(v ? "true" : "false");
+  } else if constexpr (std::is_enum_v<T> && reflect::enum_is_integer_v<T>) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf,
+                                 static_cast<std::int64_t>(static_cast<std::underlying_type_t<T>>(v)));
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+  } else if constexpr (std::is_enum_v<T>) {
+    const std::string_view w = reflect::enum_to_wire(v);
+    if (w.empty()) return fail(bad_value("enum value without a wire name in", name));
+    percent_encode(w, out);
+  } else if constexpr (std::is_integral_v<T>) {
+    char buf[24];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
+  } else if constexpr (std::is_floating_point_v<T>) {
+    static_assert(dependent_false<T>::value,
+                  "betwire: floating-point query/path values are not allowed; use betwire::decimal");
+  } else if constexpr (string_like<T>) {
+    const std::string_view s = v;
+    empty = s.empty();
+    percent_encode(s, out);
+  } else if constexpr (has_text<T>) {
+    const std::string_view s = v.text();
+    empty = s.empty();
+    percent_encode(s, out);
+  } else if constexpr (has_to_chars<T>) {
+    char buf[64];
+    const auto r = v.to_chars(buf, buf + sizeof buf);
+    const char* end = nullptr;
+    if constexpr (std::is_pointer_v<decltype(r)>)
+      end = r;
+    else
+      end = r.ptr;
+    if (end == nullptr || end < buf || end > buf + sizeof buf)
+      return fail(bad_value("could not format", name));
+    const std::string_view s(buf, static_cast<std::size_t>(end - buf));
+    empty = s.empty();
+    percent_encode(s, out);
+  } else {
+    static_assert(dependent_false<T>::value,
+                  "betwire: unsupported query/path value type (strings, bools, integers, enums, "
+                  "decimal, uuid, timestamp, optionals and ranges of those are supported)");
+  }
+  return {};
+}
+
+// Appends `key=value` (with a leading '?' or '&') unless the value is empty. Ranges are joined by
+// ','; optionals are unwrapped.
+template <class V>
+result<void> append_param(std::string_view key, const V& v, std::string& out, bool& first) {
+  using T = std::remove_cvref_t<V>;
+  if constexpr (is_optional<T>::value) {
+    if (!v.has_value()) return {};
+    return append_param(key, *v, out, first);
+  } else {
+    const std::size_t mark = out.size();
+    out.push_back(first ? '?' : '&');
+    percent_encode(key, out);
+    out.push_back('=');
+    const std::size_t value_at = out.size();
+    bool empty = true;
+    if constexpr (value_range<T>) {
+      bool any = false;
+      for (const auto& e : v) {
+        if (any) out.push_back(',');
+        bool e_empty = true;
+        if (auto r = append_scalar(e, out, e_empty, key); !r) {
+          out.resize(mark);
+          return r;
+        }
+        any = true;
+      }
+      empty = !any;
+    } else {
+      if (auto r = append_scalar(v, out, empty, key); !r) {
+        out.resize(mark);
+        return r;
+      }
+    }
+    if (empty || out.size() == value_at) {
+      out.resize(mark);  // empty values are left out
+    } else {
+      first = false;
+    }
+    return {};
+  }
+}
+
+// Does `tmpl` contain "{name}"?
+[[nodiscard]] constexpr bool template_has_param(std::string_view tmpl, std::string_view name) noexcept {
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] != '{') continue;
+    const std::size_t close = tmpl.find('}', i);
+    if (close == std::string_view::npos) return false;
+    if (tmpl.substr(i + 1, close - i - 1) == name) return true;
+    i = close;
+  }
+  return false;
+}
+
+}  // namespace detail
+
+// Appends the query string of `q` ("?a=1&b=x%20y", or nothing when every value is empty) to `out`.
+// Fields whose wire name appears as "{name}" in `path_template` are path parameters and are skipped.
+template <class Q>
+result<void> encode_query(const Q& q, std::string& out, std::string_view path_template = {}) {
+  static_assert(reflect::is_reflectable_v<Q>, "betwire: a query type must be a reflectable aggregate");
+  bool first = out.find('?') == std::string::npos;
+  result<void> status;
+  reflect::for_each_field(q, [&](const auto& field, auto index) {
+    if (!status) return;
+    constexpr std::size_t I = decltype(index)::value;
+    constexpr std::string_view key = reflect::wire_name_v<Q, I>;
+    if (!path_template.empty() && detail::template_has_param(path_template, key)) return;
+    status = detail::append_param(key, field, out, first);
+  });
+  return status;
+}
+
+// Compile-time check that every "{name}" of `tmpl` is a field of P (by wire name) and that the
+// braces are balanced.
+template <class P>
+[[nodiscard]] consteval bool path_params_match(std::string_view tmpl) {
+  for (std::size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '}') return false;
+    if (tmpl[i] != '{') continue;
+    const std::size_t close = tmpl.find('}', i);
+    if (close == std::string_view::npos) return false;
+    const std::string_view name = tmpl.substr(i + 1, close - i - 1);
+    bool found = false;
+    if constexpr (reflect::is_reflectable_v<P>) {
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((found = found || reflect::wire_name_v<P, I> == name), ...);
+      }(std::make_index_sequence<reflect::field_count_v<P>>{});
+    }
+    if (!found) return false;
+    i = close;
+  }
+  return true;
+}
+
+// A template with no "{...}" at all.
+[[nodiscard]] constexpr bool path_is_static(std::string_view tmpl) noexcept {
+  return tmpl.find('{') == std::string_view::npos && tmpl.find('}') == std::string_view::npos;
+}
+
+// Appends `tmpl` with each "{name}" replaced by the percent-encoded value of P's field whose wire
+// name is `name`. An empty value, or a name with no field, is a validation error.
+template <class P>
+result<void> fill_path(std::string_view tmpl, const P& params, std::string& out) {
+  std::size_t i = 0;
+  while (i < tmpl.size()) {
+    const std::size_t open = tmpl.find('{', i);
+    if (open == std::string_view::npos) {
+      out.append(tmpl.substr(i));
+      break;
+    }
+    out.append(tmpl.substr(i, open - i));
+    const std::size_t close = tmpl.find('}', open);
+    if (close == std::string_view::npos)
+      return fail(detail::bad_value("unbalanced braces in path template", tmpl));
+    const std::string_view name = tmpl.substr(open + 1, close - open - 1);
+    bool found = false;
+    result<void> status;
+    if constexpr (reflect::is_reflectable_v<P>) {
+      reflect::for_each_field(params, [&](const auto& field, auto index) {
+        constexpr std::size_t I = decltype(index)::value;
+        if (found || reflect::wire_name_v<P, I> != name) return;
+        found = true;
+        using F = std::remove_cvref_t<decltype(field)>;
+        bool empty = true;
+        if constexpr (detail::is_optional<F>::value) {
+          if (field.has_value()) status = detail::append_scalar(*field, out, empty, name);
+        } else {
+          status = detail::append_scalar(field, out, empty, name);
+        }
+        if (status && empty) status = fail(detail::bad_value("empty path parameter", name));
+      });
+    }
+    if (!found) return fail(detail::bad_value("no field for path parameter", name));
+    if (!status) return status;
+    i = close + 1;
+  }
+  return {};
+}
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_ENCODE_HPP
+// ---- end <betwire/http/encode.hpp> -----------------------------------------
+// ---- begin <betwire/http/message.hpp> --------------------------------------
+#ifndef BETWIRE_HTTP_MESSAGE_HPP
+#define BETWIRE_HTTP_MESSAGE_HPP
+
+// betwire::http::request and betwire::http::response: what a transport is given and what it fills.
+//
+// A request is a set of views: method, target (path + encoded query, relative to the transport's
+// base URL), a handful of headers held inline (no map, no allocation) and a body. Whoever builds it
+// keeps the viewed bytes alive until the transport returns.
+//
+// A response is owned by the caller and reused from call to call: `clear()` forgets the previous
+// answer but keeps the body's capacity, so a warm response never allocates. Of the response headers
+// only the ones the library needs are kept: Content-Type, Retry-After and X-RateLimit-*. A
+// transport hands every header it receives to `response::set_header` (or `set_header_line`), which
+// picks those out.
+
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+enum class method : std::uint8_t { get, post, put, patch, delete_ };
+
+[[nodiscard]] constexpr std::string_view to_string(method m) noexcept {
+  switch (m) {
+    case method::get: return "GET";
+    case method::post: return "POST";
+    case method::put: return "PUT";
+    case method::patch: return "PATCH";
+    case method::delete_: return "DELETE";
+  }
+  return "GET";
+}
+
+// What the retry policy may do with a request (see retry.hpp). Transports ignore it.
+enum class idempotency : std::uint8_t {
+  never,       // a mutation: never re-sent (the default for anything but GET)
+  safe,        // a read: re-sending has no effect on the venue
+  idempotent,  // a mutation the venue documents as idempotent (cancels)
+  keyed,       // a mutation made idempotent by a key in the body (ABP's requestUuid): re-sent
+               // only when the client enables retry_placements, byte-identical, same key
+};
+
+// ---- small ASCII helpers ----------------------------------------------------------------------
+
+[[nodiscard]] constexpr char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Header names compare case-insensitively (RFC 9110 §5.1).
+[[nodiscard]] constexpr bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  return true;
+}
+
+[[nodiscard]] constexpr std::string_view trim_ows(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// RFC 9110 token characters: what a header name may contain.
+[[nodiscard]] constexpr bool is_tchar(char c) noexcept {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
+    case '.': case '^': case '_': case '`': case '|': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Headers whose values are credentials. Formatters print them as "***"; error texts never hold them.
+[[nodiscard]] constexpr bool is_sensitive_header(std::string_view name) noexcept {
+  return iequals(name, "x-api-key") || iequals(name, "apikey") || iequals(name, "builder-apikey") ||
+         iequals(name, "authorization") || iequals(name, "proxy-authorization") ||
+         iequals(name, "x-abp-api-key") || iequals(name, "cookie");
+}
+
+// Checks one header before it is sent: the name must be a token, the value must not contain CR,
+// LF or NUL (which would let user input inject headers or split the request). The error names the
+// header, never its value.
+[[nodiscard]] inline result<void> validate_header(std::string_view name, std::string_view value) {
+  bool name_ok = !name.empty();
+  for (char c : name) name_ok = name_ok && is_tchar(c);
+  if (!name_ok) {
+    std::string msg = "invalid header name (";
+    msg.append(std::to_string(name.size())).append(" bytes, not an RFC 9110 token)");
+    return fail(error(error_category::validation, errc::header_injection, std::move(msg)));
+  }
+  for (char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') {
+      std::string msg = "header '";
+      msg.append(name).append("': value contains ");
+      msg.append(c == '\r' ? "a CR" : c == '\n' ? "an LF" : "a NUL");
+      msg.append(" character; refused before sending");
+      return fail(error(error_category::validation, errc::header_injection, std::move(msg)));
+    }
+  }
+  return {};
+}
+
+// ---- request ------------------------------------------------------------------------------------
+
+struct header {
+  std::string_view name;
+  std::string_view value;
+};
+
+class request {
+ public:
+  static constexpr std::size_t max_headers = 12;
+
+  http::method method = http::method::get;
+  // Path plus encoded query ("/orders?userRef=bettor1234"), relative to the transport's base URL:
+  // the transport appends it to the base URL's path. Always starts with '/'.
+  std::string_view target;
+  std::string_view body;
+  // For the retry policy; transports ignore both.
+  http::idempotency idempotency = http::idempotency::never;
+  std::string_view idempotency_key;
+
+  request() = default;
+  request(http::method m, std::string_view t, std::string_view b = {}) noexcept
+      : method(m), target(t), body(b) {}
+
+  // Adds a header after validating it (see validate_header). At most max_headers.
+  result<void> add_header(std::string_view name, std::string_view value) {
+    if (auto v = validate_header(name, value); !v) return v;
+    if (count_ == max_headers)
+      return fail(error(error_category::validation, errc::too_many_items,
+                        "too many request headers (at most " + std::to_string(max_headers) + ")"));
+    headers_[count_++] = header{name, value};
+    return {};
+  }
+
+  void clear_headers() noexcept { count_ = 0; }
+
+  [[nodiscard]] std::span<const header> headers() const noexcept {
+    return std::span<const header>(headers_.data(), count_);
+  }
+
+  // The first header with this name (case-insensitive), or nullopt.
+  [[nodiscard]] std::optional<std::string_view> find_header(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < count_; ++i)
+      if (iequals(headers_[i].name, name)) return headers_[i].value;
+    return std::nullopt;
+  }
+
+ private:
+  std::array<header, max_headers> headers_{};
+  std::size_t count_ = 0;
+};
+
+// ---- response -----------------------------------------------------------------------------------
+
+// X-RateLimit-Limit / -Remaining / -Reset, as the venue sent them. `reset` is what the header holds
+// (PredictStreet: epoch seconds). Absent headers stay nullopt.
+struct rate_limit_info {
+  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> remaining;
+  std::optional<std::int64_t> reset;
+
+  [[nodiscard]] bool known() const noexcept {
+    return limit.has_value() || remaining.has_value() || reset.has_value();
+  }
+  friend bool operator==(const rate_limit_info&, const rate_limit_info&) = default;
+};
+
+namespace detail {
+
+[[nodiscard]] constexpr std::optional<std::int64_t> parse_int(std::string_view s) noexcept {
+  s = trim_ows(s);
+  if (s.empty()) return std::nullopt;
+  bool neg = false;
+  if (s.front() == '-') {
+    neg = true;
+    s.remove_prefix(1);
+    if (s.empty()) return std::nullopt;
+  }
+  std::int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    if (v > (INT64_MAX - (c - '0')) / 10) return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return neg ? -v : v;
+}
+
+[[nodiscard]] constexpr int month_index(std::string_view m) noexcept {
+  constexpr std::string_view names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                        "jul", "aug", "sep", "oct", "nov", "dec"};
+  for (int i = 0; i < 12; ++i)
+    if (iequals(m, names[i])) return i + 1;
+  return 0;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse).
+[[nodiscard]] constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+}  // namespace detail
+
+// Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7) into seconds since the
+// epoch.
+[[nodiscard]] constexpr std::optional<std::int64_t> parse_http_date(std::string_view s) noexcept {
+  s = trim_ows(s);
+  // "Sun, 06 Nov 1994 08:49:37 GMT" is 29 characters.
+  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
+      s[19] != ':' || s[22] != ':' || s[25] != ' ' || s.substr(26) != "GMT")
+    return std::nullopt;
+  const auto day = detail::parse_int(s.substr(5, 2));
+  const int mon = detail::month_index(s.substr(8, 3));
+  const auto year = detail::parse_int(s.substr(12, 4));
+  const auto hh = detail::parse_int(s.substr(17, 2));
+  const auto mm = detail::parse_int(s.substr(20, 2));
+  const auto ss = detail::parse_int(s.substr(23, 2));
+  if (!day || !year || !hh || !mm || !ss || mon == 0 || *day < 1 || *day > 31 || *hh > 23 ||
+      *mm > 59 || *ss > 60)
+    return std::nullopt;
+  const std::int64_t days = detail::days_from_civil(*year, static_cast<unsigned>(mon),
+                                                    static_cast<unsigned>(*day));
+  return days * 86400 + *hh * 3600 + *mm * 60 + *ss;
+}
+
+// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns the delay,
+// counted from `now` for a date (never negative), or nullopt when the value is neither.
+[[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(
+    std::string_view value, std::chrono::system_clock::time_point now) noexcept {
+  value = trim_ows(value);
+  if (auto secs = detail::parse_int(value)) {
+    if (*secs < 0) return std::nullopt;
+    return std::chrono::seconds(*secs);
+  }
+  if (auto when = parse_http_date(value)) {
+    const auto now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    const std::int64_t delta = *when - static_cast<std::int64_t>(now_s);
+    return std::chrono::seconds(delta > 0 ? delta : 0);
+  }
+  return std::nullopt;
+}
+
+class response {
+ public:
+  // The HTTP status of the final response (100-continue and redirects are not final). 0 before a
+  // transport fills it.
+  int status = 0;
+  // The body, replaced (not appended to) by each transport call; its capacity is kept.
+  std::string body;
+  http::rate_limit_info rate_limit;
+  // Retry-After as a delay; an HTTP-date is converted when the header is received.
+  std::optional<std::chrono::seconds> retry_after;
+
+  // Forgets the previous answer, keeps the body's capacity. Transports call it first.
+  void clear() noexcept {
+    status = 0;
+    body.clear();
+    clear_headers();
+  }
+
+  // Forgets the recorded headers only (a transport that sees a second header block — after a
+  // 100-continue — calls it).
+  void clear_headers() noexcept {
+    rate_limit = {};
+    retry_after.reset();
+    content_type_len_ = 0;
+  }
+
+  [[nodiscard]] std::string_view content_type() const noexcept {
+    return std::string_view(content_type_.data(), content_type_len_);
+  }
+  // Kept up to 127 bytes (media type and parameters); longer values are cut.
+  void set_content_type(std::string_view v) noexcept {
+    v = trim_ows(v);
+    content_type_len_ = v.size() < content_type_.size() ? v.size() : content_type_.size();
+    for (std::size_t i = 0; i < content_type_len_; ++i) content_type_[i] = v[i];
+  }
+
+  // Records one received header if it is one the library uses; returns whether it was.
+  bool set_header(std::string_view name, std::string_view value) noexcept {
+    name = trim_ows(name);
+    if (iequals(name, "content-type")) {
+      set_content_type(value);
+    } else if (iequals(name, "retry-after")) {
+      retry_after = parse_retry_after(value, std::chrono::system_clock::now());
+    } else if (iequals(name, "x-ratelimit-limit")) {
+      rate_limit.limit = detail::parse_int(value);
+    } else if (iequals(name, "x-ratelimit-remaining")) {
+      rate_limit.remaining = detail::parse_int(value);
+    } else if (iequals(name, "x-ratelimit-reset")) {
+      rate_limit.reset = detail::parse_int(value);
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  // Same, for a raw header line "Name: value\r\n". A status line ("HTTP/1.1 200 OK") starts a new
+  // header block: the headers recorded so far are forgotten. Returns whether a header was kept.
+  bool set_header_line(std::string_view line) noexcept {
+    if (line.starts_with("HTTP/")) {
+      clear_headers();
+      return false;
+    }
+    const auto colon = line.find(':');
+    if (colon == std::string_view::npos) return false;
+    return set_header(line.substr(0, colon), line.substr(colon + 1));
+  }
+
+ private:
+  std::array<char, 127> content_type_{};
+  std::size_t content_type_len_ = 0;
+};
+
+[[nodiscard]] constexpr bool is_success(int status) noexcept { return status >= 200 && status < 300; }
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_MESSAGE_HPP
+// ---- end <betwire/http/message.hpp> ----------------------------------------
+// ---- begin <betwire/http/secret.hpp> ---------------------------------------
+#ifndef BETWIRE_HTTP_SECRET_HPP
+#define BETWIRE_HTTP_SECRET_HPP
+
+// betwire::secret holds a credential (an API key) and never prints it: streaming or describing it
+// gives "***". Its value is reached only through the explicitly named `reveal()`, which the library
+// calls in one place — when it sets the authentication header of a request. Its memory is wiped
+// when it is destroyed or reassigned.
+//
+// http::describe(request) formats a request for debug logs with every authentication header
+// (x-api-key, apikey, builder-apikey, Authorization, …; case-insensitive) shown as "***".
+
+
+#include <cstddef>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+
+class secret {
+ public:
+  secret() = default;
+  explicit secret(std::string_view value) : value_(value) {}
+  // From a possibly-null C string (std::getenv): null gives an empty secret.
+  explicit secret(const char* value) : value_(value ? value : "") {}
+
+  secret(const secret& other) : value_(other.value_) {}
+  secret(secret&& other) noexcept : value_(std::move(other.value_)) { other.wipe(); }
+  secret& operator=(const secret& other) {
+    if (this != &other) {
+      wipe();
+      value_ = other.value_;
+    }
+    return *this;
+  }
+  secret& operator=(secret&& other) noexcept {
+    if (this != &other) {
+      wipe();
+      value_ = std::move(other.value_);
+      other.wipe();
+    }
+    return *this;
+  }
+  ~secret() { wipe(); }
+
+  [[nodiscard]] bool empty() const noexcept { return value_.empty(); }
+  [[nodiscard]] std::size_t size() const noexcept { return value_.size(); }
+
+  // The credential itself. Named so that every use is visible in a code review.
+  [[nodiscard]] std::string_view reveal() const noexcept { return value_; }
+
+  // What any formatter shows.
+  [[nodiscard]] static constexpr std::string_view redacted() noexcept { return "***"; }
+  [[nodiscard]] std::string describe() const { return std::string(redacted()); }
+
+  // Compares without printing. Not constant time; do not use it to authenticate anyone.
+  friend bool operator==(const secret& a, const secret& b) noexcept { return a.value_ == b.value_; }
+
+  template <class CharT, class Traits>
+  friend std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os,
+                                                       const secret&) {
+    return os << "***";
+  }
+
+ private:
+  void wipe() noexcept {
+    volatile char* p = value_.data();
+    for (std::size_t i = 0; i < value_.size(); ++i) p[i] = 0;
+    value_.clear();
+  }
+
+  std::string value_;
+};
+
+[[nodiscard]] inline std::string to_string(const secret& s) { return s.describe(); }
+
+namespace http {
+
+namespace detail {
+// Appends `s` with control and non-ASCII bytes escaped (\n, \r, \t, \xNN), at most `max` input
+// bytes, "…" when cut.
+inline void append_printable(std::string& out, std::string_view s, std::size_t max) {
+  constexpr char hex[] = "0123456789abcdef";
+  const std::size_t n = s.size() < max ? s.size() : max;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') out.append("\\n");
+    else if (c == '\r') out.append("\\r");
+    else if (c == '\t') out.append("\\t");
+    else if (c == '\\') out.append("\\\\");
+    else if (c < 0x20 || c >= 0x7f) {
+      out.append("\\x");
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (n < s.size()) out.append("...");
+}
+}  // namespace detail
+
+// One request as text for a debug log:
+//   POST /cancel-orders
+//   x-api-key: ***
+//   Content-Type: application/json
+//   [58 bytes] {"requestUuids":["ee9f4007-e5ab-4085-bffb-8d938e4cad5f"]}
+// Authentication headers are redacted; the body is shown up to `max_body` bytes, escaped.
+[[nodiscard]] inline std::string describe(const request& req, std::size_t max_body = 256) {
+  std::string out;
+  out.reserve(64 + req.target.size() + (req.body.size() < max_body ? req.body.size() : max_body));
+  out.append(to_string(req.method)).push_back(' ');
+  detail::append_printable(out, req.target, 2048);
+  for (const header& h : req.headers()) {
+    out.push_back('\n');
+    detail::append_printable(out, h.name, 128);
+    out.append(": ");
+    if (is_sensitive_header(h.name))
+      out.append(secret::redacted());
+    else
+      detail::append_printable(out, h.value, 512);
+  }
+  if (!req.body.empty()) {
+    out.append("\n[").append(std::to_string(req.body.size())).append(" bytes] ");
+    detail::append_printable(out, req.body, max_body);
+  }
+  return out;
+}
+
+// Replaces every occurrence of `value` in `text` with "***" (used to scrub error texts of any
+// credential a peer may have echoed back). Values shorter than 4 bytes are left alone: they could
+// not be told apart from ordinary text.
+inline void scrub(std::string& text, std::string_view value) {
+  if (value.size() < 4) return;
+  std::size_t pos = 0;
+  while ((pos = text.find(value, pos)) != std::string::npos) {
+    text.replace(pos, value.size(), secret::redacted());
+    pos += secret::redacted().size();
+  }
+}
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_SECRET_HPP
+// ---- end <betwire/http/secret.hpp> -----------------------------------------
+// ---- begin <betwire/http/venue_errors.hpp> ---------------------------------
+#ifndef BETWIRE_HTTP_VENUE_ERRORS_HPP
+#define BETWIRE_HTTP_VENUE_ERRORS_HPP
+
+// Readers of the venues' error bodies. Each is an http::error_parser: given a response body, it
+// returns true when the body is that venue's error JSON and then fills `out.venue_code` and
+// `out.venue_message` (nothing else); false leaves `out` as it was. The client core calls the
+// endpoint's parser on every non-2xx answer (see client.hpp); venue bindings may call them on
+// bodies of their own (Opinion's errors under HTTP 200).
+//
+// ABP v2:        {"error": "..."}                                   (auth and rate-limit middleware)
+//                {"detail": "..."}                                  (application routes)
+//                {"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}   (422 validation)
+//                {"detail": {"message": "...", "code": "..."}}      (an older revision)
+// PredictStreet: {"code": "...", "message": "...", "details": {...}}   (403 api_key_scope_missing
+//                keeps details.requiredScope and details.have in the message)
+// Opinion:       {"errno": <n>, "errmsg": "..."} or {"code": <n>, "msg": "..."}; an error when the
+//                number is not 0 (also under HTTP 200: the envelope of every answer).
+//
+// They run on the error path only and may allocate.
+
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+using error_parser = bool (*)(std::string_view body, error& out);
+
+namespace detail {
+
+// The first significant byte of a raw JSON value: '"', '{', '[', 'n', 't', 'f' or a number's.
+[[nodiscard]] inline char raw_kind(json::raw r) noexcept {
+  for (char c : r.text)
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
+  return '\0';
+}
+
+// A JSON object with any keys, its values kept as raw text. `buffer` receives a copy of `text`
+// (decoding is in place) and must outlive `out`.
+[[nodiscard]] inline bool read_object(std::string_view text, std::string& buffer,
+                                      json::object_map<std::string_view, json::raw>& out) {
+  buffer.assign(text);
+  out.clear();
+  return json::decode(buffer, out).has_value();
+}
+
+[[nodiscard]] inline bool read_array(std::string_view text, std::string& buffer,
+                                     std::vector<json::raw>& out) {
+  buffer.assign(text);
+  out.clear();
+  return json::decode(buffer, out).has_value();
+}
+
+// The value of a JSON string, unescaped; nullopt when `r` is not a string.
+[[nodiscard]] inline std::optional<std::string> raw_string(json::raw r) {
+  if (raw_kind(r) != '"') return std::nullopt;
+  std::string buffer(r.text);
+  std::string value;
+  if (!json::decode(buffer, value)) return std::nullopt;
+  return value;
+}
+
+// A number's text as sent ("10403"); nullopt when `r` is not a number.
+[[nodiscard]] inline std::optional<std::string_view> raw_number(json::raw r) noexcept {
+  const char k = raw_kind(r);
+  if (k != '-' && (k < '0' || k > '9')) return std::nullopt;
+  std::string_view t = r.text;
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' || t.front() == '\n'))
+    t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n'))
+    t.remove_suffix(1);
+  return t;
+}
+
+// A string's value, or a number's / literal's text; nullopt for objects and arrays.
+[[nodiscard]] inline std::optional<std::string> raw_scalar(json::raw r) {
+  if (auto s = raw_string(r)) return s;
+  const char k = raw_kind(r);
+  if (k == '{' || k == '[' || k == '\0') return std::nullopt;
+  if (auto n = raw_number(r)) return std::string(*n);
+  return std::string(r.text);
+}
+
+[[nodiscard]] inline const json::raw* member(const json::object_map<std::string_view, json::raw>& m,
+                                             std::string_view key) noexcept {
+  return m.find(key);
+}
+
+// "a, b, c" from a JSON array of scalars.
+[[nodiscard]] inline std::string join_scalars(json::raw r, std::string_view sep) {
+  std::string out;
+  std::string buffer;
+  std::vector<json::raw> items;
+  if (!read_array(r.text, buffer, items)) return out;
+  for (const json::raw& item : items) {
+    if (auto s = raw_scalar(item)) {
+      if (!out.empty()) out.append(sep);
+      out.append(*s);
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// ---- ABP v2 -------------------------------------------------------------------------------------
+
+[[nodiscard]] inline bool parse_abp_error(std::string_view body, error& out) {
+  std::string buffer;
+  json::object_map<std::string_view, json::raw> top;
+  if (!detail::read_object(body, buffer, top)) return false;
+
+  if (const json::raw* e = detail::member(top, "error")) {
+    if (auto text = detail::raw_string(*e)) {
+      out.venue_code.clear();
+      out.venue_message = std::move(*text);
+      return true;
+    }
+    return false;
+  }
+  const json::raw* detail_value = detail::member(top, "detail");
+  if (!detail_value) return false;
+
+  switch (detail::raw_kind(*detail_value)) {
+    case '"': {
+      auto text = detail::raw_string(*detail_value);
+      if (!text) return false;
+      out.venue_code.clear();
+      out.venue_message = std::move(*text);
+      return true;
+    }
+    case '[': {
+      // FastAPI validation errors: "loc.path: msg; other.loc: msg", code = the first type.
+      std::string array_buffer;
+      std::vector<json::raw> items;
+      if (!detail::read_array(detail_value->text, array_buffer, items)) return false;
+      std::string message;
+      std::string code;
+      for (const json::raw& item : items) {
+        std::string item_buffer;
+        json::object_map<std::string_view, json::raw> entry;
+        if (!detail::read_object(item.text, item_buffer, entry)) return false;
+        const json::raw* loc = detail::member(entry, "loc");
+        const json::raw* msg = detail::member(entry, "msg");
+        const json::raw* type = detail::member(entry, "type");
+        if (!msg) return false;
+        if (!message.empty()) message.append("; ");
+        if (loc && detail::raw_kind(*loc) == '[') {
+          const std::string where = detail::join_scalars(*loc, ".");
+          if (!where.empty()) message.append(where).append(": ");
+        }
+        if (auto m = detail::raw_scalar(*msg)) message.append(*m);
+        if (code.empty() && type)
+          if (auto t = detail::raw_scalar(*type)) code = std::move(*t);
+      }
+      out.venue_code = std::move(code);
+      out.venue_message = std::move(message);
+      return true;
+    }
+    case '{': {
+      std::string inner_buffer;
+      json::object_map<std::string_view, json::raw> inner;
+      if (!detail::read_object(detail_value->text, inner_buffer, inner)) return false;
+      const json::raw* msg = detail::member(inner, "message");
+      const json::raw* code = detail::member(inner, "code");
+      if (!msg && !code) return false;
+      out.venue_message.clear();
+      out.venue_code.clear();
+      if (msg)
+        if (auto m = detail::raw_scalar(*msg)) out.venue_message = std::move(*m);
+      if (code)
+        if (auto c = detail::raw_scalar(*code)) out.venue_code = std::move(*c);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// ---- PredictStreet ------------------------------------------------------------------------------
+
+[[nodiscard]] inline bool parse_predictstreet_error(std::string_view body, error& out) {
+  std::string buffer;
+  json::object_map<std::string_view, json::raw> top;
+  if (!detail::read_object(body, buffer, top)) return false;
+  const json::raw* code = detail::member(top, "code");
+  const json::raw* message = detail::member(top, "message");
+  if (!code || !message) return false;
+  auto code_text = detail::raw_string(*code);
+  if (!code_text) return false;
+  std::string text = detail::raw_scalar(*message).value_or(std::string());
+
+  if (const json::raw* details = detail::member(top, "details");
+      details && detail::raw_kind(*details) == '{') {
+    std::string details_buffer;
+    json::object_map<std::string_view, json::raw> d;
+    if (detail::read_object(details->text, details_buffer, d)) {
+      if (const json::raw* scope = detail::member(d, "requiredScope")) {
+        if (auto s = detail::raw_scalar(*scope)) {
+          text.append(text.empty() ? "" : " ").append("(requiredScope: ").append(*s);
+          if (const json::raw* have = detail::member(d, "have");
+              have && detail::raw_kind(*have) == '[')
+            text.append("; have: ").append(detail::join_scalars(*have, ", "));
+          text.append(")");
+        }
+      }
+    }
+  }
+  out.venue_code = std::move(*code_text);
+  out.venue_message = std::move(text);
+  return true;
+}
+
+// ---- Opinion.trade ------------------------------------------------------------------------------
+
+// The envelope's error number and message: {errno, errmsg} or {code, msg}. nullopt when the body is
+// not such an envelope.
+struct opinion_status {
+  std::string code;     // the number's text ("0", "10403")
+  std::string message;  // errmsg / msg
+  [[nodiscard]] bool ok() const noexcept { return code == "0"; }
+};
+
+[[nodiscard]] inline std::optional<opinion_status> read_opinion_status(std::string_view body) {
+  std::string buffer;
+  json::object_map<std::string_view, json::raw> top;
+  if (!detail::read_object(body, buffer, top)) return std::nullopt;
+  const json::raw* number = detail::member(top, "errno");
+  const json::raw* message = detail::member(top, "errmsg");
+  if (!number) {
+    number = detail::member(top, "code");
+    message = detail::member(top, "msg");
+  }
+  if (!number) return std::nullopt;
+  opinion_status st;
+  if (auto n = detail::raw_number(*number)) {
+    st.code = std::string(*n);
+  } else if (auto s = detail::raw_string(*number)) {
+    st.code = std::move(*s);  // a number sent as a string
+    if (st.code.empty()) return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+  if (message)
+    if (auto m = detail::raw_scalar(*message)) st.message = std::move(*m);
+  return st;
+}
+
+[[nodiscard]] inline bool parse_opinion_error(std::string_view body, error& out) {
+  auto st = read_opinion_status(body);
+  if (!st || st->ok()) return false;
+  out.venue_code = std::move(st->code);
+  out.venue_message = std::move(st->message);
+  return true;
+}
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_VENUE_ERRORS_HPP
+// ---- end <betwire/http/venue_errors.hpp> -----------------------------------
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+// "Nothing": a request without input or a response without a body to decode.
+struct none {
+  friend constexpr bool operator==(none, none) noexcept { return true; }
+};
+
+enum class send_as : std::uint8_t { nothing, query, json };
+
+template <class E>
+concept endpoint = requires {
+  { E::method } -> std::convertible_to<http::method>;
+  { E::path } -> std::convertible_to<std::string_view>;
+  typename E::request_type;
+  typename E::response_type;
+};
+
+template <class E>
+using request_t = typename E::request_type;
+template <class E>
+using response_t = typename E::response_type;
+
+namespace detail {
+
+template <class E>
+concept has_path_type = requires { typename E::path_type; };
+template <class E>
+concept has_send = requires {
+  { E::send } -> std::convertible_to<send_as>;
+};
+template <class E>
+concept has_idempotency = requires {
+  { E::idempotency } -> std::convertible_to<http::idempotency>;
+};
+template <class E>
+concept has_idempotency_key = requires(const request_t<E>& r) {
+  { E::idempotency_key(r) } -> std::convertible_to<std::string_view>;
+};
+template <class E>
+concept has_validate = requires(const request_t<E>& r) {
+  { E::validate(r) } -> std::same_as<result<void>>;
+};
+template <class E>
+concept has_parse_error = requires(std::string_view body, error& e) {
+  { E::parse_error(body, e) } -> std::convertible_to<bool>;
+};
+template <class E>
+concept has_encode_body = requires(const request_t<E>& r, std::string& out) {
+  { E::encode_body(r, out) } -> std::same_as<result<void>>;
+};
+template <class E>
+concept has_decode = requires(std::string& body, response_t<E>& out) {
+  { E::decode(body, out) } -> std::same_as<result<void>>;
+};
+
+}  // namespace detail
+
+template <endpoint E>
+[[nodiscard]] consteval send_as send_of() {
+  if constexpr (detail::has_send<E>)
+    return E::send;
+  else if constexpr (std::is_same_v<request_t<E>, none>)
+    return send_as::nothing;
+  else if constexpr (E::method == method::get || E::method == method::delete_)
+    return send_as::query;
+  else
+    return send_as::json;
+}
+
+template <endpoint E>
+[[nodiscard]] consteval http::idempotency idempotency_of() {
+  if constexpr (detail::has_idempotency<E>)
+    return E::idempotency;
+  else if constexpr (E::method == method::get)
+    return http::idempotency::safe;
+  else
+    return http::idempotency::never;
+}
+
+// Where path parameters come from: path_type when the endpoint has one, else the request.
+template <endpoint E>
+struct path_source {
+  using type = request_t<E>;
+};
+template <endpoint E>
+  requires detail::has_path_type<E>
+struct path_source<E> {
+  using type = typename E::path_type;
+};
+template <endpoint E>
+using path_source_t = typename path_source<E>::type;
+
+// Compile-time checks of a descriptor.
+template <endpoint E>
+[[nodiscard]] consteval bool check_endpoint() {
+  constexpr std::string_view p = E::path;
+  static_assert(!p.empty() && p.front() == '/', "betwire: an endpoint path must start with '/'");
+  if constexpr (detail::has_path_type<E>) {
+    static_assert(path_params_match<typename E::path_type>(E::path),
+                  "betwire: a {name} of the path template is not a field of path_type");
+  } else if constexpr (!path_is_static(E::path)) {
+    static_assert(send_of<E>() == send_as::query,
+                  "betwire: path parameters of a json-body endpoint need a separate path_type");
+    static_assert(path_params_match<request_t<E>>(E::path),
+                  "betwire: a {name} of the path template is not a field of request_type");
+  }
+  static_assert(idempotency_of<E>() != http::idempotency::keyed || detail::has_idempotency_key<E>,
+                "betwire: a keyed endpoint needs static idempotency_key(const request_type&)");
+  return true;
+}
+
+// ---- building requests ------------------------------------------------------------------------
+
+// The buffers a request's bytes live in; reused from call to call.
+struct request_buffers {
+  std::string target;
+  std::string body;
+};
+
+namespace detail {
+
+template <endpoint E, class P>
+result<void> build(const P* path_params, const request_t<E>& req, request_buffers& bufs,
+                   request& out) {
+  static_assert(check_endpoint<E>());
+  if constexpr (has_validate<E>) {
+    if (auto v = E::validate(req); !v) return v;
+  }
+  bufs.target.clear();
+  bufs.body.clear();
+  // Path.
+  if constexpr (path_is_static(E::path)) {
+    bufs.target.append(E::path);
+  } else if constexpr (has_path_type<E>) {
+    if (auto r = fill_path(E::path, *path_params, bufs.target); !r) return r;
+  } else {
+    if (auto r = fill_path(E::path, req, bufs.target); !r) return r;
+  }
+  // Query or body.
+  constexpr send_as how = send_of<E>();
+  if constexpr (how == send_as::query) {
+    const std::string_view tmpl = has_path_type<E> ? std::string_view() : std::string_view(E::path);
+    if (auto r = encode_query(req, bufs.target, tmpl); !r) return r;
+  } else if constexpr (how == send_as::json) {
+    if constexpr (has_encode_body<E>) {
+      if (auto r = E::encode_body(req, bufs.body); !r) return r;
+    } else {
+      if (auto r = json::encode(req, bufs.body); !r) return r;
+    }
+  }
+  out.method = E::method;
+  out.target = bufs.target;
+  out.body = bufs.body;
+  out.idempotency = idempotency_of<E>();
+  out.idempotency_key = {};
+  if constexpr (idempotency_of<E>() == http::idempotency::keyed) out.idempotency_key = E::idempotency_key(req);
+  return {};
+}
+
+}  // namespace detail
+
+// Validates `req` and fills `out` (method, target, body, idempotency) with views into `bufs`.
+// Headers are left as they are: the caller adds authentication and content headers.
+template <endpoint E>
+  requires(!detail::has_path_type<E>)
+result<void> build_request(const request_t<E>& req, request_buffers& bufs, request& out) {
+  return detail::build<E, request_t<E>>(nullptr, req, bufs, out);
+}
+
+template <endpoint E>
+  requires detail::has_path_type<E>
+result<void> build_request(const typename E::path_type& path_params, const request_t<E>& req,
+                           request_buffers& bufs, request& out) {
+  return detail::build<E, typename E::path_type>(&path_params, req, bufs, out);
+}
+
+// ---- reading responses -----------------------------------------------------------------------
+
+[[nodiscard]] constexpr errc status_errc(int status) noexcept {
+  switch (status) {
+    case 401: return errc::unauthorized;
+    case 403: return errc::forbidden;
+    case 404: return errc::not_found;
+    case 409: return errc::conflict;
+    case 429: return errc::rate_limited;
+    default: return status >= 500 && status <= 599 ? errc::server_error : errc::http_status;
+  }
+}
+
+[[nodiscard]] constexpr std::string_view reason_phrase(int status) noexcept {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return {};
+  }
+}
+
+// How many body bytes an error message quotes.
+inline constexpr std::size_t excerpt_bytes = 120;
+
+// The error for a non-2xx response. `parser` may be null (no venue body known).
+[[nodiscard]] inline error classify(const response& resp, error_parser parser) {
+  const int status = resp.status;
+  const errc mapped = status_errc(status);
+  error e;
+  e.http_status = status;
+  if (parser != nullptr && !resp.body.empty() && parser(resp.body, e)) {
+    e.category = error_category::venue;
+    e.code = mapped == errc::http_status ? errc::venue_error : mapped;
+    e.message = "HTTP " + std::to_string(status);
+    if (const auto phrase = reason_phrase(status); !phrase.empty()) e.message.append(" ").append(phrase);
+    return e;
+  }
+  e.category = error_category::http;
+  e.code = mapped;
+  std::string msg = "HTTP " + std::to_string(status);
+  if (const auto phrase = reason_phrase(status); !phrase.empty()) msg.append(" ").append(phrase);
+  if (resp.body.empty()) {
+    msg.append(", empty body");
+  } else {
+    msg.append(", ");
+    if (!resp.content_type().empty()) {
+      detail::append_printable(msg, resp.content_type(), 64);
+      msg.append(" ");
+    }
+    msg.append("body (").append(std::to_string(resp.body.size())).append(" bytes): ");
+    detail::append_printable(msg, resp.body, excerpt_bytes);
+  }
+  e.message = std::move(msg);
+  return e;
+}
+
+// Classifies `resp` and, on 2xx, decodes its body into `out` (in place: string views in `out` point
+// into resp.body). A response_type of http::none decodes nothing.
+template <endpoint E>
+result<void> read_response(response& resp, response_t<E>& out) {
+  if (!is_success(resp.status)) {
+    if constexpr (detail::has_parse_error<E>)
+      return fail(classify(resp, [](std::string_view b, error& e) -> bool { return E::parse_error(b, e); }));
+    else
+      return fail(classify(resp, nullptr));
+  }
+  if constexpr (detail::has_decode<E>) {
+    return E::decode(resp.body, out);
+  } else if constexpr (std::is_same_v<response_t<E>, none>) {
+    return {};
+  } else {
+    auto r = json::decode(resp.body, out);
+    if (!r) r.error().http_status = resp.status;
+    return r;
+  }
+}
+
+// ---- reply: a result plus what the response said about limits ------------------------------------
+
+struct reply_info {
+  int status = 0;                                   // 0 when no response was received
+  http::rate_limit_info rate_limit{};               // X-RateLimit-* of the last response
+  std::optional<std::chrono::seconds> retry_after{};  // Retry-After of the last response
+  std::uint32_t attempts = 0;                       // sends made (retries + 1)
+};
+
+// What a client call returns: a betwire::result<T> (it IS one, by inheritance) with the status,
+// rate-limit headers and Retry-After of the response, on success and on failure alike.
+template <class T>
+class reply : public result<T> {
+ public:
+  using result_type = result<T>;
+
+  reply(result_type r, reply_info info) : result_type(std::move(r)), info_(std::move(info)) {}
+
+  [[nodiscard]] int status() const noexcept { return info_.status; }
+  [[nodiscard]] const http::rate_limit_info& rate_limit() const noexcept { return info_.rate_limit; }
+  [[nodiscard]] std::optional<std::chrono::seconds> retry_after() const noexcept {
+    return info_.retry_after;
+  }
+  [[nodiscard]] std::uint32_t attempts() const noexcept { return info_.attempts; }
+  [[nodiscard]] const reply_info& info() const noexcept { return info_; }
+  [[nodiscard]] const result_type& as_result() const& noexcept { return *this; }
+  [[nodiscard]] result_type&& as_result() && noexcept { return std::move(*this); }
+
+ private:
+  reply_info info_;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_ENDPOINT_HPP
+// ---- end <betwire/http/endpoint.hpp> ---------------------------------------
+// ---- begin <betwire/http/retry.hpp> ----------------------------------------
+#ifndef BETWIRE_HTTP_RETRY_HPP
+#define BETWIRE_HTTP_RETRY_HPP
+
+// Retries: opt-in per client, off by default.
+//
+// What may be re-sent is decided by the request's `idempotency` (set from the endpoint descriptor):
+//   safe (reads) and idempotent (cancels the venue documents as idempotent): yes;
+//   keyed (ABP order placement, idempotent through its requestUuid): only when the policy's
+//     `retry_placements` is set AND the request carries a non-empty idempotency key. The very same
+//     request object is re-sent, so the body — and the key inside it — is byte-identical;
+//   never (any other mutation): no.
+// When: a 429, a 500/502/503/504, or a transport failure that may be transient (connect_failed,
+// timeout, connection_reset, truncated_body). Never on other statuses, TLS failures or an oversized
+// body.
+// How long: exponential backoff (initial_backoff * 2^n, capped at max_backoff) with "equal jitter"
+// (half fixed, half random), and never less than the response's Retry-After. A Retry-After longer
+// than max_retry_after ends the retries (the 429 is returned, with its Retry-After, to the caller).
+// Bounded by max_attempts (counting the first) AND by a total time budget measured from the first
+// send: no sleep is started that would end past the budget.
+// Sleeping and reading the time go through a retry_clock, so tests run without sleeping.
+
+// ---- begin <betwire/http/transport.hpp> ------------------------------------
+#ifndef BETWIRE_HTTP_TRANSPORT_HPP
+#define BETWIRE_HTTP_TRANSPORT_HPP
+
+// The betwire::transport concept: the only thing betwire needs from a network layer.
+//
+//   struct my_transport {
+//     betwire::result<void> send(const betwire::http::request& req, betwire::http::response& resp);
+//   };
+//
+// The contract (docs/http.md says the same with an example):
+//
+// * Base URL. The transport owns the scheme, host, port and base path. `req.target` is the path
+//   plus encoded query, always starting with '/', and is APPENDED to the base URL's path:
+//   base `http://127.0.0.1:8080/abp` + target `/orders?userRef=x` is
+//   `http://127.0.0.1:8080/abp/orders?userRef=x`. The target is already percent-encoded; send it as
+//   it is, do not re-encode or normalise it.
+// * Request. Send `req.method`, every header of `req.headers()` (already validated: no CR, LF or
+//   NUL), and `req.body` as the body (with its Content-Length) when it is not empty — for POST,
+//   PUT, PATCH and DELETE send it even when empty (Content-Length: 0). `req.idempotency` and
+//   `req.idempotency_key` are for the retry policy; a transport may ignore them, and must not
+//   re-send on its own a request whose idempotency is `never` or `keyed` (document it if the
+//   underlying library does).
+// * Response. Start with `resp.clear()`. Then fill `resp.status` with the final status code, hand
+//   every received header to `resp.set_header(name, value)` (it keeps Content-Type, Retry-After and
+//   X-RateLimit-*), and put the decoded body (after Content-Encoding) in `resp.body`, replacing what
+//   was there — `resp.body` keeps its capacity across calls, so appending into it after clear()
+//   allocates nothing once warm.
+// * Result. Return success whenever a complete HTTP response was received, WHATEVER its status:
+//   a 404, a 429 or an HTML 502 page from a proxy is a response, not a transport error; the client
+//   classifies it. Return `betwire::fail(http::transport_error(errc::..., "..."))` only when no
+//   complete response was received, with the closest code:
+//     connect_failed    could not resolve or connect
+//     timeout           connect or total timeout elapsed
+//     connection_reset  the peer closed or reset the connection before a full response
+//     tls_failed        TLS handshake or certificate verification failed
+//     truncated_body    the body ended before its Content-Length / final chunk
+//     body_too_large    the body exceeded the transport's configured limit
+//     transport_failed  anything else
+//   The message is for people; it must not contain header values (API keys).
+// * Threading. A transport is used by one thread at a time; betwire never calls send concurrently
+//   on one transport. Use one transport (and one client) per thread.
+// * Exceptions. send must not throw (betwire builds with -fno-exceptions).
+
+
+#include <concepts>
+#include <string>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+
+template <class T>
+concept transport = requires(T& t, const http::request& req, http::response& resp) {
+  { t.send(req, resp) } -> std::same_as<result<void>>;
+};
+
+namespace http {
+
+// A transport failure: category transport, the given code.
+[[nodiscard]] inline error transport_error(errc code, std::string message) {
+  return error(error_category::transport, code, std::move(message));
+}
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_TRANSPORT_HPP
+// ---- end <betwire/http/transport.hpp> --------------------------------------
+
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+struct retry_policy {
+  bool enabled = false;
+  std::uint32_t max_attempts = 3;  // including the first; 1 = no retry
+  std::chrono::milliseconds initial_backoff{100};
+  std::chrono::milliseconds max_backoff{2000};
+  std::chrono::milliseconds budget{10000};           // total, from the first send
+  std::chrono::milliseconds max_retry_after{30000};  // a longer Retry-After is not waited for
+  bool retry_placements = false;                     // keyed requests (see above)
+};
+
+// Time and sleep, injectable. The default uses std::chrono::steady_clock and
+// std::this_thread::sleep_for.
+struct retry_clock {
+  using time_point = std::chrono::steady_clock::time_point;
+
+  void* context = nullptr;
+  time_point (*now)(void* context) = &system_now;
+  void (*sleep_for)(void* context, std::chrono::nanoseconds d) = &system_sleep;
+
+  static time_point system_now(void*) { return std::chrono::steady_clock::now(); }
+  static void system_sleep(void*, std::chrono::nanoseconds d) { std::this_thread::sleep_for(d); }
+};
+
+// A small, fast generator for jitter (xorshift64*); not for anything that needs secrecy.
+class jitter_source {
+ public:
+  explicit constexpr jitter_source(std::uint64_t seed = 0x9e3779b97f4a7c15ULL) noexcept
+      : state_(seed ? seed : 0x9e3779b97f4a7c15ULL) {}
+  constexpr std::uint64_t next() noexcept {
+    state_ ^= state_ >> 12;
+    state_ ^= state_ << 25;
+    state_ ^= state_ >> 27;
+    return state_ * 0x2545f4914f6cdd1dULL;
+  }
+  // Uniform enough in [0, bound].
+  constexpr std::int64_t below_or_equal(std::int64_t bound) noexcept {
+    if (bound <= 0) return 0;
+    return static_cast<std::int64_t>(next() % (static_cast<std::uint64_t>(bound) + 1));
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+[[nodiscard]] constexpr bool is_retryable_status(int status) noexcept {
+  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+[[nodiscard]] constexpr bool is_retryable_error(errc code) noexcept {
+  return code == errc::connect_failed || code == errc::timeout || code == errc::connection_reset ||
+         code == errc::truncated_body;
+}
+
+// May this request be sent again under this policy at all?
+[[nodiscard]] constexpr bool may_retry(const request& req, const retry_policy& policy) noexcept {
+  if (!policy.enabled || policy.max_attempts < 2) return false;
+  switch (req.idempotency) {
+    case idempotency::safe:
+    case idempotency::idempotent:
+      return true;
+    case idempotency::keyed:
+      return policy.retry_placements && !req.idempotency_key.empty();
+    case idempotency::never:
+      return false;
+  }
+  return false;
+}
+
+// The backoff before retry number `retry` (1 for the first retry), jittered, ignoring Retry-After.
+[[nodiscard]] inline std::chrono::milliseconds backoff_delay(const retry_policy& policy,
+                                                             std::uint32_t retry,
+                                                             jitter_source& jitter) noexcept {
+  std::int64_t d = policy.initial_backoff.count();
+  const std::int64_t cap = policy.max_backoff.count();
+  for (std::uint32_t i = 1; i < retry && d < cap; ++i) d *= 2;
+  if (d > cap) d = cap;
+  if (d < 0) d = 0;
+  const std::int64_t half = d / 2;
+  return std::chrono::milliseconds(d - half + jitter.below_or_equal(half));
+}
+
+// What happened over the attempts of one call.
+struct attempt_info {
+  std::uint32_t attempts = 0;                 // sends made (1 = no retry)
+  std::chrono::milliseconds slept{0};         // total time spent waiting between them
+};
+
+// Sends `req`, re-sending it while the policy allows (see the top of this file). Returns the
+// result of the last send; `resp` holds the last response.
+template <transport T>
+result<void> send_with_retry(T& t, const request& req, response& resp, const retry_policy& policy,
+                             const retry_clock& clock, jitter_source& jitter, attempt_info& info) {
+  info = {};
+  const bool retryable = may_retry(req, policy);
+  const auto start = clock.now(clock.context);
+  for (;;) {
+    result<void> sent = t.send(req, resp);
+    ++info.attempts;
+    if (!retryable || info.attempts >= policy.max_attempts) return sent;
+
+    std::chrono::milliseconds wait{0};
+    if (sent) {
+      if (!is_retryable_status(resp.status)) return sent;
+      wait = backoff_delay(policy, info.attempts, jitter);
+      if (resp.retry_after) {
+        const auto ra = std::chrono::duration_cast<std::chrono::milliseconds>(*resp.retry_after);
+        if (ra > policy.max_retry_after) return sent;
+        if (ra > wait) wait = ra;
+      }
+    } else {
+      if (!is_retryable_error(sent.error().code)) return sent;
+      wait = backoff_delay(policy, info.attempts, jitter);
+    }
+
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock.now(clock.context) - start);
+    if (elapsed + wait > policy.budget) return sent;
+    clock.sleep_for(clock.context, wait);
+    info.slept += wait;
+  }
+}
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_RETRY_HPP
+// ---- end <betwire/http/retry.hpp> ------------------------------------------
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+struct client_options {
+  http::retry_policy retry{};  // off unless retry.enabled
+  std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+};
+
+template <transport T>
+class client {
+ public:
+  static constexpr std::size_t max_default_headers = 6;
+
+  explicit client(T& t, client_options options = {})
+      : transport_(&t),
+        policy_(options.retry),
+        jitter_(options.jitter_seed != 0 ? options.jitter_seed
+                                         : static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(this)) |
+                                               1U) {}
+
+  // A header sent with every call (authentication, a wallet). Replaces one of the same name.
+  // The value is viewed: keep it alive. Validated now (CR, LF, NUL refused) and on every send.
+  result<void> set_header(std::string_view name, std::string_view value) {
+    return put_header(name, value, is_sensitive_header(name));
+  }
+  // The same for a credential: its value is never printed and is scrubbed from error texts.
+  result<void> set_header(std::string_view name, const secret& value) {
+    return put_header(name, value.reveal(), true);
+  }
+  void remove_header(std::string_view name) noexcept {
+    for (std::size_t i = 0; i < header_count_; ++i) {
+      if (iequals(headers_[i].name, name)) {
+        for (std::size_t j = i + 1; j < header_count_; ++j) {
+          headers_[j - 1] = headers_[j];
+          sensitive_[j - 1] = sensitive_[j];
+        }
+        --header_count_;
+        return;
+      }
+    }
+  }
+  void clear_headers() noexcept { header_count_ = 0; }
+
+  // ---- calls ----
+
+  // Decodes into `out` (reusing its capacity). `extra` headers are added to this call only.
+  template <endpoint E>
+    requires(!detail::has_path_type<E>)
+  reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
+    request r;
+    if (auto b = build_request<E>(req, buffers_, r); !b) return {fail(scrubbed(std::move(b).error())), {}};
+    return run<E>(r, out, extra);
+  }
+
+  template <endpoint E>
+    requires detail::has_path_type<E>
+  reply<void> call(const typename E::path_type& path_params, const request_t<E>& req, response_t<E>& out,
+                   std::span<const header> extra = {}) {
+    request r;
+    if (auto b = build_request<E>(path_params, req, buffers_, r); !b)
+      return {fail(scrubbed(std::move(b).error())), {}};
+    return run<E>(r, out, extra);
+  }
+
+  // Returns the decoded value (a new one each call: for repeated calls prefer the overload above).
+  template <endpoint E>
+    requires(!detail::has_path_type<E>)
+  reply<response_t<E>> call(const request_t<E>& req, std::span<const header> extra = {}) {
+    response_t<E> out{};
+    reply<void> r = call<E>(req, out, extra);
+    return to_value(std::move(r), std::move(out));
+  }
+
+  template <endpoint E>
+    requires detail::has_path_type<E>
+  reply<response_t<E>> call(const typename E::path_type& path_params, const request_t<E>& req,
+                            std::span<const header> extra = {}) {
+    response_t<E> out{};
+    reply<void> r = call<E>(path_params, req, out, extra);
+    return to_value(std::move(r), std::move(out));
+  }
+
+  // Sends an already built request (headers of the core and `extra` added) and returns the raw
+  // response: for callers that classify and decode themselves.
+  reply<void> send(request& r, std::span<const header> extra = {}) {
+    reply_info info;
+    if (auto h = add_headers(r, extra); !h) return {fail(scrubbed(std::move(h).error())), info};
+    attempt_info attempts;
+    result<void> sent = send_with_retry(*transport_, r, response_, policy_, clock_, jitter_, attempts);
+    info = make_info(attempts);
+    if (!sent) return {fail(scrubbed(std::move(sent).error())), info};
+    return {result<void>{}, info};
+  }
+
+  // ---- state ----
+
+  [[nodiscard]] const response& last_response() const noexcept { return response_; }
+  [[nodiscard]] response& last_response() noexcept { return response_; }
+  [[nodiscard]] http::retry_policy& retry_policy() noexcept { return policy_; }
+  [[nodiscard]] const http::retry_policy& retry_policy() const noexcept { return policy_; }
+  void set_retry_policy(const http::retry_policy& p) noexcept { policy_ = p; }
+  void set_clock(const retry_clock& c) noexcept { clock_ = c; }
+  [[nodiscard]] T& transport() noexcept { return *transport_; }
+
+  // The request of the last call (without its per-call extra headers), formatted with its
+  // authentication headers redacted.
+  [[nodiscard]] std::string describe_last_request() const { return describe(last_request_); }
+
+ private:
+  result<void> put_header(std::string_view name, std::string_view value, bool sensitive) {
+    if (auto v = validate_header(name, value); !v) return v;
+    for (std::size_t i = 0; i < header_count_; ++i) {
+      if (iequals(headers_[i].name, name)) {
+        headers_[i].value = value;
+        sensitive_[i] = sensitive;
+        return {};
+      }
+    }
+    if (header_count_ == max_default_headers)
+      return fail(error(error_category::validation, errc::too_many_items, "too many client headers"));
+    headers_[header_count_] = header{name, value};
+    sensitive_[header_count_] = sensitive;
+    ++header_count_;
+    return {};
+  }
+
+  result<void> add_headers(request& r, std::span<const header> extra) {
+    r.clear_headers();
+    for (std::size_t i = 0; i < header_count_; ++i)
+      if (auto a = r.add_header(headers_[i].name, headers_[i].value); !a) return a;
+    if (auto a = r.add_header("Accept", "application/json"); !a) return a;
+    if (!r.body.empty())
+      if (auto a = r.add_header("Content-Type", "application/json"); !a) return a;
+    for (const header& h : extra)
+      if (auto a = r.add_header(h.name, h.value); !a) return a;
+    return {};
+  }
+
+  template <endpoint E>
+  reply<void> run(request& r, response_t<E>& out, std::span<const header> extra) {
+    reply<void> sent = send(r, extra);
+    // Kept for describe_last_request(): the per-call `extra` headers are dropped (the caller's
+    // array may not outlive the call); everything else views the core's own buffers.
+    last_request_ = r;
+    (void)add_headers(last_request_, {});
+    if (!sent) return sent;
+    result<void> decoded = read_response<E>(response_, out);
+    if (!decoded) return {fail(scrubbed(std::move(decoded).error())), sent.info()};
+    return sent;
+  }
+
+  reply_info make_info(const attempt_info& a) const {
+    reply_info info;
+    info.status = response_.status;
+    info.rate_limit = response_.rate_limit;
+    info.retry_after = response_.retry_after;
+    info.attempts = a.attempts;
+    return info;
+  }
+
+  // Removes every credential this core sends from an error's texts.
+  error scrubbed(error e) const {
+    for (std::size_t i = 0; i < header_count_; ++i) {
+      if (!sensitive_[i]) continue;
+      scrub(e.message, headers_[i].value);
+      scrub(e.venue_message, headers_[i].value);
+      scrub(e.venue_code, headers_[i].value);
+      scrub(e.excerpt, headers_[i].value);
+    }
+    return e;
+  }
+
+  template <class V>
+  static reply<V> to_value(reply<void>&& r, V&& value) {
+    const reply_info info = r.info();
+    if (!r) return {fail(std::move(r).error()), info};
+    return {result<V>(std::move(value)), info};
+  }
+
+  T* transport_;
+  http::retry_policy policy_;
+  retry_clock clock_{};
+  jitter_source jitter_;
+  request_buffers buffers_;
+  response response_;
+  request last_request_;
+  std::array<header, max_default_headers> headers_{};
+  std::array<bool, max_default_headers> sensitive_{};
+  std::size_t header_count_ = 0;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_CLIENT_HPP
+// ---- end <betwire/http/client.hpp> -----------------------------------------
+// ---- begin <betwire/abp/schema.hpp> ----------------------------------------
+#ifndef BETWIRE_ABP_SCHEMA_HPP
+#define BETWIRE_ABP_SCHEMA_HPP
+
+// ABP v2 (55-tech) wire types, from the OpenAPI excerpts in shared/api/abp-v2. Members are the
+// snake_case spelling of the camelCase keys. Each type exists in two models from one template:
+//   abp::order       owns its strings (std::string): safe to keep, copy and store;
+//   abp::order_view  views into the response buffer (std::string_view): decoding a warm page
+//                    allocates nothing; valid while that buffer lives and is not reused.
+
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace abp {
+
+// ABP spells keys in camelCase and enum values in UPPER_SNAKE_CASE.
+consteval naming betwire_naming(auto*) { return naming::camel_case; }
+consteval naming betwire_enum_naming(auto*) { return naming::upper_snake; }
+
+enum class order_status : std::uint8_t {
+  unknown,  // a status this version of betwire does not know yet
+  pending,
+  processing,
+  filled,
+  partially_filled,
+  cancelled,
+  rejected,
+  expired,
+  failed,
+};
+
+enum class bet_status : std::uint8_t {
+  unknown,
+  pending,
+  placed,
+  confirmed,
+  rejected,
+  cancelled,
+  failed,
+  void_,  // "VOID"
+};
+consteval auto betwire_enum_keys(bet_status*) { return std::array{enum_key{bet_status::void_, "VOID"}}; }
+
+enum class settlement_status : std::uint8_t {
+  unknown,
+  unsettled,
+  won,
+  lost,
+  void_,  // "VOID"
+  half_won,
+  half_lost,
+  push,
+  cashout,
+};
+consteval auto betwire_enum_keys(settlement_status*) {
+  return std::array{enum_key{settlement_status::void_, "VOID"}};
+}
+
+template <class Str>
+struct basic_fixture_status {
+  bool live = false;
+  std::int32_t status_id = 0;
+  Str status_name;
+};
+
+template <class Str>
+struct basic_sport {
+  std::int64_t sport_id = 0;
+  Str sport_name;
+};
+
+template <class Str>
+struct basic_tournament {
+  std::int64_t tournament_id = 0;
+  Str tournament_name;
+  Str category_name;
+};
+
+template <class Str>
+struct basic_participants {
+  std::int64_t participant1_id = 0;
+  Str participant1_name;
+  std::int64_t participant2_id = 0;
+  Str participant2_name;
+};
+
+template <class Str>
+struct basic_fixture_info {
+  Str fixture_id;
+  basic_fixture_status<Str> status;
+  basic_sport<Str> sport;
+  basic_tournament<Str> tournament;
+  std::optional<timestamp> start_time;  // unix seconds on the wire
+  std::optional<basic_participants<Str>> participants;
+};
+
+template <class Str>
+struct basic_outcome_info {
+  std::int64_t market_id = 0;
+  Str market_name;
+  std::optional<Str> market_name_short;
+  std::optional<Str> market_type;
+  std::optional<Str> period;
+  std::optional<bool> player_prop;
+  std::optional<decimal> handicap;
+  std::int64_t outcome_id = 0;
+  Str outcome_name;
+};
+
+template <class Str>
+struct basic_player_info {
+  std::int64_t player_id = 0;
+  std::optional<Str> player_name;
+};
+
+template <class Str>
+struct basic_currency_info {
+  Str currency;
+  decimal currency_value;
+  timestamp updated_at;
+};
+
+template <class Str>
+struct basic_bet {
+  std::int64_t bet_id = 0;
+  std::int64_t order_id = 0;
+  Str bookmaker;
+  Str bookmaker_bet_id;
+  decimal placed_price;
+  decimal placed_stake;
+  Str placed_currency;
+  timestamp placed_at;
+  abp::bet_status bet_status = bet_status::unknown;
+  abp::settlement_status settlement_status = settlement_status::unknown;
+  Str client_name;
+  bool test_bet = false;
+  Str user_ref;
+  Str request_uuid;
+  std::optional<Str> decline_reason;
+};
+
+template <class Str>
+struct basic_order {
+  std::int64_t order_id = 0;
+  Str request_uuid;
+  Str allowed_bookmakers;  // "*" or a comma-separated list
+  Str fixture_id;
+  std::int64_t outcome_id = 0;
+  std::int64_t player_id = 0;
+  decimal order_price;
+  decimal order_stake;
+  decimal filled_stake;
+  Str user_ref;
+  bool test_order = false;
+  Str order_currency;
+  bool back = true;
+  timestamp expires_at;
+  bool accept_better_odds = false;
+  bool accept_partial_stake = false;
+  Str client_name;
+  abp::order_status order_status = order_status::unknown;
+  timestamp created_at;
+  timestamp updated_at;
+  json::basic_raw<Str> meta;  // free-form JSON object, or null
+  std::vector<basic_bet<Str>> bets;
+  std::optional<basic_fixture_info<Str>> fixture_info;
+  std::optional<basic_outcome_info<Str>> outcome_info;
+  std::optional<basic_player_info<Str>> player_info;
+  std::optional<basic_currency_info<Str>> currency_info;
+};
+
+// GET /orders: one page, newest first.
+template <class Str>
+struct basic_orders_page {
+  std::vector<basic_order<Str>> orders;
+  std::int64_t count = 0;
+  bool has_more = false;
+  std::optional<std::int64_t> next_cursor;  // pass as afterOrderId for the next page
+};
+
+// POST /cancel-orders. Filters combine with OR; at least one must be given.
+struct cancel_orders_request {
+  std::optional<std::vector<std::int64_t>> order_ids;
+  std::optional<std::vector<std::string>> request_uuids;
+  std::optional<std::string> user_ref;
+};
+
+template <class Str>
+struct basic_not_cancelled {
+  Str reason;
+  std::vector<basic_order<Str>> orders;
+};
+
+template <class Str>
+struct basic_cancel_orders_response {
+  Str status;  // "cancelled"
+  std::int64_t cancelled_count = 0;
+  std::vector<basic_order<Str>> cancelled;
+  basic_not_cancelled<Str> not_cancelled;
+};
+
+using fixture_status = basic_fixture_status<std::string>;
+using sport = basic_sport<std::string>;
+using tournament = basic_tournament<std::string>;
+using participants = basic_participants<std::string>;
+using fixture_info = basic_fixture_info<std::string>;
+using outcome_info = basic_outcome_info<std::string>;
+using player_info = basic_player_info<std::string>;
+using currency_info = basic_currency_info<std::string>;
+using bet = basic_bet<std::string>;
+using order = basic_order<std::string>;
+using orders_page = basic_orders_page<std::string>;
+using not_cancelled = basic_not_cancelled<std::string>;
+using cancel_orders_response = basic_cancel_orders_response<std::string>;
+
+using bet_view = basic_bet<std::string_view>;
+using order_view = basic_order<std::string_view>;
+using orders_page_view = basic_orders_page<std::string_view>;
+using cancel_orders_response_view = basic_cancel_orders_response<std::string_view>;
+
+}  // namespace abp
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_ABP_SCHEMA_HPP
+// ---- end <betwire/abp/schema.hpp> ------------------------------------------
 // betwire-umbrella-end
 
 #endif  // BETWIRE_BETWIRE_HPP
