@@ -122,6 +122,19 @@ TEST(SimProcess, ShutdownEndpointAndSigtermExitCleanly) {
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
 }
 
+TEST(SimProcess, ExitsWhenItsParentGoesAway) {
+  simulator_process a;
+  ASSERT_TRUE(a.ok()) << a.error();
+  a.close_stdin();
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  pid_t w = 0;
+  while ((w = ::waitpid(a.pid(), &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(w, a.pid()) << "the simulator did not exit when its stdin closed";
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 TEST(SimProcess, SameSeedSameStateOtherSeedOtherState) {
   simulator_process a{{"--seed", "42"}}, b{{"--seed", "42"}}, c{{"--seed", "43"}};
   ASSERT_TRUE(a.ok() && b.ok() && c.ok());
@@ -581,7 +594,7 @@ TEST_F(Sim, PredictStreetWalletsAndReads) {
     cursor = page["nextCursor"];
   }
   ASSERT_EQ(paged.size(), all["orders"].size());
-  for (std::size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], all["orders"][i]["id"]);
+  for (std::size_t i = 0; i < paged.size(); ++i) EXPECT_EQ(paged[i], all["orders"][i]["id"].get<std::string>());
   // History: status filter and clamped limit.
   auto h = parse(ps("GET", "/api/orders/history?status=FILLED&limit=1000"));
   for (auto& x : h["orders"]) EXPECT_EQ(x["status"], "FILLED");

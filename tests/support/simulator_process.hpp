@@ -10,7 +10,8 @@
 //   auto r = sim.post("/_sim/faults", R"({"path_prefix":"/abp/orders","fault":"drop","count":1})");
 //   // r.ok, r.status, r.body, r.header("Retry-After")
 //
-// The child is started with `--port 0 <extra args>`; the constructor waits (bounded) for its single
+// The child is started with `--port 0 --watch-stdin <extra args>` (its stdin is a pipe only this
+// object holds, so the simulator exits by itself if the test process dies); the constructor waits (bounded) for its single
 // "betwire_simulator listening on <host>:<port>" line on a pipe. The destructor (or stop()) sends
 // SIGTERM, waits up to a grace period, then SIGKILLs, and always reaps the child.
 //
@@ -361,10 +362,20 @@ class simulator_process {
     return http_call(port_, "POST", target, json_body, headers);
   }
 
+  // Close the child's stdin, as if this process had died: the simulator shuts itself down.
+  void close_stdin() {
+    if (life_fd_ >= 0) ::close(life_fd_);
+    life_fd_ = -1;
+  }
+
   // SIGTERM, wait up to grace_ms, then SIGKILL; always reaps. Returns the wait status (or -1 when
   // there was no child). Idempotent.
   int stop(int grace_ms = 3000) {
-    if (pid_ <= 0) return -1;
+    if (pid_ <= 0) {
+      if (life_fd_ >= 0) ::close(life_fd_);
+      life_fd_ = -1;
+      return -1;
+    }
     int status = 0;
     ::kill(pid_, SIGTERM);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
@@ -381,6 +392,8 @@ class simulator_process {
     }
     pid_ = -1;
     ok_ = false;
+    if (life_fd_ >= 0) ::close(life_fd_);
+    life_fd_ = -1;
     return status;
   }
 
@@ -404,7 +417,16 @@ class simulator_process {
       fail_("simulator_process: pipe: " + std::string(std::strerror(errno)));
       return;
     }
-    std::vector<std::string> args{binary, "--port", "0"};
+    // The child's stdin is a pipe whose write end only this process holds: with --watch-stdin the
+    // simulator exits when it sees end-of-file, so it cannot outlive a test that crashed.
+    int life[2];
+    if (::pipe2(life, O_CLOEXEC) != 0) {
+      ::close(fds[0]);
+      ::close(fds[1]);
+      fail_("simulator_process: pipe: " + std::string(std::strerror(errno)));
+      return;
+    }
+    std::vector<std::string> args{binary, "--port", "0", "--watch-stdin"};
     for (auto& a : extra) args.push_back(std::move(a));
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
@@ -413,16 +435,20 @@ class simulator_process {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);  // dup2 clears O_CLOEXEC
+    posix_spawn_file_actions_adddup2(&actions, life[0], STDIN_FILENO);
     pid_t child = -1;
     const int rc = ::posix_spawn(&child, binary.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(fds[1]);
+    ::close(life[0]);
     if (rc != 0) {
+      ::close(life[1]);
       ::close(fds[0]);
       fail_("simulator_process: posix_spawn " + binary + ": " + std::strerror(rc));
       return;
     }
     pid_ = child;
+    life_fd_ = life[1];
 
     // Read the one "listening on" line, bounded in time.
     std::string line;
@@ -484,6 +510,7 @@ class simulator_process {
   bool ok_ = false;
   std::string error_;
   pid_t pid_ = -1;
+  int life_fd_ = -1;  // write end of the child's stdin
   int port_ = 0;
   std::string host_ = "127.0.0.1";
 };

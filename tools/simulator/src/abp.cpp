@@ -338,7 +338,7 @@ class Abp final : public Venue {
     if (it != fixtures_.end()) return it->second;
     // Unknown fixture: a synthetic but stable description.
     std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char ch : fixture_id) h = (h ^ ch) * 1099511628211ULL;
+    for (char ch : fixture_id) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
     ojson f = ojson::object();
     f["fixtureId"] = fixture_id;
     f["status"] = {{"live", false}, {"statusId", 0}, {"statusName", "Pre-Game"}};

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -576,6 +577,7 @@ void usage(std::FILE* out) {
       "  --opinion-envelope errno|code   Opinion response envelope (default errno)\n"
       "  --threads N              worker threads (default 16)\n"
       "  --keep-alive-timeout S   idle keep-alive timeout in seconds (default 10)\n"
+      "  --watch-stdin            exit when stdin reaches end-of-file (the parent died or closed it)\n"
       "prints 'betwire_simulator listening on <host>:<port>' once ready; stops on SIGTERM/SIGINT or\n"
       "POST /_sim/shutdown. See tools/simulator/README.md.\n",
       out);
@@ -599,9 +601,14 @@ int main(int argc, char** argv) {
   std::size_t threads = 16;
   long keep_alive = 10;
   std::set<std::string> enabled = {"abp", "predictstreet", "opinion"};
+  bool watch_stdin = false;
 
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--watch-stdin") {
+      watch_stdin = true;
+      continue;
+    }
     std::string val;
     bool has_val = false;
     if (a.rfind("--", 0) == 0 && a.find('=') != std::string::npos) {
@@ -717,6 +724,27 @@ int main(int argc, char** argv) {
     }
   });
 
+  // --watch-stdin: the parent holds the other end of our stdin; when it goes away, stop.
+  std::thread watcher;
+  if (watch_stdin) {
+    watcher = std::thread([&] {
+      while (!done.load()) {
+        pollfd p{STDIN_FILENO, POLLIN, 0};
+        const int pr = ::poll(&p, 1, 100);
+        if (pr < 0 && errno == EINTR) continue;
+        if (pr < 0) return;
+        if (pr == 0) continue;
+        char buf[256];
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          ::kill(::getpid(), SIGTERM);
+          return;
+        }
+      }
+    });
+  }
+
   const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::printf("betwire_simulator listening on %s:%d\n", shown.c_str(), bound);
   std::fflush(stdout);
@@ -725,6 +753,7 @@ int main(int argc, char** argv) {
   done = true;
   simulator.request_stop();
   signals.join();
+  if (watcher.joinable()) watcher.join();
   if (!ok && !stop_requested.load()) {
     std::fprintf(stderr, "betwire_simulator: the listener failed\n");
     return 1;

@@ -300,7 +300,7 @@ class PredictStreet final : public Venue {
 
   std::string vault_of(const std::string& wallet) const {
     std::uint64_t h = 1469598103934665603ULL;
-    for (unsigned char ch : wallet) h = (h ^ ch) * 1099511628211ULL;
+    for (char ch : wallet) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
     Rng r(h);
     return "0x" + r.hex(40);
   }
