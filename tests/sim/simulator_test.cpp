@@ -301,6 +301,7 @@ TEST_F(Sim, AbpCancellationRules) {
   // A PENDING order that got a confirmed bet cannot be fully cancelled either.
   control("/_sim/abp/set-order", {{"orderId", pending["orderIds"][1]}, {"addBet", {{"betStatus", "CONFIRMED"}, {"placedStake", 1}}}});
 
+  ASSERT_EQ(abp("GET", "/orders?userRef=cx").status, 200);  // renders (and caches) the orders first
   auto r = abp("POST", "/cancel-orders", R"({"userRef":"cx"})");
   ASSERT_EQ(r.status, 200) << r.body;
   auto j = parse(r);
@@ -314,6 +315,9 @@ TEST_F(Sim, AbpCancellationRules) {
   for (auto& o : j["notCancelled"]["orders"]) nc.insert(o["orderId"].get<std::int64_t>());
   EXPECT_EQ(nc, (std::set<std::int64_t>{pending["orderIds"][1].get<std::int64_t>(), partial["orderIds"][0].get<std::int64_t>(),
                                         filled["orderIds"][0].get<std::int64_t>()}));
+  // A read after the cancel shows the new state.
+  for (auto& o : parse(abp("GET", "/orders?userRef=cx"))["orders"])
+    EXPECT_EQ(o["orderStatus"] == "CANCELLED", o["orderId"] == pending["orderIds"][0]) << o["orderId"];
   // Second time nothing is cancellable.
   j = parse(abp("POST", "/cancel-orders", R"({"userRef":"cx"})"));
   EXPECT_EQ(j["cancelledCount"], 0);
