@@ -1,0 +1,286 @@
+#ifndef BETWIRE_ABP_CLIENT_HPP
+#define BETWIRE_ABP_CLIENT_HPP
+
+// betwire::abp::client<Transport>: ABP v2 orders, cancellation, placement and bets over any
+// betwire::transport, built on http::client.
+//
+//   betwire::curl_transport net{{.base_url = "https://v2.55-tech.com"}};
+//   betwire::abp::client abp{net, {.api_key = betwire::secret(std::getenv("ABP_API_KEY"))}};
+//
+//   auto page = abp.get_orders({.user_ref = "bettor1234", .limit = 1000});   // reply<orders_page>
+//   abp::orders_page_view view;                                               // reuse it:
+//   auto r = abp.get_orders({.user_ref = "bettor1234"}, view);                // reply<void>, no
+//                                                                              // allocation once warm
+//   for (auto&& p : abp.orders_pages({.user_ref = "bettor1234"})) {           // follows nextCursor
+//     if (!p) { report(p.error()); break; }                                   // an error is the last
+//     for (const auto& o : p->orders) use(o);                                 // element
+//   }
+//
+// Every call returns http::reply<T>: a betwire::result<T> with the HTTP status, rate-limit headers,
+// Retry-After and the number of attempts. Validation runs before anything is sent.
+//
+// Lifetimes: string views in *_view results (and json::raw `meta`) point into this client's
+// response buffer: they stay valid until the next call on this client. Owning results (the
+// overloads that return a value) are independent of the client.
+//
+// Nothing matched: GET /orders and POST /cancel-orders that match nothing answer 404
+// {"detail": "..."}; the client returns an empty page / a response with cancelledCount 0 (the
+// reply's status() is still 404). See abp::is_nothing_matched.
+//
+// Placement: orders without a requestUuid get a fresh UUID v4 first — written into your request when
+// you pass a non-const lvalue (so you keep the keys), into a copy otherwise (read them from the
+// response). Placement is never re-sent unless the retry policy has retry_placements (and then the
+// same bytes, with the same keys, go out again).
+//
+// One thread at a time per client (like its transport). Not copyable or movable: its core views
+// the API key it holds.
+
+#include <betwire/abp/endpoints.hpp>
+#include <betwire/abp/schema.hpp>
+#include <betwire/core/config.hpp>
+#include <betwire/core/error.hpp>
+#include <betwire/core/result.hpp>
+#include <betwire/http/client.hpp>
+#include <betwire/http/endpoint.hpp>
+#include <betwire/http/retry.hpp>
+#include <betwire/http/secret.hpp>
+#include <betwire/http/transport.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace abp {
+
+struct client_options {
+  betwire::secret api_key{};      // sent as x-api-key; empty: no key is sent (the venue answers 401)
+  http::retry_policy retry{};     // off unless retry.enabled; placements need retry.retry_placements
+  std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+};
+
+// A range of pages following a keyset cursor. Each element is an http::reply<Page>& that lives in
+// the range: the same Page object is decoded into on every step, so a warm loop allocates nothing.
+// After an error the loop ends with that error as its last element; it also ends when hasMore is
+// false. Views in a *_view page are valid until the next step. Input range: iterate once.
+template <class Page, class Fetch>
+class page_range {
+ public:
+  using value_type = http::reply<Page>;
+
+  page_range(Fetch fetch) : fetch_(std::move(fetch)) {}
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = http::reply<Page>;
+    using reference = http::reply<Page>&;
+
+    iterator() = default;
+    reference operator*() const { return range_->current_; }
+    value_type* operator->() const { return &range_->current_; }
+    iterator& operator++() {
+      if (!range_->advance()) range_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
+
+   private:
+    friend class page_range;
+    explicit iterator(page_range* r) : range_(r) {}
+    page_range* range_ = nullptr;
+  };
+
+  iterator begin() {
+    if (started_) return iterator{nullptr};
+    started_ = true;
+    fetch_page();
+    return iterator{this};
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  // Pages fetched so far.
+  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
+
+ private:
+  void fetch_page() {
+    Page page = current_.has_value() ? std::move(*current_) : Page{};  // moves keep capacity
+    http::reply<void> r = fetch_(cursor_, page);
+    ++pages_;
+    if (r) {
+      current_ = value_type(result<Page>(std::move(page)), r.info());
+    } else {
+      current_ = value_type(fail(std::move(r).error()), r.info());
+    }
+  }
+
+  // Moves to the next page; false when the loop is over.
+  bool advance() {
+    if (!current_.has_value() || !current_->has_more) return false;
+    const std::optional<std::int64_t> next = current_->next_cursor;
+    if (!next || (cursor_ && *next >= *cursor_)) {
+      // A page that says "more" without a cursor that moves forward would loop for ever.
+      error e(error_category::decode, errc::invalid_value,
+              next ? "nextCursor does not decrease: pagination stopped"
+                   : "hasMore is true but nextCursor is null: pagination stopped");
+      current_ = value_type(fail(std::move(e)), current_.info());
+      return true;  // the error is shown as one more element
+    }
+    cursor_ = next;
+    fetch_page();
+    return true;
+  }
+
+  Fetch fetch_;
+  value_type current_{result<Page>(Page{}), {}};
+  std::optional<std::int64_t> cursor_{};
+  std::size_t pages_ = 0;
+  bool started_ = false;
+};
+
+template <transport T>
+class client {
+ public:
+  client(T& t, client_options options = {})
+      : key_(std::move(options.api_key)),
+        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+    if (!key_.empty()) {
+      if (auto r = core_.set_header("x-api-key", key_); !r) setup_error_ = std::move(r).error();
+    }
+  }
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  // The configuration error every call returns (a CR/LF/NUL in the API key), if any.
+  [[nodiscard]] const std::optional<error>& setup_error() const noexcept { return setup_error_; }
+
+  // ---- GET /orders ----
+  template <class Str>
+  http::reply<void> get_orders(const orders_filter& filter, basic_orders_page<Str>& out) {
+    return run<endpoints::get_orders<Str>>(filter, out);
+  }
+  http::reply<orders_page> get_orders(const orders_filter& filter) {
+    return owned<endpoints::get_orders<std::string>>(filter);
+  }
+
+  // Every page of `filter`, following nextCursor (as afterOrderId) until hasMore is false. Page is
+  // orders_page_view (default, allocation-free once warm) or orders_page.
+  template <class Page = orders_page_view>
+  auto orders_pages(orders_filter filter) {
+    auto fetch = [this, f = std::move(filter)](const std::optional<std::int64_t>& cursor,
+                                               Page& page) mutable -> http::reply<void> {
+      if (cursor) f.after_order_id = cursor;
+      return get_orders(f, page);
+    };
+    return page_range<Page, decltype(fetch)>(std::move(fetch));
+  }
+
+  // ---- POST /cancel-orders ----
+  template <class Str>
+  http::reply<void> cancel_orders(const cancel_orders_request& req, basic_cancel_orders_response<Str>& out) {
+    return run<endpoints::cancel_orders<Str>>(req, out);
+  }
+  http::reply<cancel_orders_response> cancel_orders(const cancel_orders_request& req) {
+    return owned<endpoints::cancel_orders<std::string>>(req);
+  }
+
+  // ---- POST /place-orders ----
+  // Fills missing requestUuids in `req` (you keep the keys), then places.
+  template <class Str>
+  http::reply<void> place_orders(place_orders_request& req, basic_place_orders_response<Str>& out) {
+    fill_request_uuids(req);
+    return run<endpoints::place_orders<Str>>(req, out);
+  }
+  http::reply<place_orders_response> place_orders(place_orders_request& req) {
+    fill_request_uuids(req);
+    return owned<endpoints::place_orders<std::string>>(req);
+  }
+  // A const or temporary request: missing requestUuids are filled in a copy (the response's
+  // acceptedOrders / declinedOrders carry them).
+  template <class Str>
+  http::reply<void> place_orders(const place_orders_request& req, basic_place_orders_response<Str>& out) {
+    if (!needs_uuids(req)) return run<endpoints::place_orders<Str>>(req, out);
+    place_orders_request copy = req;
+    fill_request_uuids(copy);
+    return run<endpoints::place_orders<Str>>(copy, out);
+  }
+  http::reply<place_orders_response> place_orders(const place_orders_request& req) {
+    if (!needs_uuids(req)) return owned<endpoints::place_orders<std::string>>(req);
+    place_orders_request copy = req;
+    fill_request_uuids(copy);
+    return owned<endpoints::place_orders<std::string>>(copy);
+  }
+
+  // ---- GET /bets, GET /bets/{betId} ----
+  template <class Str>
+  http::reply<void> get_bets(const bets_filter& filter, basic_bets_page<Str>& out) {
+    return run<endpoints::get_bets<Str>>(filter, out);
+  }
+  http::reply<bets_page> get_bets(const bets_filter& filter) { return owned<endpoints::get_bets<std::string>>(filter); }
+
+  template <class Page = bets_page_view>
+  auto bets_pages(bets_filter filter) {
+    auto fetch = [this, f = std::move(filter)](const std::optional<std::int64_t>& cursor,
+                                               Page& page) mutable -> http::reply<void> {
+      if (cursor) f.after_bet_id = cursor;
+      return get_bets(f, page);
+    };
+    return page_range<Page, decltype(fetch)>(std::move(fetch));
+  }
+
+  template <class Str>
+  http::reply<void> get_bet(std::int64_t bet_id, basic_bet<Str>& out) {
+    return run<endpoints::get_bet<Str>>(bet_key{bet_id}, out);
+  }
+  http::reply<bet> get_bet(std::int64_t bet_id) { return owned<endpoints::get_bet<std::string>>(bet_key{bet_id}); }
+
+  // ---- the core ----
+  [[nodiscard]] http::client<T>& core() noexcept { return core_; }
+  [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
+  [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
+  void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
+  void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+
+ private:
+  static bool needs_uuids(const place_orders_request& req) noexcept {
+    for (const place_order& o : req.orders)
+      if (o.request_uuid.empty()) return true;
+    return false;
+  }
+
+  template <class E>
+  http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    http::reply<void> r = core_.template call<E>(req, out);
+    if constexpr (empties_on_not_found<E>) {
+      if (!r && r.status() == 404 && is_nothing_matched(core_.last_response())) {
+        make_empty(out);
+        return {result<void>{}, r.info()};
+      }
+    }
+    return r;
+  }
+
+  template <class E>
+  http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
+    http::response_t<E> out{};
+    http::reply<void> r = run<E>(req, out);
+    if (!r) return {fail(std::move(r).error()), r.info()};
+    return {result<http::response_t<E>>(std::move(out)), r.info()};
+  }
+
+  betwire::secret key_;
+  http::client<T> core_;
+  std::optional<error> setup_error_;
+};
+
+}  // namespace abp
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_ABP_CLIENT_HPP

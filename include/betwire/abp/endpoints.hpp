@@ -1,0 +1,377 @@
+#ifndef BETWIRE_ABP_ENDPOINTS_HPP
+#define BETWIRE_ABP_ENDPOINTS_HPP
+
+// ABP v2 endpoint descriptors: pure descriptions (method, path, query/body encoding, client-side
+// validation, the venue's error bodies) that never touch a socket. abp::client (client.hpp) drives
+// them through http::client; any other I/O layer can use http::build_request<E> and
+// abp::read_abp_response<E> directly.
+//
+// Each endpoint is a template on the string model of its response: std::string (owning) or
+// std::string_view (views into the response buffer, no allocation once warm):
+//
+//   abp::endpoints::get_orders<>                   // response abp::orders_page
+//   abp::endpoints::get_orders<std::string_view>   // response abp::orders_page_view
+//
+// "Nothing matched": ABP answers GET /orders and POST /cancel-orders that match nothing with
+// 404 {"detail": "..."}. For those two endpoints abp::read_abp_response turns that answer into an empty
+// page (count 0, hasMore false) or a response with nothing cancelled (cancelledCount 0); the
+// reply's status() still says 404. A 404 whose body is FastAPI's route miss {"detail": "Not Found"}
+// (a wrong base URL) or anything that is not ABP's {"detail": "<text>"} stays an error.
+
+#include <betwire/abp/schema.hpp>
+#include <betwire/core/config.hpp>
+#include <betwire/core/error.hpp>
+#include <betwire/core/result.hpp>
+#include <betwire/core/timestamp.hpp>
+#include <betwire/core/uuid.hpp>
+#include <betwire/http/endpoint.hpp>
+#include <betwire/http/message.hpp>
+#include <betwire/http/venue_errors.hpp>
+#include <betwire/json/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace abp {
+
+// ---- limits the documents state ------------------------------------------------------------------
+inline constexpr std::int32_t min_page_limit = 1;
+inline constexpr std::int32_t max_page_limit = 1000;
+inline constexpr std::size_t max_orders_per_placement = 100;
+
+// A fresh requestUuid (UUID v4, lower-case): the idempotency key of one placed order.
+[[nodiscard]] inline std::string new_request_uuid() { return uuid::generate().to_string(); }
+
+// Gives every order of `req` without a requestUuid a fresh one (in place, so the caller keeps the
+// keys: to query or cancel by them, or to re-send the same request after a timeout). Returns how
+// many were filled. abp::client::place_orders calls it for you.
+inline std::size_t fill_request_uuids(place_orders_request& req) {
+  std::size_t filled = 0;
+  for (place_order& o : req.orders) {
+    if (o.request_uuid.empty()) {
+      o.request_uuid = new_request_uuid();
+      ++filled;
+    }
+  }
+  return filled;
+}
+
+namespace detail {
+
+// ADL looks in the innermost namespace only: the wire types here use ABP's rule too.
+consteval naming betwire_naming(auto*) { return naming::camel_case; }
+
+[[nodiscard]] inline error validation_error(errc code, std::string message) {
+  return error(error_category::validation, code, std::move(message));
+}
+
+template <class Vec>
+[[nodiscard]] bool any_non_empty(const Vec& v) {
+  for (const auto& x : v)
+    if (!std::string_view(x).empty()) return true;
+  return false;
+}
+
+[[nodiscard]] inline result<void> check_limit(const std::optional<std::int32_t>& limit) {
+  if (limit && (*limit < min_page_limit || *limit > max_page_limit))
+    return fail(validation_error(errc::out_of_range, "limit must be within 1..1000 (got " +
+                                                         std::to_string(*limit) + ")"));
+  return {};
+}
+
+template <class Vec>
+[[nodiscard]] result<void> check_no_empty_items(const Vec& v, std::string_view what) {
+  for (const auto& x : v)
+    if (std::string_view(x).empty())
+      return fail(validation_error(errc::invalid_argument, std::string(what) + " contains an empty value"));
+  return {};
+}
+
+// The body of one order as it goes on the wire: bookmakers comma-joined, views everywhere.
+struct place_order_wire {
+  std::string_view request_uuid;
+  std::optional<std::string_view> fixture_id;
+  std::optional<std::string_view> future_id;
+  std::int64_t outcome_id = 0;
+  std::int64_t player_id = 0;
+  decimal order_price;
+  decimal order_stake;
+  std::string_view user_ref;
+  bool test_order = false;
+  std::optional<std::string_view> bookmakers;
+  std::optional<std::int64_t> participant_id;
+  std::optional<std::string_view> order_currency;
+  std::optional<bool> back;
+  std::optional<timestamp> expires_at;
+  std::optional<bool> accept_better_odds;
+  std::optional<bool> accept_partial_stake;
+  std::optional<json::raw> meta;
+};
+
+[[nodiscard]] inline bool is_json_object(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+  return i < text.size() && text[i] == '{' && json::validate(text);
+}
+
+// The two top-level members that tell ABP's error bodies apart.
+struct error_probe {
+  std::optional<json::raw> error;
+  std::optional<json::raw> detail;
+};
+
+}  // namespace detail
+
+// Checks one order the way the venue's model would (422), before anything is sent.
+[[nodiscard]] inline result<void> validate_place_order(const place_order& o, std::size_t index) {
+  const std::string at = "orders[" + std::to_string(index) + "]";
+  if (o.request_uuid.empty())
+    return fail(detail::validation_error(
+        errc::invalid_argument, at + ".requestUuid is empty (abp::new_request_uuid() or abp::fill_request_uuids)"));
+  if (!uuid::is_valid(o.request_uuid))
+    return fail(detail::validation_error(errc::invalid_argument, at + ".requestUuid is not a UUID"));
+  const bool fixture = o.fixture_id.has_value() && !o.fixture_id->empty();
+  const bool future = o.future_id.has_value() && !o.future_id->empty();
+  if (fixture == future)
+    return fail(detail::validation_error(errc::invalid_argument,
+                                         at + ": exactly one of fixtureId and futureId is required"));
+  for (const std::string& b : o.bookmakers) {
+    if (b.empty() || b.find(',') != std::string::npos)
+      return fail(detail::validation_error(errc::invalid_argument,
+                                           at + ".bookmakers: a name is empty or contains a comma"));
+  }
+  if (!o.meta.text.empty() && !detail::is_json_object(o.meta.text))
+    return fail(detail::validation_error(errc::invalid_argument, at + ".meta is not a JSON object"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const place_orders_request& req) {
+  if (req.orders.empty())
+    return fail(detail::validation_error(errc::too_few_items, "place-orders needs at least 1 order"));
+  if (req.orders.size() > max_orders_per_placement)
+    return fail(detail::validation_error(errc::too_many_items, "place-orders takes at most 100 orders (got " +
+                                                                   std::to_string(req.orders.size()) + ")"));
+  for (std::size_t i = 0; i < req.orders.size(); ++i)
+    if (auto v = validate_place_order(req.orders[i], i); !v) return v;
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const orders_filter& f) {
+  if (f.order_ids.empty() && !detail::any_non_empty(f.request_uuids) && f.user_ref.empty())
+    return fail(detail::validation_error(errc::missing_filter,
+                                         "GET /orders needs at least one of orderIds, requestUuids, userRef"));
+  if (auto v = detail::check_no_empty_items(f.request_uuids, "requestUuids"); !v) return v;
+  return detail::check_limit(f.limit);
+}
+
+[[nodiscard]] inline result<void> validate(const bets_filter& f) {
+  if (f.bet_ids.empty() && f.order_ids.empty() && f.user_ref.empty())
+    return fail(detail::validation_error(errc::missing_filter,
+                                         "GET /bets needs at least one of betIds, orderIds, userRef"));
+  return detail::check_limit(f.limit);
+}
+
+[[nodiscard]] inline result<void> validate(const cancel_orders_request& r) {
+  const bool ids = r.order_ids && !r.order_ids->empty();
+  const bool uuids = r.request_uuids && detail::any_non_empty(*r.request_uuids);
+  const bool user = r.user_ref && !r.user_ref->empty();
+  if (!ids && !uuids && !user)
+    return fail(detail::validation_error(errc::missing_filter,
+                                         "cancel-orders needs at least one of orderIds, requestUuids, userRef"));
+  if (r.request_uuids)
+    if (auto v = detail::check_no_empty_items(*r.request_uuids, "requestUuids"); !v) return v;
+  return {};
+}
+
+// Writes the place-orders body: {"orders":[...]} with bookmakers comma-joined and absent optionals
+// left out. Scratch buffers are per thread and keep their capacity, so a warm call allocates nothing.
+[[nodiscard]] inline result<void> encode_place_orders(const place_orders_request& req, std::string& out) {
+  thread_local std::string joined;
+  thread_local std::string one;
+  out.clear();
+  out.append("{\"orders\":[");
+  for (std::size_t i = 0; i < req.orders.size(); ++i) {
+    const place_order& o = req.orders[i];
+    detail::place_order_wire w;
+    w.request_uuid = o.request_uuid;
+    if (o.fixture_id) w.fixture_id = std::string_view(*o.fixture_id);
+    if (o.future_id) w.future_id = std::string_view(*o.future_id);
+    w.outcome_id = o.outcome_id;
+    w.player_id = o.player_id;
+    w.order_price = o.order_price;
+    w.order_stake = o.order_stake;
+    w.user_ref = o.user_ref;
+    w.test_order = o.test_order;
+    if (!o.bookmakers.empty()) {
+      joined.clear();
+      for (const std::string& b : o.bookmakers) {
+        if (!joined.empty()) joined.push_back(',');
+        joined.append(b);
+      }
+      w.bookmakers = std::string_view(joined);
+    }
+    w.participant_id = o.participant_id;
+    if (o.order_currency) w.order_currency = std::string_view(*o.order_currency);
+    w.back = o.back;
+    if (o.expires_at) {
+      // The venue wants ISO-8601: a timestamp made from unix seconds is written as ISO text.
+      const timestamp& t = *o.expires_at;
+      w.expires_at = t.wire_form() == timestamp::form::iso8601
+                         ? t
+                         : timestamp::from_unix_nanos(t.unix_seconds() * 1'000'000'000 + t.nanosecond(), 0, 6);
+    }
+    w.accept_better_odds = o.accept_better_odds;
+    w.accept_partial_stake = o.accept_partial_stake;
+    if (!o.meta.text.empty()) w.meta = json::raw{o.meta.text};
+    if (auto r = json::encode(w, one); !r) {
+      error e = std::move(r).error();
+      e.path = "orders[" + std::to_string(i) + "]" + (e.path.empty() ? "" : "." + e.path);
+      out.clear();
+      return fail(std::move(e));
+    }
+    if (i != 0) out.push_back(',');
+    out.append(one);
+  }
+  out.append("]}");
+  return {};
+}
+
+// ---- "nothing matched" ---------------------------------------------------------------------------
+
+// True when `resp` is ABP's documented "no orders found" answer: HTTP 404 with a JSON body
+// {"detail": "<text>"} — but not FastAPI's route miss {"detail": "Not Found"}, which means the base
+// URL or path is wrong and must stay an error.
+[[nodiscard]] inline bool is_nothing_matched(const http::response& resp) {
+  if (resp.status != 404 || resp.body.empty()) return false;
+  std::string copy(resp.body);  // only on a 404: the probe decodes in place
+  detail::error_probe probe;
+  if (!json::decode(copy, probe)) return false;
+  if (probe.error || !probe.detail) return false;  // {"error": ...} is the auth middleware's shape
+  std::string text(probe.detail->text);
+  std::string message;
+  if (!json::decode(text, message)) return false;  // {"detail": [...]} or {"detail": {...}}
+  return !message.empty() && message != "Not Found";
+}
+
+template <class Str>
+void make_empty(basic_orders_page<Str>& page) noexcept {
+  page.orders.clear();
+  page.count = 0;
+  page.has_more = false;
+  page.next_cursor.reset();
+}
+
+template <class Str>
+void make_empty(basic_bets_page<Str>& page) noexcept {
+  page.bets.clear();
+  page.count = 0;
+  page.has_more = false;
+  page.next_cursor.reset();
+}
+
+template <class Str>
+void make_empty(basic_cancel_orders_response<Str>& r) {
+  r.status = Str();
+  r.cancelled_count = 0;
+  r.cancelled.clear();
+  r.not_cancelled.reason = Str();
+  r.not_cancelled.orders.clear();
+}
+
+namespace endpoints {
+
+// Supplies the reader of ABP's error bodies ({"error"}, {"detail"}, {"detail": [...]}).
+struct abp_endpoint {
+  static bool parse_error(std::string_view body, error& e) { return http::parse_abp_error(body, e); }
+};
+
+// GET /orders — keyset-paginated, newest first. 404 "no orders found" reads as an empty page.
+template <class Str = std::string>
+struct get_orders : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/orders";
+  using request_type = orders_filter;
+  using response_type = basic_orders_page<Str>;
+  static constexpr bool empty_on_not_found = true;
+  static result<void> validate(const orders_filter& f) { return abp::validate(f); }
+};
+
+// POST /cancel-orders — documented as safe to repeat (idempotent); 404 reads as nothing cancelled.
+template <class Str = std::string>
+struct cancel_orders : abp_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/cancel-orders";
+  using request_type = cancel_orders_request;
+  using response_type = basic_cancel_orders_response<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static constexpr bool empty_on_not_found = true;
+  static result<void> validate(const cancel_orders_request& r) { return abp::validate(r); }
+};
+
+// POST /place-orders — keyed by requestUuid: re-sent only when the client opts in
+// (retry_policy::retry_placements), byte-identical, with the same keys.
+template <class Str = std::string>
+struct place_orders : abp_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/place-orders";
+  using request_type = place_orders_request;
+  using response_type = basic_place_orders_response<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::keyed;
+  static std::string_view idempotency_key(const place_orders_request& r) {
+    return r.orders.empty() ? std::string_view() : std::string_view(r.orders.front().request_uuid);
+  }
+  static result<void> validate(const place_orders_request& r) { return abp::validate(r); }
+  static result<void> encode_body(const place_orders_request& r, std::string& out) {
+    return encode_place_orders(r, out);
+  }
+};
+
+// GET /bets — keyset-paginated (afterBetId), newest first.
+template <class Str = std::string>
+struct get_bets : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/bets";
+  using request_type = bets_filter;
+  using response_type = basic_bets_page<Str>;
+  static constexpr bool empty_on_not_found = true;
+  static result<void> validate(const bets_filter& f) { return abp::validate(f); }
+};
+
+// GET /bets/{betId} — 404 "Bet not found" stays errc::not_found.
+template <class Str = std::string>
+struct get_bet : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/bets/{betId}";
+  using request_type = bet_key;
+  using response_type = basic_bet<Str>;
+};
+
+}  // namespace endpoints
+
+template <class E>
+concept empties_on_not_found = requires {
+  { E::empty_on_not_found } -> std::convertible_to<bool>;
+} && E::empty_on_not_found;
+
+// http::read_response plus ABP's "nothing matched" rule (see the top of this file).
+template <http::endpoint E>
+result<void> read_abp_response(http::response& resp, http::response_t<E>& out) {
+  if constexpr (empties_on_not_found<E>) {
+    if (is_nothing_matched(resp)) {
+      make_empty(out);
+      return {};
+    }
+  }
+  return http::read_response<E>(resp, out);
+}
+
+}  // namespace abp
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_ABP_ENDPOINTS_HPP
