@@ -1,0 +1,107 @@
+// A checksum over every field of a decoded ABP page (view or owning model), driven by betwire's
+// reflection so that it cannot forget a member. Two decoders agree when their checksums do.
+#ifndef BETWIRE_BENCHMARKS_CHECKSUM_HPP
+#define BETWIRE_BENCHMARKS_CHECKSUM_HPP
+
+#include <betwire/abp/schema.hpp>
+#include <betwire/core/decimal.hpp>
+#include <betwire/core/timestamp.hpp>
+#include <betwire/json/raw.hpp>
+#include <betwire/reflect/fields.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace betwire_bench {
+
+template <class T>
+inline constexpr bool is_optional = false;
+template <class T>
+inline constexpr bool is_optional<std::optional<T>> = true;
+template <class T>
+inline constexpr bool is_vector = false;
+template <class T, class A>
+inline constexpr bool is_vector<std::vector<T, A>> = true;
+template <class T>
+inline constexpr bool is_raw = false;
+template <class T>
+inline constexpr bool is_raw<betwire::json::basic_raw<T>> = true;
+
+struct checksum {
+  // decimal_text: also hash each decimal's wire text ("1e1", "125.50"), not only its value. Off
+  // for a decoder that cannot see the text (nlohmann::json keeps only the double).
+  bool decimal_text = true;
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  std::size_t fields = 0;
+
+  void mix(std::uint64_t v) {
+    h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+    h *= 0x100000001B3ull;
+  }
+  void bytes(std::string_view s) {
+    mix(s.size());
+    for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ull;
+  }
+
+  template <class T>
+  void add(const T& v) {
+    ++fields;
+    if constexpr (is_optional<T>) {
+      mix(v.has_value() ? 1 : 0);
+      if (v) add(*v);
+    } else if constexpr (std::is_same_v<T, bool>) {
+      mix(v ? 0xB1 : 0xB0);
+    } else if constexpr (std::is_enum_v<T>) {
+      mix(0xE000 + static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_integral_v<T>) {
+      mix(static_cast<std::uint64_t>(v));
+    } else if constexpr (std::is_same_v<T, betwire::decimal>) {
+      // The value, normalised (1.50 == 1.5 == 15e-1), then optionally the exact text.
+      std::int64_t c = v.coefficient();
+      int e = v.exponent();
+      while (c != 0 && c % 10 == 0) {
+        c /= 10;
+        ++e;
+      }
+      if (c == 0) e = 0;
+      mix(static_cast<std::uint64_t>(c));
+      mix(static_cast<std::uint64_t>(static_cast<std::int64_t>(e)));
+      if (decimal_text) bytes(v.text());
+    } else if constexpr (std::is_same_v<T, betwire::timestamp>) {
+      char buf[betwire::timestamp::max_text];
+      const char* end = v.to_chars(buf, buf + sizeof buf);
+      bytes(std::string_view(buf, static_cast<std::size_t>(end - buf)));
+      mix(static_cast<std::uint64_t>(v.unix_nanos()));
+    } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
+      bytes(v);
+    } else if constexpr (is_raw<T>) {
+      bytes(v.view().empty() ? std::string_view("null") : v.view());
+    } else if constexpr (is_vector<T>) {
+      mix(v.size());
+      for (const auto& e : v) add(e);
+    } else {
+      static_assert(betwire::reflect::reflectable<T>);
+      [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (add(betwire::reflect::get<I>(v)), ...);
+      }(std::make_index_sequence<betwire::reflect::field_count_v<T>>{});
+    }
+  }
+};
+
+template <class Page>
+std::uint64_t page_checksum(const Page& page, bool decimal_text = true) {
+  checksum c;
+  c.decimal_text = decimal_text;
+  c.add(page);
+  return c.h;
+}
+
+}  // namespace betwire_bench
+
+#endif  // BETWIRE_BENCHMARKS_CHECKSUM_HPP
