@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Builds the `bench` preset (Release), runs every benchmark with repetitions, and writes
+# benchmarks/RESULTS.md and benchmarks/results.svg from the medians.
+#
+#   tools/bench.sh                       the full run (a few minutes)
+#   BENCH_REPETITIONS=3 BENCH_MIN_TIME=0.1 BENCH_FILTER='decode/1000/' tools/bench.sh   a quick one
+#
+# Each decode program cross-checks every decoder before timing anything and aborts if they
+# disagree. Keep the machine as quiet as you can: the figures are CPU time, but caches and memory
+# bandwidth are still shared.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+reps=${BENCH_REPETITIONS:-5}
+min_time=${BENCH_MIN_TIME:-0.3}
+filter=${BENCH_FILTER:-.}
+build=build/bench
+out=$build/bench-results
+mkdir -p "$out"
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+load_start=$(load)
+
+cmake --preset bench >/dev/null
+cmake --build --preset bench -j2
+
+run() {  # run <program> <json out>
+  "$build/benchmarks/$1" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
+    --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
+    --benchmark_out="$2" --benchmark_out_format=json
+}
+run decode_bench "$out/decode.json"
+run encode_bench "$out/encode.json"
+
+flags=$(python3 - "$build/compile_commands.json" <<'EOF'
+import json, shlex, sys
+for entry in json.load(open(sys.argv[1])):
+    if entry["file"].endswith("benchmarks/decode_bench.cpp"):
+        args = shlex.split(entry["command"])
+        keep = [a for a in args[1:] if a.startswith(("-O", "-m", "-f", "-W", "-std", "-DNDEBUG", "-g"))]
+        print(" ".join(keep))
+EOF
+)
+pkgver() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "?"; }
+python3 - "$out/machine.json" <<EOF
+import json, sys
+json.dump({
+    "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+    "cpu": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')",
+    "cores": "$(nproc)",
+    "os": "$(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r)",
+    "compiler": "$(g++-12 --version | head -1)",
+    "flags": "$flags",
+    "libraries": "simdjson $(pkgver libsimdjson-dev), RapidJSON $(pkgver rapidjson-dev), nlohmann-json $(pkgver nlohmann-json3-dev), Google Benchmark $(pkgver libbenchmark-dev)",
+    "load_start": "$load_start",
+    "load_end": "$(load)",
+}, open(sys.argv[1], "w"), indent=1)
+EOF
+python3 benchmarks/report.py --decode "$out/decode.json" --encode "$out/encode.json" --machine "$out/machine.json" \
+  --md benchmarks/RESULTS.md --svg benchmarks/results.svg
+echo "bench.sh: wrote benchmarks/RESULTS.md and benchmarks/results.svg"
