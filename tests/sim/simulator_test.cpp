@@ -316,7 +316,8 @@ TEST_F(Sim, AbpCancellationRules) {
   EXPECT_EQ(nc, (std::set<std::int64_t>{pending["orderIds"][1].get<std::int64_t>(), partial["orderIds"][0].get<std::int64_t>(),
                                         filled["orderIds"][0].get<std::int64_t>()}));
   // A read after the cancel shows the new state.
-  for (auto& o : parse(abp("GET", "/orders?userRef=cx"))["orders"])
+  const json after = parse(abp("GET", "/orders?userRef=cx"));
+  for (auto& o : after["orders"])
     EXPECT_EQ(o["orderStatus"] == "CANCELLED", o["orderId"] == pending["orderIds"][0]) << o["orderId"];
   // Second time nothing is cancellable.
   j = parse(abp("POST", "/cancel-orders", R"({"userRef":"cx"})"));
@@ -793,6 +794,8 @@ TEST_F(Sim, FaultHtml429StatusHugeDelay) {
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(r.header("Retry-After"), "1");
   EXPECT_EQ(parse(r)["code"], "rate_limited");
+  EXPECT_EQ(r.header("X-RateLimit-Remaining"), "0");
+  EXPECT_FALSE(r.header("X-RateLimit-Reset").empty());
   r = op("GET", "/order", {}, kAlice, {{"X-Sim-Fault", "429=2"}});
   EXPECT_EQ(r.status, 429);
   EXPECT_EQ(parse(r)["errno"], 429);

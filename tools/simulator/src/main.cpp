@@ -366,6 +366,15 @@ class Simulator {
           r = Reply::json(status, {{"error", "Simulated " + http_reason(status)}});
         }
         if (status == 429) r.set_header("Retry-After", std::to_string(fault.arg));
+        if (venue && venue->name() == "predictstreet") {
+          // PredictStreet puts its rate-limit headers on every response, injected errors included.
+          const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+          r.set_header("X-RateLimit-Limit", "300");
+          r.set_header("X-RateLimit-Remaining", status == 429 ? "0" : "299");
+          r.set_header("X-RateLimit-Reset", std::to_string(now_s + (status == 429 ? fault.arg : 60)));
+        }
         write(res, r);
         return;
       }
