@@ -29,6 +29,7 @@
 #include <betwire/http/venue_errors.hpp>
 #include <betwire/json/json.hpp>
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
