@@ -511,5 +511,6 @@ TEST(AbpAllocations, WarmPagesAndCallsAllocateNothing) {
   }
   EXPECT_EQ(pages, 6);
   ASSERT_EQ(per_page.size(), 5u);
-  for (std::size_t i = 1; i < per_page.size(); ++i) EXPECT_EQ(per_page[i], 0u) << "page " << i + 1;
+  // Every page after the first one (which sizes the page object) is decoded without allocating.
+  for (std::size_t i = 0; i < per_page.size(); ++i) EXPECT_EQ(per_page[i], 0u) << "page " << i + 2;
 }
