@@ -33,6 +33,9 @@
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
 #include <betwire/http/venue_errors.hpp>
+#include <betwire/abp/abp.hpp>
+#include <betwire/abp/client.hpp>
+#include <betwire/abp/endpoints.hpp>
 #include <betwire/abp/schema.hpp>
 // betwire-umbrella-end
 

@@ -6407,7 +6407,7 @@ class client {
     requires(!detail::has_path_type<E>)
   reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
     request r;
-    if (auto b = build_request<E>(req, buffers_, r); !b) return {fail(scrubbed(std::move(b).error())), {}};
+    if (auto b = http::build_request<E>(req, buffers_, r); !b) return {fail(scrubbed(std::move(b).error())), {}};
     return run<E>(r, out, extra);
   }
 
@@ -6416,7 +6416,7 @@ class client {
   reply<void> call(const typename E::path_type& path_params, const request_t<E>& req, response_t<E>& out,
                    std::span<const header> extra = {}) {
     request r;
-    if (auto b = build_request<E>(path_params, req, buffers_, r); !b)
+    if (auto b = http::build_request<E>(path_params, req, buffers_, r); !b)
       return {fail(scrubbed(std::move(b).error())), {}};
     return run<E>(r, out, extra);
   }
@@ -6503,7 +6503,7 @@ class client {
     last_request_ = r;
     (void)add_headers(last_request_, {});
     if (!sent) return sent;
-    result<void> decoded = read_response<E>(response_, out);
+    result<void> decoded = http::read_response<E>(response_, out);
     if (!decoded) return {fail(scrubbed(std::move(decoded).error())), sent.info()};
     return sent;
   }
@@ -6553,6 +6553,71 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_CLIENT_HPP
 // ---- end <betwire/http/client.hpp> -----------------------------------------
+// ---- begin <betwire/abp/abp.hpp> -------------------------------------------
+#ifndef BETWIRE_ABP_ABP_HPP
+#define BETWIRE_ABP_ABP_HPP
+
+// ABP v2 (55-tech): schema types, sans-I/O endpoint descriptors and abp::client. See docs/abp.md.
+
+// ---- begin <betwire/abp/client.hpp> ----------------------------------------
+#ifndef BETWIRE_ABP_CLIENT_HPP
+#define BETWIRE_ABP_CLIENT_HPP
+
+// betwire::abp::client<Transport>: ABP v2 orders, cancellation, placement and bets over any
+// betwire::transport, built on http::client.
+//
+//   betwire::curl_transport net{{.base_url = "https://v2.55-tech.com"}};
+//   betwire::abp::client abp{net, {.api_key = betwire::secret(std::getenv("ABP_API_KEY"))}};
+//
+//   auto page = abp.get_orders({.user_ref = "bettor1234", .limit = 1000});   // reply<orders_page>
+//   abp::orders_page_view view;                                               // reuse it:
+//   auto r = abp.get_orders({.user_ref = "bettor1234"}, view);                // reply<void>, no
+//                                                                              // allocation once warm
+//   for (auto&& p : abp.orders_pages({.user_ref = "bettor1234"})) {           // follows nextCursor
+//     if (!p) { report(p.error()); break; }                                   // an error is the last
+//     for (const auto& o : p->orders) use(o);                                 // element
+//   }
+//
+// Every call returns http::reply<T>: a betwire::result<T> with the HTTP status, rate-limit headers,
+// Retry-After and the number of attempts. Validation runs before anything is sent.
+//
+// Lifetimes: string views in *_view results (and json::raw `meta`) point into this client's
+// response buffer: they stay valid until the next call on this client. Owning results (the
+// overloads that return a value) are independent of the client.
+//
+// Nothing matched: GET /orders and POST /cancel-orders that match nothing answer 404
+// {"detail": "..."}; the client returns an empty page / a response with cancelledCount 0 (the
+// reply's status() is still 404). See abp::is_nothing_matched.
+//
+// Placement: orders without a requestUuid get a fresh UUID v4 first — written into your request when
+// you pass a non-const lvalue (so you keep the keys), into a copy otherwise (read them from the
+// response). Placement is never re-sent unless the retry policy has retry_placements (and then the
+// same bytes, with the same keys, go out again).
+//
+// One thread at a time per client (like its transport). Not copyable or movable: its core views
+// the API key it holds.
+
+// ---- begin <betwire/abp/endpoints.hpp> -------------------------------------
+#ifndef BETWIRE_ABP_ENDPOINTS_HPP
+#define BETWIRE_ABP_ENDPOINTS_HPP
+
+// ABP v2 endpoint descriptors: pure descriptions (method, path, query/body encoding, client-side
+// validation, the venue's error bodies) that never touch a socket. abp::client (client.hpp) drives
+// them through http::client; any other I/O layer can use http::build_request<E> and
+// abp::read_abp_response<E> directly.
+//
+// Each endpoint is a template on the string model of its response: std::string (owning) or
+// std::string_view (views into the response buffer, no allocation once warm):
+//
+//   abp::endpoints::get_orders<>                   // response abp::orders_page
+//   abp::endpoints::get_orders<std::string_view>   // response abp::orders_page_view
+//
+// "Nothing matched": ABP answers GET /orders and POST /cancel-orders that match nothing with
+// 404 {"detail": "..."}. For those two endpoints abp::read_abp_response turns that answer into an empty
+// page (count 0, hasMore false) or a response with nothing cancelled (cancelledCount 0); the
+// reply's status() still says 404. A 404 whose body is FastAPI's route miss {"detail": "Not Found"}
+// (a wrong base URL) or anything that is not ABP's {"detail": "<text>"} stays an error.
+
 // ---- begin <betwire/abp/schema.hpp> ----------------------------------------
 #ifndef BETWIRE_ABP_SCHEMA_HPP
 #define BETWIRE_ABP_SCHEMA_HPP
@@ -6741,9 +6806,9 @@ struct basic_orders_page {
 
 // POST /cancel-orders. Filters combine with OR; at least one must be given.
 struct cancel_orders_request {
-  std::optional<std::vector<std::int64_t>> order_ids;
-  std::optional<std::vector<std::string>> request_uuids;
-  std::optional<std::string> user_ref;
+  std::optional<std::vector<std::int64_t>> order_ids{};
+  std::optional<std::vector<std::string>> request_uuids{};
+  std::optional<std::string> user_ref{};
 };
 
 template <class Str>
@@ -6760,6 +6825,110 @@ struct basic_cancel_orders_response {
   basic_not_cancelled<Str> not_cancelled;
 };
 
+// ---- POST /place-orders ---------------------------------------------------------------------------
+
+// The response's `status`: "accepted" (nothing declined), "partial-success" (some of each),
+// "declined" (nothing accepted). A value this version does not know decodes to `unknown`.
+enum class placement_status : std::uint8_t {
+  unknown,
+  accepted,
+  partial_success,  // "partial-success"
+  declined,
+};
+consteval auto betwire_enum_keys(placement_status*) {
+  return std::array{enum_key{placement_status::accepted, "accepted"},
+                    enum_key{placement_status::partial_success, "partial-success"},
+                    enum_key{placement_status::declined, "declined"}};
+}
+
+// One order to place. Required by the venue: request_uuid (the idempotency key; left empty, the
+// client fills it with a fresh UUID v4, see abp::fill_request_uuids), exactly one of fixture_id /
+// future_id (futures answer 501), outcome_id, player_id (0 for none), order_price, order_stake,
+// user_ref, test_order. Everything else is optional and left out of the body when absent.
+struct place_order {
+  std::string request_uuid{};
+  std::optional<std::string> fixture_id{};
+  std::optional<std::string> future_id{};
+  std::int64_t outcome_id = 0;
+  std::int64_t player_id = 0;
+  decimal order_price{};
+  decimal order_stake{};
+  std::string user_ref{};
+  bool test_order = false;
+  std::vector<std::string> bookmakers{};  // sent comma-joined ("bookmakers": "a,b"); empty: all ("*")
+  std::optional<std::int64_t> participant_id{};
+  std::optional<std::string> order_currency{};
+  std::optional<bool> back{};
+  std::optional<timestamp> expires_at{};  // ISO-8601; the venue defaults to now + 5 s, caps at 24 h
+  std::optional<bool> accept_better_odds{};
+  std::optional<bool> accept_partial_stake{};
+  json::raw_string meta{};  // a JSON object, sent as it is; empty: not sent
+};
+
+// POST /place-orders: 1..100 orders.
+struct place_orders_request {
+  std::vector<place_order> orders{};
+};
+
+// An order the venue declined (a business decline: HTTP 200, not an error). The documents list
+// "requestUuid, fixtureId, outcomeId, ..., declineReason": what is not certain is optional.
+template <class Str>
+struct basic_declined_order {
+  Str request_uuid;
+  std::optional<Str> fixture_id;
+  std::optional<Str> future_id;
+  std::optional<std::int64_t> outcome_id;
+  std::optional<std::int64_t> player_id;
+  std::optional<decimal> order_price;
+  std::optional<decimal> order_stake;
+  std::optional<Str> user_ref;
+  Str decline_reason;
+};
+
+template <class Str>
+struct basic_place_orders_response {
+  placement_status status = placement_status::unknown;
+  std::vector<basic_order<Str>> accepted_orders;
+  std::vector<basic_declined_order<Str>> declined_orders;
+};
+
+// ---- GET /orders and GET /bets queries ------------------------------------------------------------
+
+// GET /orders. Filters combine with OR; at least one of order_ids, request_uuids, user_ref must be
+// given (checked before sending: errc::missing_filter). Lists are sent comma-joined. limit 1..1000
+// (errc::out_of_range), the venue's default is 50. after_order_id is the keyset cursor (orders with
+// a smaller orderId); the page ranges (client::orders_pages) set it for you.
+struct orders_filter {
+  std::vector<std::int64_t> order_ids{};
+  std::vector<std::string> request_uuids{};
+  std::string user_ref{};
+  std::optional<std::int64_t> after_order_id{};
+  std::optional<std::int32_t> limit{};
+};
+
+// GET /bets: the same rules with bet_ids, order_ids, user_ref and the cursor after_bet_id.
+struct bets_filter {
+  std::vector<std::int64_t> bet_ids{};
+  std::vector<std::int64_t> order_ids{};
+  std::string user_ref{};
+  std::optional<std::int64_t> after_bet_id{};
+  std::optional<std::int32_t> limit{};
+};
+
+// GET /bets/{betId}.
+struct bet_key {
+  std::int64_t bet_id = 0;
+};
+
+// GET /bets: one page, newest first.
+template <class Str>
+struct basic_bets_page {
+  std::vector<basic_bet<Str>> bets;
+  std::int64_t count = 0;
+  bool has_more = false;
+  std::optional<std::int64_t> next_cursor;  // pass as afterBetId for the next page
+};
+
 using fixture_status = basic_fixture_status<std::string>;
 using sport = basic_sport<std::string>;
 using tournament = basic_tournament<std::string>;
@@ -6774,16 +6943,615 @@ using orders_page = basic_orders_page<std::string>;
 using not_cancelled = basic_not_cancelled<std::string>;
 using cancel_orders_response = basic_cancel_orders_response<std::string>;
 
+using declined_order = basic_declined_order<std::string>;
+using place_orders_response = basic_place_orders_response<std::string>;
+using bets_page = basic_bets_page<std::string>;
+
 using bet_view = basic_bet<std::string_view>;
 using order_view = basic_order<std::string_view>;
 using orders_page_view = basic_orders_page<std::string_view>;
 using cancel_orders_response_view = basic_cancel_orders_response<std::string_view>;
+using declined_order_view = basic_declined_order<std::string_view>;
+using place_orders_response_view = basic_place_orders_response<std::string_view>;
+using bets_page_view = basic_bets_page<std::string_view>;
 
 }  // namespace abp
 BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_ABP_SCHEMA_HPP
 // ---- end <betwire/abp/schema.hpp> ------------------------------------------
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace abp {
+
+// ---- limits the documents state ------------------------------------------------------------------
+inline constexpr std::int32_t min_page_limit = 1;
+inline constexpr std::int32_t max_page_limit = 1000;
+inline constexpr std::size_t max_orders_per_placement = 100;
+
+// A fresh requestUuid (UUID v4, lower-case): the idempotency key of one placed order.
+[[nodiscard]] inline std::string new_request_uuid() { return uuid::generate().to_string(); }
+
+// Gives every order of `req` without a requestUuid a fresh one (in place, so the caller keeps the
+// keys: to query or cancel by them, or to re-send the same request after a timeout). Returns how
+// many were filled. abp::client::place_orders calls it for you.
+inline std::size_t fill_request_uuids(place_orders_request& req) {
+  std::size_t filled = 0;
+  for (place_order& o : req.orders) {
+    if (o.request_uuid.empty()) {
+      o.request_uuid = new_request_uuid();
+      ++filled;
+    }
+  }
+  return filled;
+}
+
+namespace detail {
+
+// ADL looks in the innermost namespace only: the wire types here use ABP's rule too.
+consteval naming betwire_naming(auto*) { return naming::camel_case; }
+
+[[nodiscard]] inline error validation_error(errc code, std::string message) {
+  return error(error_category::validation, code, std::move(message));
+}
+
+template <class Vec>
+[[nodiscard]] bool any_non_empty(const Vec& v) {
+  for (const auto& x : v)
+    if (!std::string_view(x).empty()) return true;
+  return false;
+}
+
+[[nodiscard]] inline result<void> check_limit(const std::optional<std::int32_t>& limit) {
+  if (limit && (*limit < min_page_limit || *limit > max_page_limit))
+    return fail(validation_error(errc::out_of_range, "limit must be within 1..1000 (got " +
+                                                         std::to_string(*limit) + ")"));
+  return {};
+}
+
+template <class Vec>
+[[nodiscard]] result<void> check_no_empty_items(const Vec& v, std::string_view what) {
+  for (const auto& x : v)
+    if (std::string_view(x).empty())
+      return fail(validation_error(errc::invalid_argument, std::string(what) + " contains an empty value"));
+  return {};
+}
+
+// The body of one order as it goes on the wire: bookmakers comma-joined, views everywhere.
+struct place_order_wire {
+  std::string_view request_uuid;
+  std::optional<std::string_view> fixture_id;
+  std::optional<std::string_view> future_id;
+  std::int64_t outcome_id = 0;
+  std::int64_t player_id = 0;
+  decimal order_price;
+  decimal order_stake;
+  std::string_view user_ref;
+  bool test_order = false;
+  std::optional<std::string_view> bookmakers;
+  std::optional<std::int64_t> participant_id;
+  std::optional<std::string_view> order_currency;
+  std::optional<bool> back;
+  std::optional<timestamp> expires_at;
+  std::optional<bool> accept_better_odds;
+  std::optional<bool> accept_partial_stake;
+  std::optional<json::raw> meta;
+};
+
+[[nodiscard]] inline bool is_json_object(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+  return i < text.size() && text[i] == '{' && json::validate(text);
+}
+
+// The two top-level members that tell ABP's error bodies apart.
+struct error_probe {
+  std::optional<json::raw> error;
+  std::optional<json::raw> detail;
+};
+
+}  // namespace detail
+
+// Checks one order the way the venue's model would (422), before anything is sent.
+[[nodiscard]] inline result<void> validate_place_order(const place_order& o, std::size_t index) {
+  const std::string at = "orders[" + std::to_string(index) + "]";
+  if (o.request_uuid.empty())
+    return fail(detail::validation_error(
+        errc::invalid_argument, at + ".requestUuid is empty (abp::new_request_uuid() or abp::fill_request_uuids)"));
+  if (!uuid::is_valid(o.request_uuid))
+    return fail(detail::validation_error(errc::invalid_argument, at + ".requestUuid is not a UUID"));
+  const bool fixture = o.fixture_id.has_value() && !o.fixture_id->empty();
+  const bool future = o.future_id.has_value() && !o.future_id->empty();
+  if (fixture == future)
+    return fail(detail::validation_error(errc::invalid_argument,
+                                         at + ": exactly one of fixtureId and futureId is required"));
+  for (const std::string& b : o.bookmakers) {
+    if (b.empty() || b.find(',') != std::string::npos)
+      return fail(detail::validation_error(errc::invalid_argument,
+                                           at + ".bookmakers: a name is empty or contains a comma"));
+  }
+  if (!o.meta.text.empty() && !detail::is_json_object(o.meta.text))
+    return fail(detail::validation_error(errc::invalid_argument, at + ".meta is not a JSON object"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const place_orders_request& req) {
+  if (req.orders.empty())
+    return fail(detail::validation_error(errc::too_few_items, "place-orders needs at least 1 order"));
+  if (req.orders.size() > max_orders_per_placement)
+    return fail(detail::validation_error(errc::too_many_items, "place-orders takes at most 100 orders (got " +
+                                                                   std::to_string(req.orders.size()) + ")"));
+  for (std::size_t i = 0; i < req.orders.size(); ++i)
+    if (auto v = validate_place_order(req.orders[i], i); !v) return v;
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const orders_filter& f) {
+  if (f.order_ids.empty() && !detail::any_non_empty(f.request_uuids) && f.user_ref.empty())
+    return fail(detail::validation_error(errc::missing_filter,
+                                         "GET /orders needs at least one of orderIds, requestUuids, userRef"));
+  if (auto v = detail::check_no_empty_items(f.request_uuids, "requestUuids"); !v) return v;
+  return detail::check_limit(f.limit);
+}
+
+[[nodiscard]] inline result<void> validate(const bets_filter& f) {
+  if (f.bet_ids.empty() && f.order_ids.empty() && f.user_ref.empty())
+    return fail(detail::validation_error(errc::missing_filter,
+                                         "GET /bets needs at least one of betIds, orderIds, userRef"));
+  return detail::check_limit(f.limit);
+}
+
+[[nodiscard]] inline result<void> validate(const cancel_orders_request& r) {
+  const bool ids = r.order_ids && !r.order_ids->empty();
+  const bool uuids = r.request_uuids && detail::any_non_empty(*r.request_uuids);
+  const bool user = r.user_ref && !r.user_ref->empty();
+  if (!ids && !uuids && !user)
+    return fail(detail::validation_error(errc::missing_filter,
+                                         "cancel-orders needs at least one of orderIds, requestUuids, userRef"));
+  if (r.request_uuids)
+    if (auto v = detail::check_no_empty_items(*r.request_uuids, "requestUuids"); !v) return v;
+  return {};
+}
+
+// Writes the place-orders body: {"orders":[...]} with bookmakers comma-joined and absent optionals
+// left out. Scratch buffers are per thread and keep their capacity, so a warm call allocates nothing.
+[[nodiscard]] inline result<void> encode_place_orders(const place_orders_request& req, std::string& out) {
+  thread_local std::string joined;
+  thread_local std::string one;
+  out.clear();
+  out.append("{\"orders\":[");
+  for (std::size_t i = 0; i < req.orders.size(); ++i) {
+    const place_order& o = req.orders[i];
+    detail::place_order_wire w;
+    w.request_uuid = o.request_uuid;
+    if (o.fixture_id) w.fixture_id = std::string_view(*o.fixture_id);
+    if (o.future_id) w.future_id = std::string_view(*o.future_id);
+    w.outcome_id = o.outcome_id;
+    w.player_id = o.player_id;
+    w.order_price = o.order_price;
+    w.order_stake = o.order_stake;
+    w.user_ref = o.user_ref;
+    w.test_order = o.test_order;
+    if (!o.bookmakers.empty()) {
+      joined.clear();
+      for (const std::string& b : o.bookmakers) {
+        if (!joined.empty()) joined.push_back(',');
+        joined.append(b);
+      }
+      w.bookmakers = std::string_view(joined);
+    }
+    w.participant_id = o.participant_id;
+    if (o.order_currency) w.order_currency = std::string_view(*o.order_currency);
+    w.back = o.back;
+    if (o.expires_at) {
+      // The venue wants ISO-8601: a timestamp made from unix seconds is written as ISO text.
+      const timestamp& t = *o.expires_at;
+      w.expires_at = t.wire_form() == timestamp::form::iso8601
+                         ? t
+                         : timestamp::from_unix_nanos(t.unix_seconds() * 1'000'000'000 + t.nanosecond(), 0, 6);
+    }
+    w.accept_better_odds = o.accept_better_odds;
+    w.accept_partial_stake = o.accept_partial_stake;
+    if (!o.meta.text.empty()) w.meta = json::raw{o.meta.text};
+    if (auto r = json::encode(w, one); !r) {
+      error e = std::move(r).error();
+      e.path = "orders[" + std::to_string(i) + "]" + (e.path.empty() ? "" : "." + e.path);
+      out.clear();
+      return fail(std::move(e));
+    }
+    if (i != 0) out.push_back(',');
+    out.append(one);
+  }
+  out.append("]}");
+  return {};
+}
+
+// ---- "nothing matched" ---------------------------------------------------------------------------
+
+// True when `resp` is ABP's documented "no orders found" answer: HTTP 404 with a JSON body
+// {"detail": "<text>"} — but not FastAPI's route miss {"detail": "Not Found"}, which means the base
+// URL or path is wrong and must stay an error.
+[[nodiscard]] inline bool is_nothing_matched(const http::response& resp) {
+  if (resp.status != 404 || resp.body.empty()) return false;
+  std::string copy(resp.body);  // only on a 404: the probe decodes in place
+  detail::error_probe probe;
+  if (!json::decode(copy, probe)) return false;
+  if (probe.error || !probe.detail) return false;  // {"error": ...} is the auth middleware's shape
+  std::string text(probe.detail->text);
+  std::string message;
+  if (!json::decode(text, message)) return false;  // {"detail": [...]} or {"detail": {...}}
+  return !message.empty() && message != "Not Found";
+}
+
+template <class Str>
+void make_empty(basic_orders_page<Str>& page) noexcept {
+  page.orders.clear();
+  page.count = 0;
+  page.has_more = false;
+  page.next_cursor.reset();
+}
+
+template <class Str>
+void make_empty(basic_bets_page<Str>& page) noexcept {
+  page.bets.clear();
+  page.count = 0;
+  page.has_more = false;
+  page.next_cursor.reset();
+}
+
+template <class Str>
+void make_empty(basic_cancel_orders_response<Str>& r) {
+  r.status = Str();
+  r.cancelled_count = 0;
+  r.cancelled.clear();
+  r.not_cancelled.reason = Str();
+  r.not_cancelled.orders.clear();
+}
+
+namespace endpoints {
+
+// Supplies the reader of ABP's error bodies ({"error"}, {"detail"}, {"detail": [...]}).
+struct abp_endpoint {
+  static bool parse_error(std::string_view body, error& e) { return http::parse_abp_error(body, e); }
+};
+
+// GET /orders — keyset-paginated, newest first. 404 "no orders found" reads as an empty page.
+template <class Str = std::string>
+struct get_orders : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/orders";
+  using request_type = orders_filter;
+  using response_type = basic_orders_page<Str>;
+  static constexpr bool empty_on_not_found = true;
+  static result<void> validate(const orders_filter& f) { return abp::validate(f); }
+};
+
+// POST /cancel-orders — documented as safe to repeat (idempotent); 404 reads as nothing cancelled.
+template <class Str = std::string>
+struct cancel_orders : abp_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/cancel-orders";
+  using request_type = cancel_orders_request;
+  using response_type = basic_cancel_orders_response<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static constexpr bool empty_on_not_found = true;
+  static result<void> validate(const cancel_orders_request& r) { return abp::validate(r); }
+};
+
+// POST /place-orders — keyed by requestUuid: re-sent only when the client opts in
+// (retry_policy::retry_placements), byte-identical, with the same keys.
+template <class Str = std::string>
+struct place_orders : abp_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/place-orders";
+  using request_type = place_orders_request;
+  using response_type = basic_place_orders_response<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::keyed;
+  static std::string_view idempotency_key(const place_orders_request& r) {
+    return r.orders.empty() ? std::string_view() : std::string_view(r.orders.front().request_uuid);
+  }
+  static result<void> validate(const place_orders_request& r) { return abp::validate(r); }
+  static result<void> encode_body(const place_orders_request& r, std::string& out) {
+    return encode_place_orders(r, out);
+  }
+};
+
+// GET /bets — keyset-paginated (afterBetId), newest first.
+template <class Str = std::string>
+struct get_bets : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/bets";
+  using request_type = bets_filter;
+  using response_type = basic_bets_page<Str>;
+  static constexpr bool empty_on_not_found = true;
+  static result<void> validate(const bets_filter& f) { return abp::validate(f); }
+};
+
+// GET /bets/{betId} — 404 "Bet not found" stays errc::not_found.
+template <class Str = std::string>
+struct get_bet : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/bets/{betId}";
+  using request_type = bet_key;
+  using response_type = basic_bet<Str>;
+};
+
+}  // namespace endpoints
+
+template <class E>
+concept empties_on_not_found = requires {
+  { E::empty_on_not_found } -> std::convertible_to<bool>;
+} && E::empty_on_not_found;
+
+// http::read_response plus ABP's "nothing matched" rule (see the top of this file).
+template <http::endpoint E>
+result<void> read_abp_response(http::response& resp, http::response_t<E>& out) {
+  if constexpr (empties_on_not_found<E>) {
+    if (is_nothing_matched(resp)) {
+      make_empty(out);
+      return {};
+    }
+  }
+  return http::read_response<E>(resp, out);
+}
+
+}  // namespace abp
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_ABP_ENDPOINTS_HPP
+// ---- end <betwire/abp/endpoints.hpp> ---------------------------------------
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace abp {
+
+struct client_options {
+  betwire::secret api_key{};      // sent as x-api-key; empty: no key is sent (the venue answers 401)
+  http::retry_policy retry{};     // off unless retry.enabled; placements need retry.retry_placements
+  std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+};
+
+// A range of pages following a keyset cursor. Each element is an http::reply<Page>& that lives in
+// the range: the same Page object is decoded into on every step, so a warm loop allocates nothing.
+// After an error the loop ends with that error as its last element; it also ends when hasMore is
+// false. Views in a *_view page are valid until the next step. Input range: iterate once.
+template <class Page, class Fetch>
+class page_range {
+ public:
+  using value_type = http::reply<Page>;
+
+  page_range(Fetch fetch) : fetch_(std::move(fetch)) {}
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = http::reply<Page>;
+    using reference = http::reply<Page>&;
+
+    iterator() = default;
+    reference operator*() const { return range_->current_; }
+    value_type* operator->() const { return &range_->current_; }
+    iterator& operator++() {
+      if (!range_->advance()) range_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
+
+   private:
+    friend class page_range;
+    explicit iterator(page_range* r) : range_(r) {}
+    page_range* range_ = nullptr;
+  };
+
+  iterator begin() {
+    if (started_) return iterator{nullptr};
+    started_ = true;
+    fetch_page();
+    return iterator{this};
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  // Pages fetched so far.
+  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
+
+ private:
+  void fetch_page() {
+    Page page = current_.has_value() ? std::move(*current_) : Page{};  // moves keep capacity
+    http::reply<void> r = fetch_(cursor_, page);
+    ++pages_;
+    if (r) {
+      current_ = value_type(result<Page>(std::move(page)), r.info());
+    } else {
+      current_ = value_type(fail(std::move(r).error()), r.info());
+    }
+  }
+
+  // Moves to the next page; false when the loop is over.
+  bool advance() {
+    if (!current_.has_value() || !current_->has_more) return false;
+    const std::optional<std::int64_t> next = current_->next_cursor;
+    if (!next || (cursor_ && *next >= *cursor_)) {
+      // A page that says "more" without a cursor that moves forward would loop for ever.
+      error e(error_category::decode, errc::invalid_value,
+              next ? "nextCursor does not decrease: pagination stopped"
+                   : "hasMore is true but nextCursor is null: pagination stopped");
+      current_ = value_type(fail(std::move(e)), current_.info());
+      return true;  // the error is shown as one more element
+    }
+    cursor_ = next;
+    fetch_page();
+    return true;
+  }
+
+  Fetch fetch_;
+  value_type current_{result<Page>(Page{}), {}};
+  std::optional<std::int64_t> cursor_{};
+  std::size_t pages_ = 0;
+  bool started_ = false;
+};
+
+template <transport T>
+class client {
+ public:
+  client(T& t, client_options options = {})
+      : key_(std::move(options.api_key)),
+        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+    if (!key_.empty()) {
+      if (auto r = core_.set_header("x-api-key", key_); !r) setup_error_ = std::move(r).error();
+    }
+  }
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  // The configuration error every call returns (a CR/LF/NUL in the API key), if any.
+  [[nodiscard]] const std::optional<error>& setup_error() const noexcept { return setup_error_; }
+
+  // ---- GET /orders ----
+  template <class Str>
+  http::reply<void> get_orders(const orders_filter& filter, basic_orders_page<Str>& out) {
+    return run<endpoints::get_orders<Str>>(filter, out);
+  }
+  http::reply<orders_page> get_orders(const orders_filter& filter) {
+    return owned<endpoints::get_orders<std::string>>(filter);
+  }
+
+  // Every page of `filter`, following nextCursor (as afterOrderId) until hasMore is false. Page is
+  // orders_page_view (default, allocation-free once warm) or orders_page.
+  template <class Page = orders_page_view>
+  auto orders_pages(orders_filter filter) {
+    auto fetch = [this, f = std::move(filter)](const std::optional<std::int64_t>& cursor,
+                                               Page& page) mutable -> http::reply<void> {
+      if (cursor) f.after_order_id = cursor;
+      return get_orders(f, page);
+    };
+    return page_range<Page, decltype(fetch)>(std::move(fetch));
+  }
+
+  // ---- POST /cancel-orders ----
+  template <class Str>
+  http::reply<void> cancel_orders(const cancel_orders_request& req, basic_cancel_orders_response<Str>& out) {
+    return run<endpoints::cancel_orders<Str>>(req, out);
+  }
+  http::reply<cancel_orders_response> cancel_orders(const cancel_orders_request& req) {
+    return owned<endpoints::cancel_orders<std::string>>(req);
+  }
+
+  // ---- POST /place-orders ----
+  // Fills missing requestUuids in `req` (you keep the keys), then places.
+  template <class Str>
+  http::reply<void> place_orders(place_orders_request& req, basic_place_orders_response<Str>& out) {
+    fill_request_uuids(req);
+    return run<endpoints::place_orders<Str>>(req, out);
+  }
+  http::reply<place_orders_response> place_orders(place_orders_request& req) {
+    fill_request_uuids(req);
+    return owned<endpoints::place_orders<std::string>>(req);
+  }
+  // A const or temporary request: missing requestUuids are filled in a copy (the response's
+  // acceptedOrders / declinedOrders carry them).
+  template <class Str>
+  http::reply<void> place_orders(const place_orders_request& req, basic_place_orders_response<Str>& out) {
+    if (!needs_uuids(req)) return run<endpoints::place_orders<Str>>(req, out);
+    place_orders_request copy = req;
+    fill_request_uuids(copy);
+    return run<endpoints::place_orders<Str>>(copy, out);
+  }
+  http::reply<place_orders_response> place_orders(const place_orders_request& req) {
+    if (!needs_uuids(req)) return owned<endpoints::place_orders<std::string>>(req);
+    place_orders_request copy = req;
+    fill_request_uuids(copy);
+    return owned<endpoints::place_orders<std::string>>(copy);
+  }
+
+  // ---- GET /bets, GET /bets/{betId} ----
+  template <class Str>
+  http::reply<void> get_bets(const bets_filter& filter, basic_bets_page<Str>& out) {
+    return run<endpoints::get_bets<Str>>(filter, out);
+  }
+  http::reply<bets_page> get_bets(const bets_filter& filter) { return owned<endpoints::get_bets<std::string>>(filter); }
+
+  template <class Page = bets_page_view>
+  auto bets_pages(bets_filter filter) {
+    auto fetch = [this, f = std::move(filter)](const std::optional<std::int64_t>& cursor,
+                                               Page& page) mutable -> http::reply<void> {
+      if (cursor) f.after_bet_id = cursor;
+      return get_bets(f, page);
+    };
+    return page_range<Page, decltype(fetch)>(std::move(fetch));
+  }
+
+  template <class Str>
+  http::reply<void> get_bet(std::int64_t bet_id, basic_bet<Str>& out) {
+    return run<endpoints::get_bet<Str>>(bet_key{bet_id}, out);
+  }
+  http::reply<bet> get_bet(std::int64_t bet_id) { return owned<endpoints::get_bet<std::string>>(bet_key{bet_id}); }
+
+  // ---- the core ----
+  [[nodiscard]] http::client<T>& core() noexcept { return core_; }
+  [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
+  [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
+  void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
+  void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+
+ private:
+  static bool needs_uuids(const place_orders_request& req) noexcept {
+    for (const place_order& o : req.orders)
+      if (o.request_uuid.empty()) return true;
+    return false;
+  }
+
+  template <class E>
+  http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    http::reply<void> r = core_.template call<E>(req, out);
+    if constexpr (empties_on_not_found<E>) {
+      if (!r && r.status() == 404 && is_nothing_matched(core_.last_response())) {
+        make_empty(out);
+        return {result<void>{}, r.info()};
+      }
+    }
+    return r;
+  }
+
+  template <class E>
+  http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
+    http::response_t<E> out{};
+    http::reply<void> r = run<E>(req, out);
+    if (!r) return {fail(std::move(r).error()), r.info()};
+    return {result<http::response_t<E>>(std::move(out)), r.info()};
+  }
+
+  betwire::secret key_;
+  http::client<T> core_;
+  std::optional<error> setup_error_;
+};
+
+}  // namespace abp
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_ABP_CLIENT_HPP
+// ---- end <betwire/abp/client.hpp> ------------------------------------------
+
+#endif  // BETWIRE_ABP_ABP_HPP
+// ---- end <betwire/abp/abp.hpp> ---------------------------------------------
 // betwire-umbrella-end
 
 #endif  // BETWIRE_BETWIRE_HPP

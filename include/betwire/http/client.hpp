@@ -91,7 +91,7 @@ class client {
     requires(!detail::has_path_type<E>)
   reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
     request r;
-    if (auto b = build_request<E>(req, buffers_, r); !b) return {fail(scrubbed(std::move(b).error())), {}};
+    if (auto b = http::build_request<E>(req, buffers_, r); !b) return {fail(scrubbed(std::move(b).error())), {}};
     return run<E>(r, out, extra);
   }
 
@@ -100,7 +100,7 @@ class client {
   reply<void> call(const typename E::path_type& path_params, const request_t<E>& req, response_t<E>& out,
                    std::span<const header> extra = {}) {
     request r;
-    if (auto b = build_request<E>(path_params, req, buffers_, r); !b)
+    if (auto b = http::build_request<E>(path_params, req, buffers_, r); !b)
       return {fail(scrubbed(std::move(b).error())), {}};
     return run<E>(r, out, extra);
   }
@@ -187,7 +187,7 @@ class client {
     last_request_ = r;
     (void)add_headers(last_request_, {});
     if (!sent) return sent;
-    result<void> decoded = read_response<E>(response_, out);
+    result<void> decoded = http::read_response<E>(response_, out);
     if (!decoded) return {fail(scrubbed(std::move(decoded).error())), sent.info()};
     return sent;
   }
