@@ -3,6 +3,9 @@
 
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
+# Our own programs compile as strict ISO C++ (-std=c++20, not gnu++20), as Meson's cpp_std=c++20 does.
+set(CMAKE_CXX_EXTENSIONS OFF)
+
 option(BETWIRE_WERROR "Treat warnings as errors in betwire's own tests, examples and benchmarks" ON)
 
 # Warnings for every program betwire builds itself (not for consumers).
