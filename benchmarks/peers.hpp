@@ -289,8 +289,7 @@ struct rj_string_stream {
 // kParseNumbersAsStringsFlag the DOM keeps numbers as strings, and the meta objects of these
 // pages hold no string that looks like a number (see page_generator.hpp).
 struct rj_meta_writer {
-  rapidjson::Writer<rj_string_stream> w;
-  explicit rj_meta_writer(rj_string_stream& s) : w(s) {}
+  rapidjson::Writer<rj_string_stream>& w;
   static bool looks_numeric(const char* s, rapidjson::SizeType n) {
     if (n == 0) return false;
     for (rapidjson::SizeType i = 0; i < n; ++i) {
@@ -328,6 +327,8 @@ struct rapidjson_decoder {
   rj_pool stack_pool;
   rj_document doc;
   std::string arena;  // re-serialised meta objects; reserved once, never reallocated
+  rj_string_stream arena_stream{&arena};
+  rapidjson::Writer<rj_string_stream> writer{arena_stream};  // reused: its stack keeps its capacity
   Page page;
 
   explicit rapidjson_decoder(std::size_t page_bytes)
@@ -392,8 +393,8 @@ struct rapidjson_decoder {
       } else {
         const std::size_t start = arena.size();
         const char* const before = arena.data();
-        rj_string_stream s{&arena};
-        rj_meta_writer w(s);
+        writer.Reset(arena_stream);
+        rj_meta_writer w{writer};
         v.Accept(w);
         if (arena.data() != before) die("rapidjson", "meta arena reallocated");
         set_text(out.text, std::string_view(arena).substr(start));
