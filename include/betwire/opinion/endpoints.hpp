@@ -1,0 +1,313 @@
+#ifndef BETWIRE_OPINION_ENDPOINTS_HPP
+#define BETWIRE_OPINION_ENDPOINTS_HPP
+
+// Opinion.trade endpoint descriptors (user calls, header `apikey`): pure descriptions that never
+// touch a socket. opinion::client (client.hpp) drives them through http::client; any other I/O layer
+// can use http::build_request<E> and opinion::read_opinion_response<E> directly.
+//
+//   opinion::endpoints::get_orders<>                   // result opinion::orders_page
+//   opinion::endpoints::get_orders<std::string_view>   // result opinion::orders_page_view
+//   opinion::endpoints::cancel_order                   // POST /order/cancel {"orderId": "..."}
+//   opinion::endpoints::get_order<>                    // GET /order/{orderId} -> result.orderData
+//
+// The envelope: every answer is {"errno": n, "errmsg": "...", "result": ...} or
+// {"code": n, "msg": "...", "result": ...}. opinion::decode_envelope checks the number before
+// anything else: non-zero is an error of category venue even under HTTP 200, with venue_code = the
+// number as text and venue_message = errmsg/msg. Zero: `result` is decoded into the endpoint's
+// response type (in place, no allocation once warm). Non-2xx answers carry the same envelope and are
+// read by http::parse_opinion_error.
+
+#include <betwire/core/config.hpp>
+#include <betwire/core/error.hpp>
+#include <betwire/core/result.hpp>
+#include <betwire/http/endpoint.hpp>
+#include <betwire/http/message.hpp>
+#include <betwire/http/venue_errors.hpp>
+#include <betwire/json/json.hpp>
+#include <betwire/json/raw.hpp>
+#include <betwire/opinion/schema.hpp>
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace opinion {
+
+// ---- limits the documents state ------------------------------------------------------------------
+inline constexpr std::int32_t min_page_limit = 1;
+inline constexpr std::int32_t max_page_limit = 20;
+inline constexpr std::int32_t default_page_limit = 10;
+inline constexpr std::int32_t bsc_chain_id = 56;  // chain_id the wire notes send
+
+// A market filter for queries: 0 means "all markets" and is left out of the query string.
+struct market_filter {
+  std::int64_t id = 0;
+
+  constexpr market_filter() noexcept = default;
+  constexpr market_filter(std::int64_t v) noexcept : id(v) {}  // NOLINT: `.market_id = 123`
+
+  [[nodiscard]] constexpr bool all() const noexcept { return id == 0; }
+  // Query encoding (http::encode_query): nothing for 0, else the decimal id.
+  char* to_chars(char* first, char* last) const noexcept {
+    if (id == 0) return first;
+    const auto r = std::to_chars(first, last, id);
+    return r.ec == std::errc{} ? r.ptr : nullptr;
+  }
+  friend constexpr bool operator==(market_filter, market_filter) noexcept = default;
+};
+
+// GET /order: a user's orders, newest first. Keys are snake_case on the wire:
+//   market_id (left out when 0), status (comma-joined, left out when empty), limit 1..20 (checked
+//   before sending: errc::out_of_range), page from 1, chain_id (56).
+struct orders_query {
+  market_filter market_id{};
+  std::vector<order_status> status{};
+  std::int32_t limit = default_page_limit;
+  std::int32_t page = 1;
+  std::int32_t chain_id = bsc_chain_id;
+  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+};
+
+// POST /order/cancel: {"orderId": "..."}.
+struct cancel_order_request {
+  std::string_view order_id;
+};
+
+// GET /order/{orderId}.
+struct order_key {
+  std::string_view order_id;
+};
+
+namespace detail {
+
+// ADL looks in the innermost namespace only: the wire types here use Opinion's rule too.
+consteval naming betwire_naming(auto*) { return naming::camel_case; }
+
+[[nodiscard]] inline error validation_error(errc code, std::string message) {
+  return error(error_category::validation, code, std::move(message));
+}
+
+// The envelope's members, undecoded: nothing is copied or allocated.
+struct envelope_probe {
+  std::optional<json::raw> error_number;
+  std::optional<json::raw> errmsg;
+  std::optional<json::raw> code;
+  std::optional<json::raw> msg;
+  std::optional<json::raw> result;
+  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+  static constexpr betwire::key_rename betwire_keys[] = {{"error_number", "errno"}};
+};
+
+// The status number's text: a JSON number as sent, or a string's content ("0").
+[[nodiscard]] inline std::optional<std::string_view> number_text(json::raw r) noexcept {
+  if (auto n = http::detail::raw_number(r)) return n;
+  std::string_view t = r.text;
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' || t.front() == '\n'))
+    t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n'))
+    t.remove_suffix(1);
+  if (t.size() >= 3 && t.front() == '"' && t.back() == '"') {
+    t = t.substr(1, t.size() - 2);
+    for (char c : t)
+      if ((c < '0' || c > '9') && c != '-') return std::nullopt;
+    return t;
+  }
+  return std::nullopt;
+}
+
+[[nodiscard]] constexpr bool is_zero(std::string_view n) noexcept {
+  if (n.empty()) return false;
+  if (n.front() == '-') n.remove_prefix(1);
+  if (n.empty()) return false;
+  for (char c : n)
+    if (c != '0') return false;
+  return true;
+}
+
+}  // namespace detail
+
+// The errc of an error envelope: errno values that are HTTP statuses (401, 404, 429, 5xx, ...) map
+// like the status would; the venue's own numbers (10400, 10404, 10409, ...) are errc::venue_error.
+[[nodiscard]] inline errc errno_errc(std::string_view number) noexcept {
+  int v = 0;
+  const auto r = std::from_chars(number.data(), number.data() + number.size(), v);
+  if (r.ec != std::errc{} || r.ptr != number.data() + number.size()) return errc::venue_error;
+  if (v < 400 || v > 599) return errc::venue_error;
+  const errc mapped = http::status_errc(v);
+  return mapped == errc::http_status ? errc::venue_error : mapped;
+}
+
+// Reads the envelope in `body` (modified in place) and decodes its `result` into `out`: string
+// views in `out` point into `body`. A non-zero errno / code is an error of category venue.
+// `http_status` is recorded in every error (0 when unknown).
+template <class Result>
+result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
+  detail::envelope_probe probe;
+  if (auto r = json::decode(body, probe); !r) {
+    error e = std::move(r).error();
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  const std::optional<json::raw>& number = probe.error_number ? probe.error_number : probe.code;
+  const std::optional<json::raw>& message = probe.error_number ? probe.errmsg : probe.msg;
+  if (!number) {
+    error e(error_category::decode, errc::missing_key,
+            "not an Opinion envelope: neither \"errno\" nor \"code\" is present");
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  const std::optional<std::string_view> code = detail::number_text(*number);
+  if (!code) {
+    error e(error_category::decode, errc::type_mismatch, "Opinion envelope: errno/code is not a number");
+    e.path = probe.error_number ? "errno" : "code";
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  if (!detail::is_zero(*code)) {
+    error e(error_category::venue, errno_errc(*code), "");
+    e.http_status = http_status;
+    e.venue_code = std::string(*code);
+    if (message) {
+      if (auto m = http::detail::raw_scalar(*message)) e.venue_message = std::move(*m);
+    }
+    e.message = "Opinion error envelope: errno " + e.venue_code;
+    if (http_status != 0) e.message.append(" (HTTP ").append(std::to_string(http_status)).append(")");
+    return fail(std::move(e));
+  }
+  if (!probe.result || probe.result->is_null()) {
+    error e(error_category::decode, errc::missing_key, "Opinion envelope: errno 0 but no \"result\"");
+    e.path = "result";
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  const std::string_view text = probe.result->text;
+  const auto at = static_cast<std::size_t>(text.data() - body.data());
+  std::span<char> inner(body.data() + at, text.size());
+  if (auto r = json::decode(inner, out); !r) {
+    error e = std::move(r).error();
+    e.offset += at;
+    e.path = e.path.empty() ? std::string("result") : "result." + e.path;
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  return {};
+}
+
+// ---- validation ------------------------------------------------------------------------------------
+
+[[nodiscard]] inline result<void> validate(const orders_query& q) {
+  if (q.limit < min_page_limit || q.limit > max_page_limit)
+    return fail(detail::validation_error(errc::out_of_range, "limit must be within 1..20 (got " +
+                                                                 std::to_string(q.limit) + ")"));
+  if (q.page < 1)
+    return fail(detail::validation_error(errc::out_of_range,
+                                         "page starts at 1 (got " + std::to_string(q.page) + ")"));
+  if (q.market_id.id < 0)
+    return fail(detail::validation_error(errc::out_of_range, "market_id must not be negative"));
+  unsigned seen = 0;
+  for (order_status s : q.status) {
+    const auto v = static_cast<unsigned>(s);
+    if (s == order_status::unknown || v > 5)
+      return fail(detail::validation_error(errc::invalid_argument, "status: not one of 1..5"));
+    if (seen & (1U << v))
+      return fail(detail::validation_error(errc::invalid_argument,
+                                           "status: " + std::to_string(v) + " is given twice"));
+    seen |= 1U << v;
+  }
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate_order_id(std::string_view id) {
+  if (id.empty()) return fail(detail::validation_error(errc::invalid_argument, "orderId is empty"));
+  return {};
+}
+
+// ---- cancel-all selection --------------------------------------------------------------------------
+
+// Which open orders cancel-all takes: optionally one market, optionally one side.
+struct cancel_all_filter {
+  std::int64_t market_id = 0;            // 0: every market
+  std::optional<order_side> side{};      // buy (REST 1) or sell (REST 2); empty: both
+};
+
+[[nodiscard]] inline result<void> validate(const cancel_all_filter& f) {
+  if (f.market_id < 0)
+    return fail(detail::validation_error(errc::out_of_range, "market_id must not be negative"));
+  if (f.side && *f.side != order_side::buy && *f.side != order_side::sell)
+    return fail(detail::validation_error(errc::invalid_argument, "side must be buy or sell"));
+  return {};
+}
+
+// True when cancel-all should cancel `o`: pending, in the market (if one is given) and on the side
+// (if one is given). Sides are compared as REST records spell them (1 buy, 2 sell) — the Python
+// SDK compares them with on-chain sides (0 buy, 1 sell) and so cancels the wrong ones.
+template <class Str>
+[[nodiscard]] bool selected_for_cancel(const basic_order<Str>& o, const cancel_all_filter& f) noexcept {
+  if (o.status != order_status::pending) return false;
+  if (f.market_id != 0 && o.market_id != f.market_id) return false;
+  if (f.side && o.side != *f.side) return false;
+  return true;
+}
+
+namespace endpoints {
+
+// Supplies the reader of Opinion's error bodies on non-2xx answers and the envelope decoder.
+struct opinion_endpoint {
+  static bool parse_error(std::string_view body, error& e) { return http::parse_opinion_error(body, e); }
+};
+
+// GET /order?market_id=&status=&limit=&page=&chain_id=56
+template <class Str = std::string>
+struct get_orders : opinion_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/order";
+  using request_type = orders_query;
+  using response_type = basic_orders_page<Str>;
+  static result<void> validate(const orders_query& q) { return opinion::validate(q); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+};
+
+// GET /order/{orderId} -> result.orderData
+template <class Str = std::string>
+struct get_order : opinion_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/order/{orderId}";
+  using request_type = order_key;
+  using response_type = basic_order_detail<Str>;
+  static result<void> validate(const order_key& k) { return validate_order_id(k.order_id); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+};
+
+// POST /order/cancel {"orderId": "..."} -> result {"result": true}. Safe to re-send (a second
+// cancel of a canceled order is an error envelope, never a second effect): idempotent.
+struct cancel_order : opinion_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/order/cancel";
+  using request_type = cancel_order_request;
+  using response_type = cancel_result;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const cancel_order_request& r) { return validate_order_id(r.order_id); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+};
+
+}  // namespace endpoints
+
+// http::read_response plus the HTTP status in envelope errors (an errno under HTTP 200 says 200).
+template <http::endpoint E>
+result<void> read_opinion_response(http::response& resp, http::response_t<E>& out) {
+  result<void> r = http::read_response<E>(resp, out);
+  if (!r && r.error().http_status == 0) r.error().http_status = resp.status;
+  return r;
+}
+
+}  // namespace opinion
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_OPINION_ENDPOINTS_HPP
