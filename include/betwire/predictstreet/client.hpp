@@ -1,0 +1,366 @@
+#ifndef BETWIRE_PREDICTSTREET_CLIENT_HPP
+#define BETWIRE_PREDICTSTREET_CLIENT_HPP
+
+// betwire::predictstreet::client<Transport>: PredictStreet order cancellation and order reads over
+// any betwire::transport, built on http::client.
+//
+//   betwire::curl_transport net{{.base_url = "https://core-api.adipredictstreet.com"}};
+//   betwire::predictstreet::client ps{net, {.api_key = betwire::secret(std::getenv("PS_API_KEY"))}};
+//   // multi_wallet partners: {.api_key = ..., .wallet = "0x742d35Cc..."} or ps.set_wallet(...)
+//
+//   auto r = ps.cancel_batch({"id1", "id2"});                 // reply<cancel_batch_response>
+//   for (auto& e : r->not_cancelled) use(e.order_id, e.reason);
+//   auto all = ps.cancel_batch_all(ids);                      // any number: chunks of 100, merged
+//   for (auto&& page : ps.open_orders_pages({.limit = 500})) { ... }   // follows nextCursor
+//
+// Every call returns http::reply<T>: a betwire::result<T> with the HTTP status, the X-RateLimit-*
+// headers (reply.rate_limit()), Retry-After and the number of attempts. Validation runs before
+// anything is sent. The key's format is checked when the client is made: a malformed key (or
+// wallet) makes every call fail with errc::invalid_api_key (errc::invalid_wallet) and nothing is
+// sent; the key is never printed. Cancels are idempotent at this venue: with retry.enabled they are
+// re-sent on 429 (after Retry-After), 5xx and transient transport failures.
+//
+// Lifetimes: string views in *_view results point into this client's response buffer and stay
+// valid until the next call on this client. Owning results are independent of the client.
+// One thread at a time per client. Not copyable or movable: its core views the key and wallet.
+
+#include <betwire/core/config.hpp>
+#include <betwire/core/error.hpp>
+#include <betwire/core/result.hpp>
+#include <betwire/http/client.hpp>
+#include <betwire/http/endpoint.hpp>
+#include <betwire/http/retry.hpp>
+#include <betwire/http/secret.hpp>
+#include <betwire/http/transport.hpp>
+#include <betwire/predictstreet/endpoints.hpp>
+#include <betwire/predictstreet/schema.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace predictstreet {
+
+struct client_options {
+  betwire::secret api_key{};      // sent as X-Api-Key; empty: no key is sent (401 auth_required)
+  std::string wallet{};           // multi_wallet partners: X-User-Wallet (validated, sent lower-cased)
+  http::retry_policy retry{};     // off unless retry.enabled
+  std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+};
+
+// Which chunk of a cancel_batch_all failed, and why.
+struct chunk_failure {
+  std::size_t index = 0;   // 0-based chunk number
+  std::size_t first = 0;   // position of its first id in the de-duplicated ids
+  std::size_t count = 0;   // ids in the chunk
+  std::string first_id;    // its first and last ids
+  std::string last_id;
+  betwire::error error;
+  http::reply_info info;   // status, rate limits, Retry-After of the failed request
+};
+
+// What cancel_batch_all returns: the merged results of every chunk that succeeded, and — when a
+// chunk failed — which one, with the ids that were not processed (that chunk's and all later ones;
+// the chunks after a failure are not sent).
+struct cancel_batch_all_result {
+  cancel_batch_response merged;           // in chunk order
+  std::size_t unique_ids = 0;             // after de-duplication
+  std::size_t chunks = 0;                 // planned
+  std::size_t chunks_succeeded = 0;
+  std::size_t requests = 0;               // sends made, retries included
+  std::optional<chunk_failure> failure;   // empty: every chunk succeeded
+  std::vector<std::string> unprocessed;   // ids of the failed chunk and after
+  http::reply_info last;                  // the last response's status and rate limits
+
+  [[nodiscard]] bool ok() const noexcept { return !failure.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+};
+
+// A range of pages following an opaque string cursor (nextCursor). Each element is an
+// http::reply<Page>& decoded into the same Page object on every step (a warm loop allocates
+// nothing for *_view pages). Ends after the page whose nextCursor is null or empty, or with an error
+// as its last element (also when the venue repeats a cursor). Input range: iterate once.
+template <class Page, class Fetch>
+class cursor_range {
+ public:
+  using value_type = http::reply<Page>;
+
+  explicit cursor_range(Fetch fetch) : fetch_(std::move(fetch)) {}
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = http::reply<Page>;
+    using reference = http::reply<Page>&;
+
+    iterator() = default;
+    reference operator*() const { return range_->current_; }
+    value_type* operator->() const { return &range_->current_; }
+    iterator& operator++() {
+      if (!range_->advance()) range_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
+
+   private:
+    friend class cursor_range;
+    explicit iterator(cursor_range* r) : range_(r) {}
+    cursor_range* range_ = nullptr;
+  };
+
+  iterator begin() {
+    if (started_) return iterator{nullptr};
+    started_ = true;
+    fetch_page();
+    return iterator{this};
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
+
+ private:
+  void fetch_page() {
+    Page page = current_.has_value() ? std::move(*current_) : Page{};
+    http::reply<void> r = fetch_(cursor_, page);
+    ++pages_;
+    if (r)
+      current_ = value_type(result<Page>(std::move(page)), r.info());
+    else
+      current_ = value_type(fail(std::move(r).error()), r.info());
+  }
+
+  bool advance() {
+    if (!current_.has_value()) return false;
+    const auto& next = current_->next_cursor;
+    if (!next || std::string_view(*next).empty()) return false;
+    if (cursor_ && std::string_view(*next) == *cursor_) {
+      error e(error_category::decode, errc::invalid_value, "nextCursor repeats the cursor sent: pagination stopped");
+      current_ = value_type(fail(std::move(e)), current_.info());
+      return true;
+    }
+    if (!cursor_) cursor_.emplace();
+    cursor_->assign(std::string_view(*next));  // copied: a view dies with the next response
+    fetch_page();
+    return true;
+  }
+
+  Fetch fetch_;
+  value_type current_{result<Page>(Page{}), {}};
+  std::optional<std::string> cursor_{};
+  std::size_t pages_ = 0;
+  bool started_ = false;
+};
+
+template <transport T>
+class client {
+ public:
+  client(T& t, client_options options = {})
+      : key_(std::move(options.api_key)),
+        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+    if (!key_.empty()) {
+      if (auto k = check_api_key(key_.reveal()); !k) {
+        setup_error_ = std::move(k).error();
+        return;
+      }
+      if (auto r = core_.set_header("X-Api-Key", key_); !r) {
+        setup_error_ = std::move(r).error();
+        return;
+      }
+    }
+    if (!options.wallet.empty())
+      if (auto w = set_wallet(options.wallet); !w) setup_error_ = std::move(w).error();
+  }
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  // The configuration error every call returns (a malformed key or wallet), if any.
+  [[nodiscard]] const std::optional<error>& setup_error() const noexcept { return setup_error_; }
+
+  // The acting wallet of a multi_wallet partner, sent as X-User-Wallet (lower-cased) from now on.
+  // errc::invalid_wallet when it does not match ^0x[a-fA-F0-9]{40}$ (the previous wallet stays).
+  result<void> set_wallet(std::string_view wallet) {
+    auto w = normalize_wallet(wallet);
+    if (!w) return fail(std::move(w).error());
+    wallet_ = std::move(*w);
+    return core_.set_header("X-User-Wallet", std::string_view(wallet_));
+  }
+  void clear_wallet() noexcept {
+    core_.remove_header("X-User-Wallet");
+    wallet_.clear();
+  }
+  [[nodiscard]] std::string_view wallet() const noexcept { return wallet_; }
+
+  // ---- POST /api/orders/cancel-batch ----
+  template <class Str>
+  http::reply<void> cancel_batch(const cancel_batch_request& req, basic_cancel_batch_response<Str>& out) {
+    return run<endpoints::cancel_batch<Str>>(req, out);
+  }
+  http::reply<cancel_batch_response> cancel_batch(const cancel_batch_request& req) {
+    return owned<endpoints::cancel_batch<std::string>>(req);
+  }
+  http::reply<cancel_batch_response> cancel_batch(std::initializer_list<std::string_view> ids) {
+    cancel_batch_request req;
+    req.order_ids.assign(ids.begin(), ids.end());
+    return cancel_batch(req);
+  }
+
+  // Any number of ids: de-duplicated, sent in chunks of at most 100 (in order, one after the other),
+  // merged. Stops at the first chunk that fails (see cancel_batch_all_result). No ids at all:
+  // failure with errc::too_few_items and nothing sent.
+  template <class S>
+  cancel_batch_all_result cancel_batch_all(std::span<const S> ids) {
+    cancel_batch_all_result out;
+    const std::vector<std::string_view> unique = unique_ids(ids);
+    out.unique_ids = unique.size();
+    const std::vector<chunk> plan = plan_chunks(unique.size());
+    out.chunks = plan.size();
+    if (plan.empty()) {
+      out.failure.emplace();
+      out.failure->error = error(error_category::validation, errc::too_few_items,
+                                 "cancel-batch needs at least 1 order id");
+      return out;
+    }
+    cancel_batch_request req;
+    cancel_batch_response_view part;
+    for (const chunk& c : plan) {
+      req.order_ids.assign(unique.begin() + static_cast<std::ptrdiff_t>(c.first),
+                           unique.begin() + static_cast<std::ptrdiff_t>(c.first + c.count));
+      http::reply<void> r = cancel_batch(req, part);
+      out.requests += r.attempts();
+      out.last = r.info();
+      if (!r) {
+        chunk_failure f;
+        f.index = c.index;
+        f.first = c.first;
+        f.count = c.count;
+        f.first_id = req.order_ids.front();
+        f.last_id = req.order_ids.back();
+        f.error = std::move(r).error();
+        f.info = out.last;
+        out.failure = std::move(f);
+        out.unprocessed.assign(unique.begin() + static_cast<std::ptrdiff_t>(c.first), unique.end());
+        return out;
+      }
+      merge_into(out.merged, part);
+      ++out.chunks_succeeded;
+    }
+    return out;
+  }
+  cancel_batch_all_result cancel_batch_all(const std::vector<std::string>& ids) {
+    return cancel_batch_all(std::span<const std::string>(ids));
+  }
+  cancel_batch_all_result cancel_batch_all(const std::vector<std::string_view>& ids) {
+    return cancel_batch_all(std::span<const std::string_view>(ids));
+  }
+
+  // ---- POST /api/orders/cancel ----
+  template <class Str>
+  http::reply<void> cancel(std::string_view order_id, basic_cancel_response<Str>& out) {
+    return run<endpoints::cancel<Str>>(cancel_request{std::string(order_id)}, out);
+  }
+  http::reply<cancel_response> cancel(std::string_view order_id) {
+    return owned<endpoints::cancel<std::string>>(cancel_request{std::string(order_id)});
+  }
+
+  // ---- POST /api/orders/cancel-all ----
+  template <class Str>
+  http::reply<void> cancel_all(const cancel_all_request& req, basic_cancel_all_response<Str>& out) {
+    return run<endpoints::cancel_all<Str>>(req, out);
+  }
+  http::reply<cancel_all_response> cancel_all(const cancel_all_request& req = {}) {
+    return owned<endpoints::cancel_all<std::string>>(req);
+  }
+
+  // ---- GET /api/orders/open ----
+  template <class Str>
+  http::reply<void> open_orders(const open_orders_query& q, basic_orders_page<Str>& out) {
+    return run<endpoints::open_orders<Str>>(q, out);
+  }
+  http::reply<orders_page> open_orders(const open_orders_query& q = {}) {
+    return owned<endpoints::open_orders<std::string>>(q);
+  }
+  // Every page of `q`, following nextCursor. Page is orders_page_view (default) or orders_page.
+  template <class Page = orders_page_view>
+  auto open_orders_pages(open_orders_query q = {}) {
+    auto fetch = [this, f = std::move(q)](const std::optional<std::string>& cursor, Page& page) mutable {
+      if (cursor) f.cursor = *cursor;
+      return open_orders(f, page);
+    };
+    return cursor_range<Page, decltype(fetch)>(std::move(fetch));
+  }
+
+  // ---- GET /api/orders/history ----
+  template <class Str>
+  http::reply<void> history(const history_query& q, basic_orders_page<Str>& out) {
+    return run<endpoints::history<Str>>(q, out);
+  }
+  http::reply<orders_page> history(const history_query& q = {}) { return owned<endpoints::history<std::string>>(q); }
+  // Follows nextCursor when the venue sends one (the documents do not show it for history: then
+  // this is one page).
+  template <class Page = orders_page_view>
+  auto history_pages(history_query q = {}) {
+    auto fetch = [this, f = std::move(q)](const std::optional<std::string>& cursor, Page& page) mutable {
+      if (cursor) f.cursor = *cursor;
+      return history(f, page);
+    };
+    return cursor_range<Page, decltype(fetch)>(std::move(fetch));
+  }
+
+  // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----
+  template <class Str>
+  http::reply<void> get_order(std::string_view id, basic_order<Str>& out) {
+    return run<endpoints::get_order<Str>>(order_key{std::string(id)}, out);
+  }
+  http::reply<order> get_order(std::string_view id) {
+    return owned<endpoints::get_order<std::string>>(order_key{std::string(id)});
+  }
+  template <class Str>
+  http::reply<void> get_fills(std::string_view id, basic_fills<Str>& out) {
+    return run<endpoints::get_fills<Str>>(order_key{std::string(id)}, out);
+  }
+  http::reply<fills> get_fills(std::string_view id) {
+    return owned<endpoints::get_fills<std::string>>(order_key{std::string(id)});
+  }
+
+  // ---- the core ----
+  [[nodiscard]] http::client<T>& core() noexcept { return core_; }
+  [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
+  [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
+  void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
+  void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+
+ private:
+  template <class E>
+  http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    return core_.template call<E>(req, out);
+  }
+
+  template <class E>
+  http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
+    http::response_t<E> out{};
+    http::reply<void> r = run<E>(req, out);
+    if (!r) return {fail(std::move(r).error()), r.info()};
+    return {result<http::response_t<E>>(std::move(out)), r.info()};
+  }
+
+  betwire::secret key_;
+  std::string wallet_;
+  http::client<T> core_;
+  std::optional<error> setup_error_;
+};
+
+}  // namespace predictstreet
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_PREDICTSTREET_CLIENT_HPP
