@@ -44,7 +44,7 @@ abp::place_orders_request make_place(std::size_t n) {
   static constexpr const char* stakes[] = {"50", "1e1", "2.5e2", "125.50"};
   for (std::size_t i = 0; i < n; ++i) {
     abp::place_order o;
-    char uuid[40];
+    char uuid[64];
     std::snprintf(uuid, sizeof uuid, "9eb7d99a-ab9b-41f3-9a06-%012zu", i);
     o.request_uuid = uuid;
     o.fixture_id = "id1000004461512" + std::to_string(400 + i % 50);
