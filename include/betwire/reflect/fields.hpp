@@ -105,8 +105,17 @@ template <class T>
 struct object_holder {
   const T value;
 };
+#if defined(__clang__)
+// phantom<T> of a function-local T has internal linkage; clang then warns that it is not defined,
+// which it never needs to be. The warning points at this declaration.
+#  pragma clang diagnostic push
+#  pragma clang diagnostic ignored "-Wundefined-internal"
+#endif
 template <class T>
 extern const object_holder<T> phantom;
+#if defined(__clang__)
+#  pragma clang diagnostic pop
+#endif
 
 template <auto Ptr>
 consteval std::string_view pretty_name_of() noexcept {
