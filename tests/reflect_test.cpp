@@ -252,6 +252,18 @@ TEST(ReflectFields, ForEachFieldVisitsInDeclarationOrder) {
   EXPECT_EQ(seen, all_names<mixed>());
 }
 
+// A struct declared inside a function reflects too (clang used to reject it under -Werror:
+// -Wundefined-internal).
+TEST(ReflectFields, FunctionLocalStruct) {
+  struct local {
+    int first_field;
+    std::string second;
+  };
+  static_assert(rf::field_count_v<local> == 2);
+  EXPECT_EQ((rf::member_name_v<local, 0>), "first_field");
+  EXPECT_EQ((rf::member_name_v<local, 1>), "second");
+}
+
 // ---- naming -----------------------------------------------------------------------------------------
 
 TEST(ReflectNaming, IdentityIsTheDefault) {
