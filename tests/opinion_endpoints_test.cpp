@@ -2,6 +2,8 @@
 // sending, query encoding, envelope decoding (errno and code forms, errno under HTTP 200), the side
 // filter, the rate limiter on a fake clock, cancel-all paging, caps and progress reporting.
 
+#define BETWIRE_DEFINE_COUNTING_NEW
+#include "counting_allocator.hpp"
 #include "scripted_transport.hpp"
 
 #include <betwire/opinion/opinion.hpp>
@@ -394,4 +396,67 @@ TEST(OpinionRetry, A429WithRetryAfterIsRetriedForCancels) {
   EXPECT_EQ(r.attempts(), 2u);
   ASSERT_FALSE(f.clock.sleeps.empty());
   EXPECT_GE(f.clock.sleeps.back(), 1000ms);
+}
+
+// ---- zero allocations once warm -------------------------------------------------------------------
+
+namespace opntest {
+// Serves canned bodies in turn without allocating once the response buffer is warm.
+struct replay_transport {
+  const std::vector<std::string>* bodies;
+  std::size_t next = 0;
+  betwire::result<void> send(const http::request&, http::response& resp) {
+    resp.clear();
+    resp.status = 200;
+    resp.body.append((*bodies)[next % bodies->size()]);
+    ++next;
+    return {};
+  }
+};
+// A clock whose sleeps advance time and record nothing (so the limiter's waits allocate nothing).
+struct silent_clock {
+  std::chrono::nanoseconds now{0};
+  http::retry_clock clock() {
+    http::retry_clock c;
+    c.context = this;
+    c.now = [](void* self) {
+      return http::retry_clock::time_point(
+          std::chrono::duration_cast<std::chrono::steady_clock::duration>(static_cast<silent_clock*>(self)->now));
+    };
+    c.sleep_for = [](void* self, std::chrono::nanoseconds d) { static_cast<silent_clock*>(self)->now += d; };
+    return c;
+  }
+};
+}  // namespace opntest
+
+TEST(OpinionAllocations, WarmListingAndCancelsAllocateNothing) {
+  ASSERT_TRUE(betwire_test::counting_enabled);
+  std::vector<std::string> orders;
+  for (int i = 0; i < 20; ++i) orders.push_back(opntest::order_json("id-" + std::to_string(i), 1, 1 + i % 2));
+  std::vector<std::string> bodies{opntest::page_json(20, orders)};
+  opntest::replay_transport net{&bodies};
+  opntest::silent_clock clk;
+  opinion::client c{net, {.api_key = betwire::secret("opn-test-key-alice-0001")}};
+  c.set_clock(clk.clock());
+  opinion::orders_page_view page;
+  const opinion::orders_query q{.market_id = 7, .status = {opinion::order_status::pending}, .limit = 20};
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.get_orders(q, page));
+  const std::size_t n = betwire_test::count_allocations([&] {
+    for (int i = 0; i < 50; ++i)
+      if (!c.get_orders(q, page)) std::abort();
+  });
+  EXPECT_EQ(n, 0u);
+  EXPECT_EQ(page.list.size(), 20u);
+  EXPECT_GT(c.limiter().waits(), 0u);  // 53 calls: the limiter waited, without allocating
+
+  std::vector<std::string> cancel_bodies{opntest::ok_cancel};
+  opntest::replay_transport net2{&cancel_bodies};
+  opinion::client c2{net2, {.api_key = betwire::secret("opn-test-key-alice-0001")}};
+  c2.set_clock(clk.clock());
+  ASSERT_TRUE(c2.cancel_order("0123456789abcdef0123456789abcdef"));  // warms the body buffer
+  const std::size_t m = betwire_test::count_allocations([&] {
+    for (int i = 0; i < 50; ++i)
+      if (!c2.cancel_order("0123456789abcdef0123456789abcdef")) std::abort();
+  });
+  EXPECT_EQ(m, 0u);
 }

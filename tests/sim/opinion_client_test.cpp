@@ -183,6 +183,10 @@ TEST_F(OpinionSim, CancelOneThenTwiceThenUnknownThenForeign) {
   ASSERT_FALSE(foreign);
   EXPECT_EQ(foreign.error().venue_code, "10404");
   EXPECT_EQ(sim_order(bobs[0])["status"], 1);  // bob's order is untouched
+  auto b = make_client(opnsim::bob);  // and bob still sees it pending
+  auto mine = b->get_order(bobs[0]);
+  ASSERT_TRUE(mine) << mine.error();
+  EXPECT_EQ(mine->status, S::pending);
 }
 
 TEST_F(OpinionSim, CodeMsgEnvelopeForm) {
