@@ -632,4 +632,25 @@ TEST(PsAllocations, WarmBatchCancelAndPagesIntoViewsAllocateNothing) {
   });
   EXPECT_EQ(reads, 0u);
   EXPECT_EQ(view.orders.size(), 50u);
+
+  // A single cancel by a 36-character id, and an order read, into views.
+  bodies = {R"({"orderId":")" + pstest::id(1) + R"(","status":"cancelled","unfilledQty":"12.50"})"};
+  ps::cancel_response_view one;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.cancel(pstest::id(1), one));
+  const std::string oid = pstest::id(1);
+  const std::size_t cancels = betwire_test::count_allocations([&] {
+    for (int i = 0; i < 20; ++i)
+      if (!c.cancel(oid, one)) std::abort();
+  });
+  EXPECT_EQ(cancels, 0u);
+  EXPECT_EQ(one.unfilled_qty.text(), "12.50");
+  bodies = {pstest::order_json(oid)};
+  ps::order_view ov;
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.get_order(oid, ov));
+  const std::size_t order_reads = betwire_test::count_allocations([&] {
+    for (int i = 0; i < 20; ++i)
+      if (!c.get_order(oid, ov)) std::abort();
+  });
+  EXPECT_EQ(order_reads, 0u);
+  EXPECT_EQ(ov.id, oid);
 }

@@ -266,7 +266,9 @@ class client {
   // ---- POST /api/orders/cancel ----
   template <class Str>
   http::reply<void> cancel(std::string_view order_id, basic_cancel_response<Str>& out) {
-    return run<endpoints::cancel<Str>>(cancel_request{std::string(order_id)}, out);
+    thread_local cancel_request req;  // reused: a warm call allocates nothing
+    req.order_id.assign(order_id);
+    return run<endpoints::cancel<Str>>(req, out);
   }
   http::reply<cancel_response> cancel(std::string_view order_id) {
     return owned<endpoints::cancel<std::string>>(cancel_request{std::string(order_id)});
@@ -319,14 +321,18 @@ class client {
   // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----
   template <class Str>
   http::reply<void> get_order(std::string_view id, basic_order<Str>& out) {
-    return run<endpoints::get_order<Str>>(order_key{std::string(id)}, out);
+    thread_local order_key key;
+    key.id.assign(id);
+    return run<endpoints::get_order<Str>>(key, out);
   }
   http::reply<order> get_order(std::string_view id) {
     return owned<endpoints::get_order<std::string>>(order_key{std::string(id)});
   }
   template <class Str>
   http::reply<void> get_fills(std::string_view id, basic_fills<Str>& out) {
-    return run<endpoints::get_fills<Str>>(order_key{std::string(id)}, out);
+    thread_local order_key key;
+    key.id.assign(id);
+    return run<endpoints::get_fills<Str>>(key, out);
   }
   http::reply<fills> get_fills(std::string_view id) {
     return owned<endpoints::get_fills<std::string>>(order_key{std::string(id)});
