@@ -37,6 +37,14 @@
 #include <betwire/abp/client.hpp>
 #include <betwire/abp/endpoints.hpp>
 #include <betwire/abp/schema.hpp>
+#include <betwire/predictstreet/client.hpp>
+#include <betwire/predictstreet/endpoints.hpp>
+#include <betwire/predictstreet/predictstreet.hpp>
+#include <betwire/predictstreet/schema.hpp>
+#include <betwire/opinion/client.hpp>
+#include <betwire/opinion/endpoints.hpp>
+#include <betwire/opinion/opinion.hpp>
+#include <betwire/opinion/schema.hpp>
 // betwire-umbrella-end
 
 #endif  // BETWIRE_BETWIRE_HPP

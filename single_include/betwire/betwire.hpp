@@ -2355,8 +2355,17 @@ template <class T>
 struct object_holder {
   const T value;
 };
+#if defined(__clang__)
+// phantom<T> of a function-local T has internal linkage; clang then warns that it is not defined,
+// which it never needs to be. The warning points at this declaration.
+#  pragma clang diagnostic push
+#  pragma clang diagnostic ignored "-Wundefined-internal"
+#endif
 template <class T>
 extern const object_holder<T> phantom;
+#if defined(__clang__)
+#  pragma clang diagnostic pop
+#endif
 
 template <auto Ptr>
 consteval std::string_view pretty_name_of() noexcept {
@@ -7552,6 +7561,2000 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_ABP_ABP_HPP
 // ---- end <betwire/abp/abp.hpp> ---------------------------------------------
+// ---- begin <betwire/predictstreet/client.hpp> ------------------------------
+#ifndef BETWIRE_PREDICTSTREET_CLIENT_HPP
+#define BETWIRE_PREDICTSTREET_CLIENT_HPP
+
+// betwire::predictstreet::client<Transport>: PredictStreet order cancellation and order reads over
+// any betwire::transport, built on http::client.
+//
+//   betwire::curl_transport net{{.base_url = "https://core-api.adipredictstreet.com"}};
+//   betwire::predictstreet::client ps{net, {.api_key = betwire::secret(std::getenv("PS_API_KEY"))}};
+//   // multi_wallet partners: {.api_key = ..., .wallet = "0x742d35Cc..."} or ps.set_wallet(...)
+//
+//   auto r = ps.cancel_batch({"id1", "id2"});                 // reply<cancel_batch_response>
+//   for (auto& e : r->not_cancelled) use(e.order_id, e.reason);
+//   auto all = ps.cancel_batch_all(ids);                      // any number: chunks of 100, merged
+//   for (auto&& page : ps.open_orders_pages({.limit = 500})) { ... }   // follows nextCursor
+//
+// Every call returns http::reply<T>: a betwire::result<T> with the HTTP status, the X-RateLimit-*
+// headers (reply.rate_limit()), Retry-After and the number of attempts. Validation runs before
+// anything is sent. The key's format is checked when the client is made: a malformed key (or
+// wallet) makes every call fail with errc::invalid_api_key (errc::invalid_wallet) and nothing is
+// sent; the key is never printed. Cancels are idempotent at this venue: with retry.enabled they are
+// re-sent on 429 (after Retry-After), 5xx and transient transport failures.
+//
+// Lifetimes: string views in *_view results point into this client's response buffer and stay
+// valid until the next call on this client. Owning results are independent of the client.
+// One thread at a time per client. Not copyable or movable: its core views the key and wallet.
+
+// ---- begin <betwire/predictstreet/endpoints.hpp> ---------------------------
+#ifndef BETWIRE_PREDICTSTREET_ENDPOINTS_HPP
+#define BETWIRE_PREDICTSTREET_ENDPOINTS_HPP
+
+// PredictStreet endpoint descriptors: pure descriptions (method, path, query/body encoding,
+// client-side validation, response decoding, the venue's error body) that never touch a socket.
+// predictstreet::client (client.hpp) drives them through http::client; any other I/O layer can use
+// http::build_request<E> and http::read_response<E> directly.
+//
+//   predictstreet::endpoints::cancel_batch<>                   // response cancel_batch_response
+//   predictstreet::endpoints::cancel_batch<std::string_view>   // response cancel_batch_response_view
+//
+// Also here, all sans-I/O: the key and wallet checks (check_api_key, normalize_wallet), the typed
+// authentication errors (auth_error_of), and the pieces of the chunked batch cancel
+// (unique_ids, plan_chunks, merge_into).
+
+// ---- begin <betwire/predictstreet/schema.hpp> ------------------------------
+#ifndef BETWIRE_PREDICTSTREET_SCHEMA_HPP
+#define BETWIRE_PREDICTSTREET_SCHEMA_HPP
+
+// PredictStreet core-api wire types, from shared/api/predictstreet (cancel-batch.reference.md is the
+// source of truth for POST /api/orders/cancel-batch; wire-notes.md for the rest). Members are the
+// snake_case spelling of the camelCase keys. Each response type exists in two models:
+//   predictstreet::order       owns its strings (std::string);
+//   predictstreet::order_view  views into the response buffer (std::string_view), allocation-free
+//                              once warm; valid while that buffer lives and is not reused.
+// Prices and quantities are decimal strings ("0.55"): betwire::decimal keeps them byte for byte.
+
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace predictstreet {
+
+// PredictStreet spells keys in camelCase and enum values in UPPER_SNAKE_CASE.
+consteval naming betwire_naming(auto*) { return naming::camel_case; }
+consteval naming betwire_enum_naming(auto*) { return naming::upper_snake; }
+
+enum class side : std::uint8_t { unknown, buy, sell };
+enum class outcome : std::uint8_t { unknown, yes, no };
+
+// Order status (history's `status` filter takes the same values).
+enum class order_status : std::uint8_t {
+  unknown,  // a status this version of betwire does not know yet
+  pending,
+  open,
+  partial,
+  filled,
+  cancelled,
+  rejected,
+  expired,
+  settlement_failed,
+};
+
+// ---- cancellation reasons ---------------------------------------------------------------------------
+//
+// notCancelled: {orderId: reason}. The documented reasons are not_found, already_terminal,
+// lock_invariant and — a real wire value — "unknown" (a transient failure: safe to retry). Because
+// "unknown" is taken by the venue, a reason this version of betwire does not know (one added later)
+// is `unrecognized`, never `unknown`; its text is kept in not_cancelled_entry::reason_text.
+// This enum is read and written by predictstreet::cancel_reason_of / to_string, not by the generic
+// enum codec (whose fallback enumerator is the one named `unknown`).
+enum class cancel_reason : std::uint8_t {
+  unrecognized,      // a reason added after this version of betwire (see reason_text)
+  not_found,         // unknown id, or an order of another wallet (no existence leak)
+  already_terminal,  // already CANCELLED / FILLED / REJECTED / EXPIRED: nothing to do
+  lock_invariant,    // a per-order balance-lock invariant tripped; the rest of the batch is unaffected
+  unknown,           // the venue's "unknown": a transient failure, safe to retry
+};
+
+[[nodiscard]] constexpr std::string_view to_string(cancel_reason r) noexcept {
+  switch (r) {
+    case cancel_reason::not_found: return "not_found";
+    case cancel_reason::already_terminal: return "already_terminal";
+    case cancel_reason::lock_invariant: return "lock_invariant";
+    case cancel_reason::unknown: return "unknown";
+    case cancel_reason::unrecognized: return "unrecognized";
+  }
+  return "unrecognized";
+}
+
+[[nodiscard]] constexpr cancel_reason cancel_reason_of(std::string_view wire) noexcept {
+  if (wire == "not_found") return cancel_reason::not_found;
+  if (wire == "already_terminal") return cancel_reason::already_terminal;
+  if (wire == "lock_invariant") return cancel_reason::lock_invariant;
+  if (wire == "unknown") return cancel_reason::unknown;
+  return cancel_reason::unrecognized;
+}
+
+// True for the reasons the documents call safe to retry (only the transient "unknown").
+[[nodiscard]] constexpr bool is_retryable(cancel_reason r) noexcept { return r == cancel_reason::unknown; }
+
+// One entry of notCancelled.
+template <class Str>
+struct basic_not_cancelled_entry {
+  Str order_id;
+  cancel_reason reason = cancel_reason::unrecognized;
+  Str reason_text;  // the reason as the venue sent it ("lock_invariant", or a newer one)
+  friend bool operator==(const basic_not_cancelled_entry&, const basic_not_cancelled_entry&) = default;
+};
+
+// POST /api/orders/cancel-batch: {"orderIds": [...]} (1..100 ids, checked before sending).
+struct cancel_batch_request {
+  std::vector<std::string> order_ids{};
+};
+
+// Its response: ids that transitioned to CANCELLED, and every other id with its reason, both in the
+// order the venue sent them.
+template <class Str>
+struct basic_cancel_batch_response {
+  std::vector<Str> cancelled;
+  std::vector<basic_not_cancelled_entry<Str>> not_cancelled;
+
+  // The reason of `id`, or nullopt when `id` is not in notCancelled.
+  [[nodiscard]] std::optional<cancel_reason> reason_of(std::string_view id) const noexcept {
+    for (const auto& e : not_cancelled)
+      if (std::string_view(e.order_id) == id) return e.reason;
+    return std::nullopt;
+  }
+  [[nodiscard]] bool was_cancelled(std::string_view id) const noexcept {
+    for (const auto& c : cancelled)
+      if (std::string_view(c) == id) return true;
+    return false;
+  }
+};
+
+// ---- POST /api/orders/cancel --------------------------------------------------------------------
+
+// {"orderId": "..."}.
+struct cancel_request {
+  std::string order_id{};
+};
+
+// The answer's status. Revisions differ: "cancelled" / "not_found" (current) and "CANCELLED"
+// (older); both spellings of "cancelled" read as cancelled. Unknown, foreign and already-terminal
+// ids answer 200 not_found (not 404).
+enum class cancel_status : std::uint8_t {
+  unrecognized,  // a status this version of betwire does not know (see status_text)
+  cancelled,
+  not_found,
+};
+
+template <class Str>
+struct basic_cancel_response {
+  Str order_id;
+  cancel_status status = cancel_status::unrecognized;
+  Str status_text;        // as sent
+  decimal unfilled_qty;   // unfilledQty (current) or remainingQty (older revision)
+  bool legacy_form = false;  // true when the answer used remainingQty / "CANCELLED"
+};
+
+// ---- POST /api/orders/cancel-all ----------------------------------------------------------------
+
+// Optional filters; all empty = every open order of the wallet (the body is then empty).
+struct cancel_all_request {
+  std::optional<std::string> market_id{};
+  std::optional<predictstreet::side> side{};
+  std::optional<predictstreet::outcome> outcome{};
+};
+
+// Its response. Revisions differ: since 2026-06 `cancelled` is an array of ids; before, it was a
+// number. cancelled_count is always set; `cancelled` holds the ids only when the venue sent them
+// (ids_known); with the older form it is empty.
+template <class Str>
+struct basic_cancel_all_response {
+  std::vector<Str> cancelled;
+  std::int64_t cancelled_count = 0;
+  bool ids_known = false;
+  std::vector<basic_not_cancelled_entry<Str>> not_cancelled;
+  std::optional<Str> market_id;
+};
+
+// ---- reads ------------------------------------------------------------------------------------------
+
+template <class Str>
+struct basic_order {
+  Str id;
+  Str user_wallet;
+  Str vault;
+  Str market_id;
+  predictstreet::side side = side::unknown;
+  predictstreet::outcome outcome = outcome::unknown;
+  decimal price;
+  decimal quantity;
+  decimal filled_qty;
+  decimal remaining_qty;
+  std::optional<timestamp> expiry;  // GTD orders; null otherwise
+  Str type;                         // "LIMIT", "MARKET", ...
+  Str time_in_force;                // "GTC", "GTD", "IOC", "FOK", ...
+  order_status status = order_status::unknown;
+  std::optional<Str> client_order_id;
+  timestamp created_at;
+  timestamp updated_at;
+};
+
+template <class Str>
+struct basic_trade {
+  Str id;
+  Str order_id;
+  Str user_wallet;
+  Str vault;
+  Str market_id;
+  decimal price;
+  decimal quantity;
+  decimal fee;
+  predictstreet::side side = side::unknown;
+  Str status;  // "SETTLED", "FAILED", ...
+  std::optional<Str> tx_hash;
+  timestamp created_at;
+};
+
+// GET /api/orders/{id}/fills.
+template <class Str>
+struct basic_fills {
+  Str order_id;
+  std::vector<basic_trade<Str>> trades;
+};
+
+// GET /api/orders/open and /api/orders/history: one page. nextCursor is null on the last page (the
+// documents show it for open orders; history pages carry it when the venue sends it).
+template <class Str>
+struct basic_orders_page {
+  Str wallet_address;
+  std::vector<basic_order<Str>> orders;
+  std::optional<Str> next_cursor;
+};
+
+// GET /api/orders/open. limit 1..500 (checked before sending; the venue's default is 100).
+struct open_orders_query {
+  std::optional<std::string> market_id{};
+  std::optional<predictstreet::side> side{};
+  std::optional<predictstreet::outcome> outcome{};
+  std::optional<std::string> type{};
+  std::optional<std::int32_t> limit{};
+  std::optional<std::string> cursor{};  // the page ranges set it for you
+};
+
+// GET /api/orders/history. status is sent comma-joined; from/to as ISO-8601 or unix seconds (as the
+// timestamp was made). limit 1..200 (checked before sending).
+struct history_query {
+  std::optional<std::string> market_id{};
+  std::vector<order_status> status{};
+  std::optional<timestamp> from{};
+  std::optional<timestamp> to{};
+  std::optional<std::int32_t> limit{};
+  std::optional<std::string> cursor{};
+};
+
+// GET /api/orders/{id}, /api/orders/{id}/fills.
+struct order_key {
+  std::string id{};
+};
+
+using not_cancelled_entry = basic_not_cancelled_entry<std::string>;
+using cancel_batch_response = basic_cancel_batch_response<std::string>;
+using cancel_response = basic_cancel_response<std::string>;
+using cancel_all_response = basic_cancel_all_response<std::string>;
+using order = basic_order<std::string>;
+using trade = basic_trade<std::string>;
+using fills = basic_fills<std::string>;
+using orders_page = basic_orders_page<std::string>;
+
+using not_cancelled_entry_view = basic_not_cancelled_entry<std::string_view>;
+using cancel_batch_response_view = basic_cancel_batch_response<std::string_view>;
+using cancel_response_view = basic_cancel_response<std::string_view>;
+using cancel_all_response_view = basic_cancel_all_response<std::string_view>;
+using order_view = basic_order<std::string_view>;
+using trade_view = basic_trade<std::string_view>;
+using fills_view = basic_fills<std::string_view>;
+using orders_page_view = basic_orders_page<std::string_view>;
+
+}  // namespace predictstreet
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_PREDICTSTREET_SCHEMA_HPP
+// ---- end <betwire/predictstreet/schema.hpp> --------------------------------
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace predictstreet {
+
+// ---- limits the documents state ------------------------------------------------------------------
+inline constexpr std::size_t max_batch_ids = 100;
+inline constexpr std::int32_t max_open_limit = 500;
+inline constexpr std::int32_t max_history_limit = 200;
+
+// ---- authentication: key and wallet ------------------------------------------------------------
+
+namespace detail {
+
+[[nodiscard]] constexpr bool is_hex(char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+[[nodiscard]] constexpr bool is_base64url(char c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
+}
+
+[[nodiscard]] inline error validation_error(errc code, std::string message) {
+  return error(error_category::validation, code, std::move(message));
+}
+
+}  // namespace detail
+
+// True when `key` has the documented shape ps_<live|test>_<16 hex>_<43 base64url>.
+[[nodiscard]] constexpr bool is_well_formed_api_key(std::string_view key) noexcept {
+  constexpr std::size_t prefix = 8;  // "ps_live_" / "ps_test_"
+  if (key.size() != prefix + 16 + 1 + 43) return false;
+  const std::string_view p = key.substr(0, prefix);
+  if (p != "ps_live_" && p != "ps_test_") return false;
+  for (std::size_t i = prefix; i < prefix + 16; ++i)
+    if (!detail::is_hex(key[i])) return false;
+  if (key[prefix + 16] != '_') return false;
+  for (std::size_t i = prefix + 17; i < key.size(); ++i)
+    if (!detail::is_base64url(key[i])) return false;
+  return true;
+}
+
+// errc::invalid_api_key when the key is malformed. The message never contains the key.
+[[nodiscard]] inline result<void> check_api_key(std::string_view key) {
+  if (is_well_formed_api_key(key)) return {};
+  return fail(detail::validation_error(
+      errc::invalid_api_key, "the PredictStreet API key is not of the form ps_<live|test>_<16 hex>_<43 base64url> (" +
+                                 std::to_string(key.size()) + " characters; the key itself is not shown)"));
+}
+
+// True when `wallet` matches ^0x[a-fA-F0-9]{40}$.
+[[nodiscard]] constexpr bool is_valid_wallet(std::string_view wallet) noexcept {
+  if (wallet.size() != 42 || wallet[0] != '0' || wallet[1] != 'x') return false;
+  for (std::size_t i = 2; i < wallet.size(); ++i)
+    if (!detail::is_hex(wallet[i])) return false;
+  return true;
+}
+
+// The wallet as it is sent (lower-case, like the venue stores it); errc::invalid_wallet otherwise.
+[[nodiscard]] inline result<std::string> normalize_wallet(std::string_view wallet) {
+  if (!is_valid_wallet(wallet)) {
+    std::string shown;
+    http::detail::append_printable(shown, wallet, 64);
+    return fail(detail::validation_error(errc::invalid_wallet,
+                                         "X-User-Wallet must match ^0x[a-fA-F0-9]{40}$ (got \"" + shown + "\")"));
+  }
+  std::string out(wallet);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// The venue's 401/403 codes (wire-notes.md), typed. auth_error_of reads an error's HTTP status and
+// venue_code (which keeps the code string); `none` for anything that is not a 401/403, `other` for
+// a 401/403 whose code this version does not know (or that had no PredictStreet error body).
+// A key rejected client-side (errc::invalid_api_key, nothing sent) is not a venue answer: none.
+enum class auth_error : std::uint8_t {
+  none,
+  auth_required,                 // 401: no key
+  api_key_bad_format,            // 401
+  api_key_unknown_key,           // 401
+  api_key_bad_secret,            // 401
+  api_key_revoked,               // 401
+  api_key_expired,               // 401
+  api_key_suspended,             // 401
+  api_key_ip_denied,             // 401
+  api_key_no_associated_wallet,  // 401
+  api_key_user_wallet_required,  // 401: multi_wallet key without X-User-Wallet
+  api_key_user_wallet_invalid,   // 401: malformed X-User-Wallet
+  api_key_scope_missing,         // 403: details.requiredScope / have[] are in venue_message
+  wallet_banned,                 // 403
+  other,                         // another 401/403
+};
+
+inline constexpr std::array<std::pair<auth_error, std::string_view>, 13> auth_error_codes{{
+    {auth_error::auth_required, "auth_required"},
+    {auth_error::api_key_bad_format, "api_key_bad_format"},
+    {auth_error::api_key_unknown_key, "api_key_unknown_key"},
+    {auth_error::api_key_bad_secret, "api_key_bad_secret"},
+    {auth_error::api_key_revoked, "api_key_revoked"},
+    {auth_error::api_key_expired, "api_key_expired"},
+    {auth_error::api_key_suspended, "api_key_suspended"},
+    {auth_error::api_key_ip_denied, "api_key_ip_denied"},
+    {auth_error::api_key_no_associated_wallet, "api_key_no_associated_wallet"},
+    {auth_error::api_key_user_wallet_required, "api_key_user_wallet_required"},
+    {auth_error::api_key_user_wallet_invalid, "api_key_user_wallet_invalid"},
+    {auth_error::api_key_scope_missing, "api_key_scope_missing"},
+    {auth_error::wallet_banned, "wallet_banned"},
+}};
+
+// The wire code ("api_key_revoked"); "none" / "other" for those two.
+[[nodiscard]] constexpr std::string_view to_string(auth_error a) noexcept {
+  for (const auto& [value, code] : auth_error_codes)
+    if (value == a) return code;
+  return a == auth_error::none ? "none" : "other";
+}
+
+[[nodiscard]] constexpr auth_error auth_error_of_code(std::string_view code) noexcept {
+  for (const auto& [value, text] : auth_error_codes)
+    if (text == code) return value;
+  return auth_error::other;
+}
+
+[[nodiscard]] inline auth_error auth_error_of(const error& e) noexcept {
+  if (e.http_status != 401 && e.http_status != 403) return auth_error::none;
+  return auth_error_of_code(e.venue_code);
+}
+
+// ---- cancel-batch: de-duplication, chunks, merging ----------------------------------------------
+
+// The ids in first-occurrence order without repeats (views into `ids`).
+template <class S>
+[[nodiscard]] std::vector<std::string_view> unique_ids(std::span<const S> ids) {
+  std::vector<std::string_view> out;
+  out.reserve(ids.size());
+  if (ids.size() <= 2 * max_batch_ids) {
+    for (const S& s : ids) {
+      const std::string_view v(s);
+      bool seen = false;
+      for (std::string_view u : out)
+        if (u == v) {
+          seen = true;
+          break;
+        }
+      if (!seen) out.push_back(v);
+    }
+    return out;
+  }
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(ids.size());
+  for (const S& s : ids)
+    if (seen.insert(std::string_view(s)).second) out.push_back(std::string_view(s));
+  return out;
+}
+
+// One chunk of a long batch: positions [first, first + count) of the de-duplicated ids.
+struct chunk {
+  std::size_t index = 0;
+  std::size_t first = 0;
+  std::size_t count = 0;
+  friend bool operator==(const chunk&, const chunk&) = default;
+};
+
+// Splits `n` ids into chunks of at most `size` (max_batch_ids), in order.
+[[nodiscard]] inline std::vector<chunk> plan_chunks(std::size_t n, std::size_t size = max_batch_ids) {
+  std::vector<chunk> out;
+  if (size == 0) return out;
+  out.reserve((n + size - 1) / size);
+  for (std::size_t first = 0, i = 0; first < n; first += size, ++i)
+    out.push_back({i, first, n - first < size ? n - first : size});
+  return out;
+}
+
+// Appends one chunk's response to `into` (ids and reasons copied, in order).
+template <class Str>
+void merge_into(cancel_batch_response& into, const basic_cancel_batch_response<Str>& part) {
+  for (const auto& id : part.cancelled) into.cancelled.emplace_back(std::string_view(id));
+  for (const auto& e : part.not_cancelled)
+    into.not_cancelled.push_back(
+        {std::string(std::string_view(e.order_id)), e.reason, std::string(std::string_view(e.reason_text))});
+}
+
+// ---- validation ----------------------------------------------------------------------------------
+
+namespace detail {
+
+// The number of distinct ids, counting no further than `stop` (so a huge list costs O(n * stop)).
+template <class S>
+[[nodiscard]] std::size_t count_unique(const std::vector<S>& ids, std::size_t stop) noexcept {
+  std::array<std::string_view, max_batch_ids + 1> seen{};
+  std::size_t n = 0;
+  for (const S& s : ids) {
+    const std::string_view v(s);
+    bool dup = false;
+    for (std::size_t i = 0; i < n; ++i)
+      if (seen[i] == v) {
+        dup = true;
+        break;
+      }
+    if (dup) continue;
+    seen[n++] = v;
+    if (n >= stop) return n;
+  }
+  return n;
+}
+
+[[nodiscard]] inline result<void> check_limit(const std::optional<std::int32_t>& limit, std::int32_t max,
+                                              std::string_view where) {
+  if (limit && (*limit < 1 || *limit > max))
+    return fail(validation_error(errc::out_of_range, std::string(where) + ": limit must be within 1.." +
+                                                         std::to_string(max) + " (got " + std::to_string(*limit) +
+                                                         ")"));
+  return {};
+}
+
+}  // namespace detail
+
+[[nodiscard]] inline result<void> validate(const cancel_batch_request& r) {
+  if (r.order_ids.empty())
+    return fail(detail::validation_error(errc::too_few_items, "cancel-batch needs at least 1 order id"));
+  for (const std::string& id : r.order_ids)
+    if (id.empty()) return fail(detail::validation_error(errc::invalid_argument, "cancel-batch: an order id is empty"));
+  if (detail::count_unique(r.order_ids, max_batch_ids + 1) > max_batch_ids)
+    return fail(detail::validation_error(
+        errc::too_many_items, "cancel-batch takes at most 100 distinct order ids (got " +
+                                  std::to_string(unique_ids(std::span<const std::string>(r.order_ids)).size()) +
+                                  "; client::cancel_batch_all sends any number in chunks)"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const cancel_request& r) {
+  if (r.order_id.empty()) return fail(detail::validation_error(errc::invalid_argument, "cancel: orderId is empty"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const cancel_all_request& r) {
+  if (r.market_id && r.market_id->empty())
+    return fail(detail::validation_error(errc::invalid_argument, "cancel-all: marketId is empty"));
+  if (r.side && *r.side == side::unknown)
+    return fail(detail::validation_error(errc::invalid_argument, "cancel-all: side must be buy or sell"));
+  if (r.outcome && *r.outcome == outcome::unknown)
+    return fail(detail::validation_error(errc::invalid_argument, "cancel-all: outcome must be yes or no"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const open_orders_query& q) {
+  if (q.side && *q.side == side::unknown)
+    return fail(detail::validation_error(errc::invalid_argument, "open orders: side must be buy or sell"));
+  if (q.outcome && *q.outcome == outcome::unknown)
+    return fail(detail::validation_error(errc::invalid_argument, "open orders: outcome must be yes or no"));
+  return detail::check_limit(q.limit, max_open_limit, "open orders");
+}
+
+[[nodiscard]] inline result<void> validate(const history_query& q) {
+  for (order_status s : q.status)
+    if (s == order_status::unknown)
+      return fail(detail::validation_error(errc::invalid_argument, "history: status `unknown` is not a filter"));
+  return detail::check_limit(q.limit, max_history_limit, "history");
+}
+
+// ---- encoding and decoding -------------------------------------------------------------------------
+
+namespace detail {
+
+// ADL looks in the innermost namespace only: the wire types here use the venue's rule too.
+consteval naming betwire_naming(auto*) { return naming::camel_case; }
+
+struct cancel_batch_wire_request {
+  std::vector<std::string_view> order_ids;
+};
+
+using reason_map = json::object_map<std::string_view, std::string_view>;
+
+struct cancel_batch_wire {
+  std::vector<std::string_view> cancelled;
+  reason_map not_cancelled;
+};
+
+struct cancel_wire {
+  std::string_view order_id;
+  std::string_view status;
+  std::optional<decimal> unfilled_qty;
+  std::optional<decimal> remaining_qty;
+};
+
+struct cancel_all_wire {
+  json::raw cancelled;
+  std::optional<reason_map> not_cancelled;
+  std::optional<std::string_view> market_id;
+};
+
+template <class Str>
+void assign_ids(std::vector<Str>& out, const std::vector<std::string_view>& in) {
+  out.resize(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) out[i] = Str(in[i]);
+}
+
+template <class Str>
+void assign_reasons(std::vector<basic_not_cancelled_entry<Str>>& out, const reason_map& in) {
+  out.resize(in.size());
+  std::size_t i = 0;
+  for (const auto& [id, reason] : in) {
+    out[i].order_id = Str(id);
+    out[i].reason = cancel_reason_of(reason);
+    out[i].reason_text = Str(reason);
+    ++i;
+  }
+}
+
+[[nodiscard]] inline error schema_error(errc code, std::string message, std::string path) {
+  error e(error_category::decode, code, std::move(message));
+  e.path = std::move(path);
+  return e;
+}
+
+}  // namespace detail
+
+// {"orderIds":[...]} with duplicates removed (first occurrence kept). A warm call allocates nothing
+// for up to 100 ids.
+[[nodiscard]] inline result<void> encode_cancel_batch(const cancel_batch_request& r, std::string& out) {
+  thread_local detail::cancel_batch_wire_request wire;
+  wire.order_ids.clear();
+  for (const std::string& id : r.order_ids) {
+    const std::string_view v(id);
+    bool dup = false;
+    for (std::string_view u : wire.order_ids)
+      if (u == v) {
+        dup = true;
+        break;
+      }
+    if (!dup) wire.order_ids.push_back(v);
+  }
+  return json::encode(wire, out);
+}
+
+// The cancel-all body: nothing at all when no filter is set (the venue's "everything").
+[[nodiscard]] inline result<void> encode_cancel_all(const cancel_all_request& r, std::string& out) {
+  out.clear();
+  if (!r.market_id && !r.side && !r.outcome) return {};
+  return json::encode(r, out);
+}
+
+template <class Str>
+[[nodiscard]] result<void> decode_cancel_batch(std::string& body, basic_cancel_batch_response<Str>& out) {
+  thread_local detail::cancel_batch_wire wire;
+  if (auto r = json::decode(body, wire); !r) return r;
+  detail::assign_ids(out.cancelled, wire.cancelled);
+  detail::assign_reasons(out.not_cancelled, wire.not_cancelled);
+  return {};
+}
+
+template <class Str>
+[[nodiscard]] result<void> decode_cancel(std::string& body, basic_cancel_response<Str>& out) {
+  detail::cancel_wire wire;
+  if (auto r = json::decode(body, wire); !r) return r;
+  out.order_id = Str(wire.order_id);
+  out.status_text = Str(wire.status);
+  if (wire.status == "cancelled" || wire.status == "CANCELLED")
+    out.status = cancel_status::cancelled;
+  else if (wire.status == "not_found" || wire.status == "NOT_FOUND")
+    out.status = cancel_status::not_found;
+  else
+    out.status = cancel_status::unrecognized;
+  out.legacy_form = wire.status == "CANCELLED";
+  if (wire.unfilled_qty) {
+    out.unfilled_qty = *wire.unfilled_qty;
+  } else if (wire.remaining_qty) {
+    out.unfilled_qty = *wire.remaining_qty;
+    out.legacy_form = true;
+  } else {
+    return fail(detail::schema_error(errc::missing_key, "neither unfilledQty nor remainingQty is present", "unfilledQty"));
+  }
+  return {};
+}
+
+template <class Str>
+[[nodiscard]] result<void> decode_cancel_all(std::string& body, basic_cancel_all_response<Str>& out) {
+  thread_local detail::cancel_all_wire wire;
+  thread_local std::vector<std::string_view> ids;
+  if (auto r = json::decode(body, wire); !r) return r;
+  const char kind = http::detail::raw_kind(wire.cancelled);
+  // The raw value's bytes are the document's own: decode them again where they stand.
+  const std::size_t at = static_cast<std::size_t>(wire.cancelled.text.data() - body.data());
+  const std::span<char> text(body.data() + at, wire.cancelled.text.size());
+  if (kind == '[') {
+    if (auto r = json::decode(text, ids); !r) {
+      error e = std::move(r).error();
+      e.path = "cancelled" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
+      return fail(std::move(e));
+    }
+    detail::assign_ids(out.cancelled, ids);
+    out.cancelled_count = static_cast<std::int64_t>(ids.size());
+    out.ids_known = true;
+  } else if (kind == '-' || (kind >= '0' && kind <= '9')) {
+    std::int64_t n = 0;
+    if (auto r = json::decode(text, n); !r) {
+      error e = std::move(r).error();
+      e.path = "cancelled";
+      return fail(std::move(e));
+    }
+    if (n < 0) return fail(detail::schema_error(errc::invalid_value, "cancelled is negative", "cancelled"));
+    out.cancelled.clear();
+    out.cancelled_count = n;
+    out.ids_known = false;
+  } else {
+    return fail(detail::schema_error(errc::type_mismatch, "cancelled is neither an array of ids nor a number",
+                                     "cancelled"));
+  }
+  if (wire.not_cancelled)
+    detail::assign_reasons(out.not_cancelled, *wire.not_cancelled);
+  else
+    out.not_cancelled.clear();
+  if (wire.market_id)
+    out.market_id = Str(*wire.market_id);
+  else
+    out.market_id.reset();
+  return {};
+}
+
+namespace endpoints {
+
+// Supplies the reader of PredictStreet's error body {code, message, details}.
+struct predictstreet_endpoint {
+  static bool parse_error(std::string_view body, error& e) { return http::parse_predictstreet_error(body, e); }
+};
+
+// POST /api/orders/cancel-batch — 1..100 distinct ids, duplicates removed before sending.
+// Idempotent (re-cancelling answers already_terminal): retried under the client's policy.
+template <class Str = std::string>
+struct cancel_batch : predictstreet_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/api/orders/cancel-batch";
+  using request_type = cancel_batch_request;
+  using response_type = basic_cancel_batch_response<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const cancel_batch_request& r) { return predictstreet::validate(r); }
+  static result<void> encode_body(const cancel_batch_request& r, std::string& out) {
+    return encode_cancel_batch(r, out);
+  }
+  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_batch(body, out); }
+};
+
+// POST /api/orders/cancel — one id; both answer revisions read (see cancel_response).
+template <class Str = std::string>
+struct cancel : predictstreet_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/api/orders/cancel";
+  using request_type = cancel_request;
+  using response_type = basic_cancel_response<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const cancel_request& r) { return predictstreet::validate(r); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_cancel(body, out); }
+};
+
+// POST /api/orders/cancel-all — optional {marketId, side, outcome}; no filter sends an empty body.
+template <class Str = std::string>
+struct cancel_all : predictstreet_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/api/orders/cancel-all";
+  using request_type = cancel_all_request;
+  using response_type = basic_cancel_all_response<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const cancel_all_request& r) { return predictstreet::validate(r); }
+  static result<void> encode_body(const cancel_all_request& r, std::string& out) {
+    return encode_cancel_all(r, out);
+  }
+  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_all(body, out); }
+};
+
+// GET /api/orders/open — cursor-paginated (nextCursor null on the last page).
+template <class Str = std::string>
+struct open_orders : predictstreet_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/api/orders/open";
+  using request_type = open_orders_query;
+  using response_type = basic_orders_page<Str>;
+  static result<void> validate(const open_orders_query& q) { return predictstreet::validate(q); }
+};
+
+// GET /api/orders/history.
+template <class Str = std::string>
+struct history : predictstreet_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/api/orders/history";
+  using request_type = history_query;
+  using response_type = basic_orders_page<Str>;
+  static result<void> validate(const history_query& q) { return predictstreet::validate(q); }
+};
+
+// GET /api/orders/{id} — 404 (unknown, or another wallet's) is errc::not_found.
+template <class Str = std::string>
+struct get_order : predictstreet_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/api/orders/{id}";
+  using request_type = order_key;
+  using response_type = basic_order<Str>;
+};
+
+// GET /api/orders/{id}/fills.
+template <class Str = std::string>
+struct get_fills : predictstreet_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/api/orders/{id}/fills";
+  using request_type = order_key;
+  using response_type = basic_fills<Str>;
+};
+
+}  // namespace endpoints
+
+}  // namespace predictstreet
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_PREDICTSTREET_ENDPOINTS_HPP
+// ---- end <betwire/predictstreet/endpoints.hpp> -----------------------------
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace predictstreet {
+
+struct client_options {
+  betwire::secret api_key{};      // sent as X-Api-Key; empty: no key is sent (401 auth_required)
+  std::string wallet{};           // multi_wallet partners: X-User-Wallet (validated, sent lower-cased)
+  http::retry_policy retry{};     // off unless retry.enabled
+  std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+};
+
+// Which chunk of a cancel_batch_all failed, and why.
+struct chunk_failure {
+  std::size_t index = 0;   // 0-based chunk number
+  std::size_t first = 0;   // position of its first id in the de-duplicated ids
+  std::size_t count = 0;   // ids in the chunk
+  std::string first_id;    // its first and last ids
+  std::string last_id;
+  betwire::error error;
+  http::reply_info info;   // status, rate limits, Retry-After of the failed request
+};
+
+// What cancel_batch_all returns: the merged results of every chunk that succeeded, and — when a
+// chunk failed — which one, with the ids that were not processed (that chunk's and all later ones;
+// the chunks after a failure are not sent).
+struct cancel_batch_all_result {
+  cancel_batch_response merged;           // in chunk order
+  std::size_t unique_ids = 0;             // after de-duplication
+  std::size_t chunks = 0;                 // planned
+  std::size_t chunks_succeeded = 0;
+  std::size_t requests = 0;               // sends made, retries included
+  std::optional<chunk_failure> failure;   // empty: every chunk succeeded
+  std::vector<std::string> unprocessed;   // ids of the failed chunk and after
+  http::reply_info last;                  // the last response's status and rate limits
+
+  [[nodiscard]] bool ok() const noexcept { return !failure.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+};
+
+// A range of pages following an opaque string cursor (nextCursor). Each element is an
+// http::reply<Page>& decoded into the same Page object on every step (a warm loop allocates
+// nothing for *_view pages). Ends after the page whose nextCursor is null or empty, or with an error
+// as its last element (also when the venue repeats a cursor). Input range: iterate once.
+template <class Page, class Fetch>
+class cursor_range {
+ public:
+  using value_type = http::reply<Page>;
+
+  explicit cursor_range(Fetch fetch) : fetch_(std::move(fetch)) {}
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = http::reply<Page>;
+    using reference = http::reply<Page>&;
+
+    iterator() = default;
+    reference operator*() const { return range_->current_; }
+    value_type* operator->() const { return &range_->current_; }
+    iterator& operator++() {
+      if (!range_->advance()) range_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
+
+   private:
+    friend class cursor_range;
+    explicit iterator(cursor_range* r) : range_(r) {}
+    cursor_range* range_ = nullptr;
+  };
+
+  iterator begin() {
+    if (started_) return iterator{nullptr};
+    started_ = true;
+    fetch_page();
+    return iterator{this};
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
+
+ private:
+  void fetch_page() {
+    Page page = current_.has_value() ? std::move(*current_) : Page{};
+    http::reply<void> r = fetch_(cursor_, page);
+    ++pages_;
+    if (r)
+      current_ = value_type(result<Page>(std::move(page)), r.info());
+    else
+      current_ = value_type(fail(std::move(r).error()), r.info());
+  }
+
+  bool advance() {
+    if (!current_.has_value()) return false;
+    const auto& next = current_->next_cursor;
+    if (!next || std::string_view(*next).empty()) return false;
+    if (cursor_ && std::string_view(*next) == *cursor_) {
+      error e(error_category::decode, errc::invalid_value, "nextCursor repeats the cursor sent: pagination stopped");
+      current_ = value_type(fail(std::move(e)), current_.info());
+      return true;
+    }
+    if (!cursor_) cursor_.emplace();
+    cursor_->assign(std::string_view(*next));  // copied: a view dies with the next response
+    fetch_page();
+    return true;
+  }
+
+  Fetch fetch_;
+  value_type current_{result<Page>(Page{}), {}};
+  std::optional<std::string> cursor_{};
+  std::size_t pages_ = 0;
+  bool started_ = false;
+};
+
+template <transport T>
+class client {
+ public:
+  client(T& t, client_options options = {})
+      : key_(std::move(options.api_key)),
+        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+    if (!key_.empty()) {
+      if (auto k = check_api_key(key_.reveal()); !k) {
+        setup_error_ = std::move(k).error();
+        return;
+      }
+      if (auto r = core_.set_header("X-Api-Key", key_); !r) {
+        setup_error_ = std::move(r).error();
+        return;
+      }
+    }
+    if (!options.wallet.empty())
+      if (auto w = set_wallet(options.wallet); !w) setup_error_ = std::move(w).error();
+  }
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  // The configuration error every call returns (a malformed key or wallet), if any.
+  [[nodiscard]] const std::optional<error>& setup_error() const noexcept { return setup_error_; }
+
+  // The acting wallet of a multi_wallet partner, sent as X-User-Wallet (lower-cased) from now on.
+  // errc::invalid_wallet when it does not match ^0x[a-fA-F0-9]{40}$ (the previous wallet stays).
+  result<void> set_wallet(std::string_view wallet) {
+    auto w = normalize_wallet(wallet);
+    if (!w) return fail(std::move(w).error());
+    wallet_ = std::move(*w);
+    return core_.set_header("X-User-Wallet", std::string_view(wallet_));
+  }
+  void clear_wallet() noexcept {
+    core_.remove_header("X-User-Wallet");
+    wallet_.clear();
+  }
+  [[nodiscard]] std::string_view wallet() const noexcept { return wallet_; }
+
+  // ---- POST /api/orders/cancel-batch ----
+  template <class Str>
+  http::reply<void> cancel_batch(const cancel_batch_request& req, basic_cancel_batch_response<Str>& out) {
+    return run<endpoints::cancel_batch<Str>>(req, out);
+  }
+  http::reply<cancel_batch_response> cancel_batch(const cancel_batch_request& req) {
+    return owned<endpoints::cancel_batch<std::string>>(req);
+  }
+  http::reply<cancel_batch_response> cancel_batch(std::initializer_list<std::string_view> ids) {
+    cancel_batch_request req;
+    req.order_ids.assign(ids.begin(), ids.end());
+    return cancel_batch(req);
+  }
+
+  // Any number of ids: de-duplicated, sent in chunks of at most 100 (in order, one after the other),
+  // merged. Stops at the first chunk that fails (see cancel_batch_all_result). No ids at all:
+  // failure with errc::too_few_items and nothing sent.
+  template <class S>
+  cancel_batch_all_result cancel_batch_all(std::span<const S> ids) {
+    cancel_batch_all_result out;
+    const std::vector<std::string_view> unique = unique_ids(ids);
+    out.unique_ids = unique.size();
+    const std::vector<chunk> plan = plan_chunks(unique.size());
+    out.chunks = plan.size();
+    if (plan.empty()) {
+      out.failure.emplace();
+      out.failure->error = error(error_category::validation, errc::too_few_items,
+                                 "cancel-batch needs at least 1 order id");
+      return out;
+    }
+    cancel_batch_request req;
+    cancel_batch_response_view part;
+    for (const chunk& c : plan) {
+      req.order_ids.assign(unique.begin() + static_cast<std::ptrdiff_t>(c.first),
+                           unique.begin() + static_cast<std::ptrdiff_t>(c.first + c.count));
+      http::reply<void> r = cancel_batch(req, part);
+      out.requests += r.attempts();
+      out.last = r.info();
+      if (!r) {
+        chunk_failure f;
+        f.index = c.index;
+        f.first = c.first;
+        f.count = c.count;
+        f.first_id = req.order_ids.front();
+        f.last_id = req.order_ids.back();
+        f.error = std::move(r).error();
+        f.info = out.last;
+        out.failure = std::move(f);
+        out.unprocessed.assign(unique.begin() + static_cast<std::ptrdiff_t>(c.first), unique.end());
+        return out;
+      }
+      merge_into(out.merged, part);
+      ++out.chunks_succeeded;
+    }
+    return out;
+  }
+  cancel_batch_all_result cancel_batch_all(const std::vector<std::string>& ids) {
+    return cancel_batch_all(std::span<const std::string>(ids));
+  }
+  cancel_batch_all_result cancel_batch_all(const std::vector<std::string_view>& ids) {
+    return cancel_batch_all(std::span<const std::string_view>(ids));
+  }
+
+  // ---- POST /api/orders/cancel ----
+  template <class Str>
+  http::reply<void> cancel(std::string_view order_id, basic_cancel_response<Str>& out) {
+    thread_local cancel_request req;  // reused: a warm call allocates nothing
+    req.order_id.assign(order_id);
+    return run<endpoints::cancel<Str>>(req, out);
+  }
+  http::reply<cancel_response> cancel(std::string_view order_id) {
+    return owned<endpoints::cancel<std::string>>(cancel_request{std::string(order_id)});
+  }
+
+  // ---- POST /api/orders/cancel-all ----
+  template <class Str>
+  http::reply<void> cancel_all(const cancel_all_request& req, basic_cancel_all_response<Str>& out) {
+    return run<endpoints::cancel_all<Str>>(req, out);
+  }
+  http::reply<cancel_all_response> cancel_all(const cancel_all_request& req = {}) {
+    return owned<endpoints::cancel_all<std::string>>(req);
+  }
+
+  // ---- GET /api/orders/open ----
+  template <class Str>
+  http::reply<void> open_orders(const open_orders_query& q, basic_orders_page<Str>& out) {
+    return run<endpoints::open_orders<Str>>(q, out);
+  }
+  http::reply<orders_page> open_orders(const open_orders_query& q = {}) {
+    return owned<endpoints::open_orders<std::string>>(q);
+  }
+  // Every page of `q`, following nextCursor. Page is orders_page_view (default) or orders_page.
+  template <class Page = orders_page_view>
+  auto open_orders_pages(open_orders_query q = {}) {
+    auto fetch = [this, f = std::move(q)](const std::optional<std::string>& cursor, Page& page) mutable {
+      if (cursor) f.cursor = *cursor;
+      return open_orders(f, page);
+    };
+    return cursor_range<Page, decltype(fetch)>(std::move(fetch));
+  }
+
+  // ---- GET /api/orders/history ----
+  template <class Str>
+  http::reply<void> history(const history_query& q, basic_orders_page<Str>& out) {
+    return run<endpoints::history<Str>>(q, out);
+  }
+  http::reply<orders_page> history(const history_query& q = {}) { return owned<endpoints::history<std::string>>(q); }
+  // Follows nextCursor when the venue sends one (the documents do not show it for history: then
+  // this is one page).
+  template <class Page = orders_page_view>
+  auto history_pages(history_query q = {}) {
+    auto fetch = [this, f = std::move(q)](const std::optional<std::string>& cursor, Page& page) mutable {
+      if (cursor) f.cursor = *cursor;
+      return history(f, page);
+    };
+    return cursor_range<Page, decltype(fetch)>(std::move(fetch));
+  }
+
+  // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----
+  template <class Str>
+  http::reply<void> get_order(std::string_view id, basic_order<Str>& out) {
+    thread_local order_key key;
+    key.id.assign(id);
+    return run<endpoints::get_order<Str>>(key, out);
+  }
+  http::reply<order> get_order(std::string_view id) {
+    return owned<endpoints::get_order<std::string>>(order_key{std::string(id)});
+  }
+  template <class Str>
+  http::reply<void> get_fills(std::string_view id, basic_fills<Str>& out) {
+    thread_local order_key key;
+    key.id.assign(id);
+    return run<endpoints::get_fills<Str>>(key, out);
+  }
+  http::reply<fills> get_fills(std::string_view id) {
+    return owned<endpoints::get_fills<std::string>>(order_key{std::string(id)});
+  }
+
+  // ---- the core ----
+  [[nodiscard]] http::client<T>& core() noexcept { return core_; }
+  [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
+  [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
+  void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
+  void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+
+ private:
+  template <class E>
+  http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    return core_.template call<E>(req, out);
+  }
+
+  template <class E>
+  http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
+    http::response_t<E> out{};
+    http::reply<void> r = run<E>(req, out);
+    if (!r) return {fail(std::move(r).error()), r.info()};
+    return {result<http::response_t<E>>(std::move(out)), r.info()};
+  }
+
+  betwire::secret key_;
+  std::string wallet_;
+  http::client<T> core_;
+  std::optional<error> setup_error_;
+};
+
+}  // namespace predictstreet
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_PREDICTSTREET_CLIENT_HPP
+// ---- end <betwire/predictstreet/client.hpp> --------------------------------
+// ---- begin <betwire/predictstreet/predictstreet.hpp> -----------------------
+#ifndef BETWIRE_PREDICTSTREET_PREDICTSTREET_HPP
+#define BETWIRE_PREDICTSTREET_PREDICTSTREET_HPP
+
+// PredictStreet core-api: schema types, sans-I/O endpoint descriptors and predictstreet::client.
+// See docs/predictstreet.md.
+
+
+#endif  // BETWIRE_PREDICTSTREET_PREDICTSTREET_HPP
+// ---- end <betwire/predictstreet/predictstreet.hpp> -------------------------
+// ---- begin <betwire/opinion/client.hpp> ------------------------------------
+#ifndef BETWIRE_OPINION_CLIENT_HPP
+#define BETWIRE_OPINION_CLIENT_HPP
+
+// betwire::opinion::client<Transport>: a user's orders on Opinion.trade (builder mode: the builder
+// acts with the user's API key, sent as `apikey`), over any betwire::transport.
+//
+//   betwire::curl_transport net{{.base_url = "https://openapi.opinion.trade/openapi"}};
+//   betwire::opinion::client opn{net, {.api_key = betwire::secret(user_apikey)}};
+//
+//   auto page = opn.get_orders({.market_id = 123, .status = {opinion::order_status::pending}, .limit = 20});
+//   auto one  = opn.cancel_order("order-id");                  // checks the envelope (errno)
+//   auto many = opn.cancel_orders(ids);                        // one outcome per id, in order
+//   auto all  = opn.cancel_all_orders({.market_id = 123, .side = opinion::order_side::sell},
+//                                     [](const opinion::progress& p) { draw(p); });
+//
+// Rate limit: every request (retries included) goes through a client-side limiter that keeps the
+// key under 15 requests per rolling second (configurable, client_options::limit). It counts a
+// request from the moment its response has arrived, so the venue's window never sees more,
+// whatever the latency. 429 answers are still retried after Retry-After (retries are on by default:
+// every call here is a read or an idempotent cancel).
+//
+// One thread at a time per client. Not copyable or movable: its core views the API key it holds.
+
+// ---- begin <betwire/opinion/endpoints.hpp> ---------------------------------
+#ifndef BETWIRE_OPINION_ENDPOINTS_HPP
+#define BETWIRE_OPINION_ENDPOINTS_HPP
+
+// Opinion.trade endpoint descriptors (user calls, header `apikey`): pure descriptions that never
+// touch a socket. opinion::client (client.hpp) drives them through http::client; any other I/O layer
+// can use http::build_request<E> and opinion::read_opinion_response<E> directly.
+//
+//   opinion::endpoints::get_orders<>                   // result opinion::orders_page
+//   opinion::endpoints::get_orders<std::string_view>   // result opinion::orders_page_view
+//   opinion::endpoints::cancel_order                   // POST /order/cancel {"orderId": "..."}
+//   opinion::endpoints::get_order<>                    // GET /order/{orderId} -> result.orderData
+//
+// The envelope: every answer is {"errno": n, "errmsg": "...", "result": ...} or
+// {"code": n, "msg": "...", "result": ...}. opinion::decode_envelope checks the number before
+// anything else: non-zero is an error of category venue even under HTTP 200, with venue_code = the
+// number as text and venue_message = errmsg/msg. Zero: `result` is decoded into the endpoint's
+// response type (in place, no allocation once warm). Non-2xx answers carry the same envelope and are
+// read by http::parse_opinion_error.
+
+// ---- begin <betwire/opinion/schema.hpp> ------------------------------------
+#ifndef BETWIRE_OPINION_SCHEMA_HPP
+#define BETWIRE_OPINION_SCHEMA_HPP
+
+// Opinion.trade open API wire types (builder mode, user calls), from shared/api/opinion. Members are
+// the snake_case spelling of the camelCase keys; enums are integers on the wire. Each record exists
+// in two models from one template:
+//   opinion::order       owns its strings (std::string);
+//   opinion::order_view  views into the response buffer (std::string_view): decoding a warm page
+//                        allocates nothing; valid while that buffer lives and is not reused.
+//
+// Every answer comes in an envelope {"errno": 0, "errmsg": "", "result": ...} (some revisions:
+// {"code": 0, "msg": "", "result": ...}); a non-zero errno is an error even under HTTP 200. The
+// endpoints (endpoints.hpp) unwrap it: response types here are what `result` holds.
+
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace opinion {
+
+// Opinion spells keys in camelCase; its enums are numbers.
+consteval naming betwire_naming(auto*) { return naming::camel_case; }
+consteval naming betwire_enum_naming(auto*) { return naming::integer; }
+
+// `status`: 1 pending, 2 filled, 3 canceled, 4 expired, 5 failed.
+enum class order_status : std::uint8_t {
+  unknown = 0,  // a value this version does not know
+  pending = 1,
+  filled = 2,
+  canceled = 3,
+  expired = 4,
+  failed = 5,
+};
+
+// `side` of a REST order record: 1 buy, 2 sell. (On-chain order structs use 0 buy, 1 sell: those
+// are not this type.)
+enum class order_side : std::uint8_t {
+  unknown = 0,
+  buy = 1,
+  sell = 2,
+};
+
+// `tradingMethod`: 1 market, 2 limit.
+enum class trading_method : std::uint8_t {
+  unknown = 0,
+  market = 1,
+  limit = 2,
+};
+
+// `outcomeSide`: 1 yes, 2 no.
+enum class outcome_side : std::uint8_t {
+  unknown = 0,
+  yes = 1,
+  no = 2,
+};
+
+// One fill of an order. The documents list `trades[]` without its fields: every member is optional
+// and unknown keys are skipped.
+template <class Str>
+struct basic_trade {
+  std::optional<Str> trade_no;
+  std::optional<decimal> price;
+  std::optional<decimal> shares;
+  std::optional<decimal> amount;
+  std::optional<decimal> fee;
+  std::optional<Str> tx_hash;
+  std::optional<timestamp> created_at;
+};
+
+// OrderData: every field of wire-notes.md. Prices and amounts are decimal strings on the wire and
+// keep their text exactly. createdAt / expiresAt are unix seconds; expiresAt 0 means "no expiry".
+template <class Str>
+struct basic_order {
+  Str order_id;
+  order_status status = order_status::unknown;
+  Str status_enum;  // "Pending", ...
+  std::int64_t market_id = 0;
+  Str market_title;
+  std::int64_t root_market_id = 0;
+  Str root_market_title;
+  order_side side = order_side::unknown;
+  Str side_enum;  // "Buy" / "Sell"
+  opinion::trading_method trading_method = trading_method::unknown;
+  Str trading_method_enum;
+  Str outcome;  // "YES" / "NO"
+  opinion::outcome_side outcome_side = outcome_side::unknown;
+  Str outcome_side_enum;
+  decimal price;
+  decimal order_shares;
+  decimal order_amount;
+  decimal filled_shares;
+  decimal filled_amount;
+  decimal profit;
+  Str quote_token;
+  timestamp created_at;
+  timestamp expires_at;
+  std::vector<basic_trade<Str>> trades;
+};
+
+// GET /order: `result` = {total, list}. `total` counts every order that matches, over all pages.
+template <class Str>
+struct basic_orders_page {
+  std::int64_t total = 0;
+  std::vector<basic_order<Str>> list;
+};
+
+// GET /order/{orderId}: `result` = {orderData}.
+template <class Str>
+struct basic_order_detail {
+  basic_order<Str> order_data;
+};
+
+// POST /order/cancel: `result` = {"result": true}.
+struct cancel_result {
+  bool result = false;
+};
+
+// The envelope itself, for callers that read it on their own (the endpoints do this for you).
+// `errno` is a macro: the member is error_number, renamed to the key "errno".
+template <class Result>
+struct envelope {
+  std::optional<std::int64_t> error_number;
+  std::optional<std::string_view> errmsg;
+  std::optional<std::int64_t> code;
+  std::optional<std::string_view> msg;
+  std::optional<Result> result;
+  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+  static constexpr betwire::key_rename betwire_keys[] = {{"error_number", "errno"}};
+};
+
+using trade = basic_trade<std::string>;
+using order = basic_order<std::string>;
+using orders_page = basic_orders_page<std::string>;
+using order_detail = basic_order_detail<std::string>;
+
+using trade_view = basic_trade<std::string_view>;
+using order_view = basic_order<std::string_view>;
+using orders_page_view = basic_orders_page<std::string_view>;
+using order_detail_view = basic_order_detail<std::string_view>;
+
+}  // namespace opinion
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_OPINION_SCHEMA_HPP
+// ---- end <betwire/opinion/schema.hpp> --------------------------------------
+
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace opinion {
+
+// ---- limits the documents state ------------------------------------------------------------------
+inline constexpr std::int32_t min_page_limit = 1;
+inline constexpr std::int32_t max_page_limit = 20;
+inline constexpr std::int32_t default_page_limit = 10;
+inline constexpr std::int32_t bsc_chain_id = 56;  // chain_id the wire notes send
+
+// A market filter for queries: 0 means "all markets" and is left out of the query string.
+struct market_filter {
+  std::int64_t id = 0;
+
+  constexpr market_filter() noexcept = default;
+  constexpr market_filter(std::int64_t v) noexcept : id(v) {}  // NOLINT: `.market_id = 123`
+
+  [[nodiscard]] constexpr bool all() const noexcept { return id == 0; }
+  // Query encoding (http::encode_query): nothing for 0, else the decimal id.
+  char* to_chars(char* first, char* last) const noexcept {
+    if (id == 0) return first;
+    const auto r = std::to_chars(first, last, id);
+    return r.ec == std::errc{} ? r.ptr : nullptr;
+  }
+  friend constexpr bool operator==(market_filter, market_filter) noexcept = default;
+};
+
+// GET /order: a user's orders, newest first. Keys are snake_case on the wire:
+//   market_id (left out when 0), status (comma-joined, left out when empty), limit 1..20 (checked
+//   before sending: errc::out_of_range), page from 1, chain_id (56).
+struct orders_query {
+  market_filter market_id{};
+  std::vector<order_status> status{};
+  std::int32_t limit = default_page_limit;
+  std::int32_t page = 1;
+  std::int32_t chain_id = bsc_chain_id;
+  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+};
+
+// POST /order/cancel: {"orderId": "..."}.
+struct cancel_order_request {
+  std::string_view order_id;
+};
+
+// GET /order/{orderId}.
+struct order_key {
+  std::string_view order_id;
+};
+
+namespace detail {
+
+// ADL looks in the innermost namespace only: the wire types here use Opinion's rule too.
+consteval naming betwire_naming(auto*) { return naming::camel_case; }
+
+[[nodiscard]] inline error validation_error(errc code, std::string message) {
+  return error(error_category::validation, code, std::move(message));
+}
+
+// The envelope's members, undecoded: nothing is copied or allocated.
+struct envelope_probe {
+  std::optional<json::raw> error_number;
+  std::optional<json::raw> errmsg;
+  std::optional<json::raw> code;
+  std::optional<json::raw> msg;
+  std::optional<json::raw> result;
+  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+  static constexpr betwire::key_rename betwire_keys[] = {{"error_number", "errno"}};
+};
+
+// The status number's text: a JSON number as sent, or a string's content ("0").
+[[nodiscard]] inline std::optional<std::string_view> number_text(json::raw r) noexcept {
+  if (auto n = http::detail::raw_number(r)) return n;
+  std::string_view t = r.text;
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' || t.front() == '\n'))
+    t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n'))
+    t.remove_suffix(1);
+  if (t.size() >= 3 && t.front() == '"' && t.back() == '"') {
+    t = t.substr(1, t.size() - 2);
+    for (char c : t)
+      if ((c < '0' || c > '9') && c != '-') return std::nullopt;
+    return t;
+  }
+  return std::nullopt;
+}
+
+[[nodiscard]] constexpr bool is_zero(std::string_view n) noexcept {
+  if (n.empty()) return false;
+  if (n.front() == '-') n.remove_prefix(1);
+  if (n.empty()) return false;
+  for (char c : n)
+    if (c != '0') return false;
+  return true;
+}
+
+}  // namespace detail
+
+// The errc of an error envelope: errno values that are HTTP statuses (401, 404, 429, 5xx, ...) map
+// like the status would; the venue's own numbers (10400, 10404, 10409, ...) are errc::venue_error.
+[[nodiscard]] inline errc errno_errc(std::string_view number) noexcept {
+  int v = 0;
+  const auto r = std::from_chars(number.data(), number.data() + number.size(), v);
+  if (r.ec != std::errc{} || r.ptr != number.data() + number.size()) return errc::venue_error;
+  if (v < 400 || v > 599) return errc::venue_error;
+  const errc mapped = http::status_errc(v);
+  return mapped == errc::http_status ? errc::venue_error : mapped;
+}
+
+// Reads the envelope in `body` (modified in place) and decodes its `result` into `out`: string
+// views in `out` point into `body`. A non-zero errno / code is an error of category venue.
+// `http_status` is recorded in every error (0 when unknown).
+template <class Result>
+result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
+  detail::envelope_probe probe;
+  if (auto r = json::decode(body, probe); !r) {
+    error e = std::move(r).error();
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  const std::optional<json::raw>& number = probe.error_number ? probe.error_number : probe.code;
+  const std::optional<json::raw>& message = probe.error_number ? probe.errmsg : probe.msg;
+  if (!number) {
+    error e(error_category::decode, errc::missing_key,
+            "not an Opinion envelope: neither \"errno\" nor \"code\" is present");
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  const std::optional<std::string_view> code = detail::number_text(*number);
+  if (!code) {
+    error e(error_category::decode, errc::type_mismatch, "Opinion envelope: errno/code is not a number");
+    e.path = probe.error_number ? "errno" : "code";
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  if (!detail::is_zero(*code)) {
+    error e(error_category::venue, errno_errc(*code), "");
+    e.http_status = http_status;
+    e.venue_code = std::string(*code);
+    if (message) {
+      if (auto m = http::detail::raw_scalar(*message)) e.venue_message = std::move(*m);
+    }
+    e.message = "Opinion error envelope: errno " + e.venue_code;
+    if (http_status != 0) e.message.append(" (HTTP ").append(std::to_string(http_status)).append(")");
+    return fail(std::move(e));
+  }
+  if (!probe.result || probe.result->is_null()) {
+    error e(error_category::decode, errc::missing_key, "Opinion envelope: errno 0 but no \"result\"");
+    e.path = "result";
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  const std::string_view text = probe.result->text;
+  const auto at = static_cast<std::size_t>(text.data() - body.data());
+  std::span<char> inner(body.data() + at, text.size());
+  if (auto r = json::decode(inner, out); !r) {
+    error e = std::move(r).error();
+    e.offset += at;
+    e.path = e.path.empty() ? std::string("result") : "result." + e.path;
+    e.http_status = http_status;
+    return fail(std::move(e));
+  }
+  return {};
+}
+
+// ---- validation ------------------------------------------------------------------------------------
+
+[[nodiscard]] inline result<void> validate(const orders_query& q) {
+  if (q.limit < min_page_limit || q.limit > max_page_limit)
+    return fail(detail::validation_error(errc::out_of_range, "limit must be within 1..20 (got " +
+                                                                 std::to_string(q.limit) + ")"));
+  if (q.page < 1)
+    return fail(detail::validation_error(errc::out_of_range,
+                                         "page starts at 1 (got " + std::to_string(q.page) + ")"));
+  if (q.market_id.id < 0)
+    return fail(detail::validation_error(errc::out_of_range, "market_id must not be negative"));
+  unsigned seen = 0;
+  for (order_status s : q.status) {
+    const auto v = static_cast<unsigned>(s);
+    if (s == order_status::unknown || v > 5)
+      return fail(detail::validation_error(errc::invalid_argument, "status: not one of 1..5"));
+    if (seen & (1U << v))
+      return fail(detail::validation_error(errc::invalid_argument,
+                                           "status: " + std::to_string(v) + " is given twice"));
+    seen |= 1U << v;
+  }
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate_order_id(std::string_view id) {
+  if (id.empty()) return fail(detail::validation_error(errc::invalid_argument, "orderId is empty"));
+  return {};
+}
+
+// ---- cancel-all selection --------------------------------------------------------------------------
+
+// Which open orders cancel-all takes: optionally one market, optionally one side.
+struct cancel_all_filter {
+  std::int64_t market_id = 0;            // 0: every market
+  std::optional<order_side> side{};      // buy (REST 1) or sell (REST 2); empty: both
+};
+
+[[nodiscard]] inline result<void> validate(const cancel_all_filter& f) {
+  if (f.market_id < 0)
+    return fail(detail::validation_error(errc::out_of_range, "market_id must not be negative"));
+  if (f.side && *f.side != order_side::buy && *f.side != order_side::sell)
+    return fail(detail::validation_error(errc::invalid_argument, "side must be buy or sell"));
+  return {};
+}
+
+// True when cancel-all should cancel `o`: pending, in the market (if one is given) and on the side
+// (if one is given). Sides are compared as REST records spell them (1 buy, 2 sell) — the Python
+// SDK compares them with on-chain sides (0 buy, 1 sell) and so cancels the wrong ones.
+template <class Str>
+[[nodiscard]] bool selected_for_cancel(const basic_order<Str>& o, const cancel_all_filter& f) noexcept {
+  if (o.status != order_status::pending) return false;
+  if (f.market_id != 0 && o.market_id != f.market_id) return false;
+  if (f.side && o.side != *f.side) return false;
+  return true;
+}
+
+namespace endpoints {
+
+// Supplies the reader of Opinion's error bodies on non-2xx answers and the envelope decoder.
+struct opinion_endpoint {
+  static bool parse_error(std::string_view body, error& e) { return http::parse_opinion_error(body, e); }
+};
+
+// GET /order?market_id=&status=&limit=&page=&chain_id=56
+template <class Str = std::string>
+struct get_orders : opinion_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/order";
+  using request_type = orders_query;
+  using response_type = basic_orders_page<Str>;
+  static result<void> validate(const orders_query& q) { return opinion::validate(q); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+};
+
+// GET /order/{orderId} -> result.orderData
+template <class Str = std::string>
+struct get_order : opinion_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/order/{orderId}";
+  using request_type = order_key;
+  using response_type = basic_order_detail<Str>;
+  static result<void> validate(const order_key& k) { return validate_order_id(k.order_id); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+};
+
+// POST /order/cancel {"orderId": "..."} -> result {"result": true}. Safe to re-send (a second
+// cancel of a canceled order is an error envelope, never a second effect): idempotent.
+struct cancel_order : opinion_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/order/cancel";
+  using request_type = cancel_order_request;
+  using response_type = cancel_result;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const cancel_order_request& r) { return validate_order_id(r.order_id); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+};
+
+}  // namespace endpoints
+
+// http::read_response plus the HTTP status in envelope errors (an errno under HTTP 200 says 200).
+template <http::endpoint E>
+result<void> read_opinion_response(http::response& resp, http::response_t<E>& out) {
+  result<void> r = http::read_response<E>(resp, out);
+  if (!r && r.error().http_status == 0) r.error().http_status = resp.status;
+  return r;
+}
+
+}  // namespace opinion
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_OPINION_ENDPOINTS_HPP
+// ---- end <betwire/opinion/endpoints.hpp> -----------------------------------
+
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace opinion {
+
+// ---- client-side rate limiter ----------------------------------------------------------------------
+
+struct rate_limit {
+  bool enabled = true;
+  std::uint32_t requests = 15;                // at most this many ...
+  std::chrono::milliseconds window{1000};     // ... per rolling window
+  std::chrono::milliseconds margin{5};        // added to the window, for clock granularity
+};
+
+// A sliding-window limiter: remembers when the last `requests` requests finished; a new one starts
+// only once the oldest of them is more than window + margin old. Time and sleep go through an
+// http::retry_clock (injectable: tests use a fake one). Not thread-safe.
+class rate_limiter {
+ public:
+  explicit rate_limiter(rate_limit config = {}, http::retry_clock clock = {})
+      : config_(config), clock_(clock), ring_(config.enabled ? config.requests : 0) {}
+
+  // Waits (through the clock) until one more request may start. Returns how long it waited.
+  std::chrono::nanoseconds acquire() {
+    if (ring_.empty() || count_ < ring_.size()) return std::chrono::nanoseconds{0};
+    const auto now = clock_.now(clock_.context);
+    const auto ready = ring_[head_] + config_.window + config_.margin;
+    if (now >= ready) return std::chrono::nanoseconds{0};
+    const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(ready - now);
+    clock_.sleep_for(clock_.context, wait);
+    waited_ += wait;
+    ++waits_;
+    return wait;
+  }
+
+  // A request has finished (its response arrived, or it failed) now.
+  void record() {
+    if (ring_.empty()) return;
+    const auto now = clock_.now(clock_.context);
+    if (count_ < ring_.size()) {
+      ring_[(head_ + count_) % ring_.size()] = now;
+      ++count_;
+    } else {
+      ring_[head_] = now;
+      head_ = (head_ + 1) % ring_.size();
+    }
+  }
+
+  void set_clock(const http::retry_clock& c) noexcept { clock_ = c; }
+  void reset() noexcept { head_ = count_ = 0; }
+  [[nodiscard]] const rate_limit& config() const noexcept { return config_; }
+  [[nodiscard]] std::size_t waits() const noexcept { return waits_; }         // acquire() calls that slept
+  [[nodiscard]] std::chrono::nanoseconds waited() const noexcept { return waited_; }
+
+ private:
+  rate_limit config_;
+  http::retry_clock clock_;
+  std::vector<http::retry_clock::time_point> ring_;
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+  std::size_t waits_ = 0;
+  std::chrono::nanoseconds waited_{0};
+};
+
+// A transport that passes every send through a rate_limiter.
+template <transport T>
+class limited_transport {
+ public:
+  limited_transport(T& inner, rate_limiter& limiter) noexcept : inner_(&inner), limiter_(&limiter) {}
+  result<void> send(const http::request& req, http::response& resp) {
+    limiter_->acquire();
+    result<void> r = inner_->send(req, resp);
+    limiter_->record();
+    return r;
+  }
+  [[nodiscard]] T& inner() noexcept { return *inner_; }
+
+ private:
+  T* inner_;
+  rate_limiter* limiter_;
+};
+
+// ---- results of the composite calls ------------------------------------------------------------
+
+// One id of a batch cancel: `index` in the input, success, the id, and the error when it failed.
+struct cancel_outcome {
+  std::size_t index = 0;
+  bool success = false;
+  std::string order_id;
+  cancel_result result{};             // the envelope's result when success
+  std::optional<betwire::error> error{};  // why not, when !success
+};
+
+struct cancel_all_result {
+  std::size_t total_orders = 0;  // pending orders selected (after the market and side filters)
+  std::size_t cancelled = 0;
+  std::size_t failed = 0;
+  std::vector<cancel_outcome> results;  // one per selected order, in listing order
+  std::size_t pages = 0;                // GET /order pages read
+};
+
+// Where cancel_all_orders is, for a progress bar.
+struct progress {
+  enum class phase : std::uint8_t { listing, cancelling, done };
+  opinion::progress::phase phase = phase::listing;
+  std::size_t pages = 0;      // pages read so far
+  std::size_t listed = 0;     // pending orders seen so far (before the side filter)
+  std::size_t total = 0;      // orders to cancel (known from the cancelling phase on)
+  std::size_t processed = 0;  // cancels attempted
+  std::size_t cancelled = 0;
+  std::size_t failed = 0;
+};
+
+using progress_callback = std::function<void(const progress&)>;
+
+struct cancel_all_options {
+  std::int64_t market_id = 0;           // 0: every market
+  std::optional<order_side> side{};     // buy or sell only; empty: both
+  std::size_t max_pages = 500;          // safety cap on GET /order pages (20 orders each); hitting it
+                                        // is an error and nothing is cancelled
+};
+
+struct client_options {
+  betwire::secret api_key{};  // the user's key, sent as `apikey`
+  http::retry_policy retry{.enabled = true};  // reads and cancels only: safe to re-send
+  rate_limit limit{};
+  std::uint64_t jitter_seed = 0;
+};
+
+template <transport T>
+class client {
+ public:
+  client(T& t, client_options options = {})
+      : key_(std::move(options.api_key)),
+        limiter_(options.limit),
+        net_(t, limiter_),
+        core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+    if (key_.empty()) {
+      setup_error_ = error(error_category::validation, errc::invalid_api_key, "the user's apikey is empty");
+    } else if (auto r = core_.set_header("apikey", key_); !r) {
+      setup_error_ = std::move(r).error();
+    }
+  }
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  [[nodiscard]] const std::optional<error>& setup_error() const noexcept { return setup_error_; }
+
+  // ---- GET /order ----
+  template <class Str>
+  http::reply<void> get_orders(const orders_query& q, basic_orders_page<Str>& out) {
+    return run<endpoints::get_orders<Str>>(q, out);
+  }
+  http::reply<orders_page> get_orders(const orders_query& q) { return owned<endpoints::get_orders<std::string>>(q); }
+
+  // ---- GET /order/{orderId} ----
+  template <class Str>
+  http::reply<void> get_order(std::string_view order_id, basic_order<Str>& out) {
+    basic_order_detail<Str> detail;
+    detail.order_data = std::move(out);
+    http::reply<void> r = run<endpoints::get_order<Str>>(order_key{order_id}, detail);
+    out = std::move(detail.order_data);
+    return r;
+  }
+  http::reply<order> get_order(std::string_view order_id) {
+    order o;
+    http::reply<void> r = get_order(order_id, o);
+    if (!r) return {fail(std::move(r).error()), r.info()};
+    return {result<order>(std::move(o)), r.info()};
+  }
+
+  // ---- POST /order/cancel ----
+  // Success only when the envelope says errno 0 and result true.
+  http::reply<cancel_result> cancel_order(std::string_view order_id) {
+    cancel_result out;
+    http::reply<void> r = run<endpoints::cancel_order>(cancel_order_request{order_id}, out);
+    if (!r) return {fail(std::move(r).error()), r.info()};
+    if (!out.result) {
+      error e(error_category::venue, errc::venue_error, "Opinion cancel: errno 0 but result is not true");
+      e.http_status = r.status();
+      return {fail(std::move(e)), r.info()};
+    }
+    return {result<cancel_result>(out), r.info()};
+  }
+
+  // One cancel per id (the venue has no batch endpoint), in input order; a failure never stops the
+  // rest. `ids`: any range of things convertible to std::string_view.
+  template <class Range>
+  std::vector<cancel_outcome> cancel_orders(const Range& ids, const progress_callback& on_progress = {}) {
+    std::vector<cancel_outcome> out;
+    progress p;
+    p.phase = progress::phase::cancelling;
+    for (const auto& id : ids) (void)id, ++p.total;
+    out.reserve(p.total);
+    for (const auto& id : ids) {
+      const std::string_view sv(id);
+      cancel_outcome o;
+      o.index = out.size();
+      o.order_id = std::string(sv);
+      auto r = cancel_order(sv);
+      if (r) {
+        o.success = true;
+        o.result = *r;
+        ++p.cancelled;
+      } else {
+        o.error = std::move(r).error();
+        ++p.failed;
+      }
+      out.push_back(std::move(o));
+      ++p.processed;
+      if (on_progress) on_progress(p);
+    }
+    return out;
+  }
+
+  // Lists every pending order of the user (pages of 20 until a short page; market_id sent to the
+  // venue), keeps those on the requested side, then cancels them one by one. A listing error, or
+  // more than options.max_pages full pages, returns an error before anything is cancelled.
+  result<cancel_all_result> cancel_all_orders(const cancel_all_options& options = {},
+                                              const progress_callback& on_progress = {}) {
+    const cancel_all_filter filter{.market_id = options.market_id, .side = options.side};
+    if (auto v = validate(filter); !v) return fail(std::move(v).error());
+    if (options.max_pages == 0)
+      return fail(error(error_category::validation, errc::out_of_range, "max_pages must be at least 1"));
+
+    cancel_all_result res;
+    progress p;
+    std::vector<std::string> ids;
+    orders_page_view page;
+    orders_query q{.market_id = options.market_id, .status = {order_status::pending}, .limit = max_page_limit};
+    for (std::int32_t n = 1;; ++n) {
+      if (res.pages == options.max_pages) {
+        error e(error_category::validation, errc::too_many_items,
+                "cancel_all_orders: more than " + std::to_string(options.max_pages) +
+                    " pages of pending orders (max_pages); nothing was cancelled");
+        return fail(std::move(e));
+      }
+      q.page = n;
+      auto r = get_orders(q, page);
+      if (!r) return fail(std::move(r).error());
+      ++res.pages;
+      p.pages = res.pages;
+      for (const order_view& o : page.list) {
+        ++p.listed;
+        if (!selected_for_cancel(o, filter)) continue;
+        if (std::find(ids.begin(), ids.end(), o.order_id) != ids.end()) continue;  // shifted pages
+        ids.emplace_back(o.order_id);
+      }
+      if (on_progress) on_progress(p);
+      if (page.list.size() < static_cast<std::size_t>(max_page_limit)) break;
+    }
+
+    res.total_orders = ids.size();
+    p.phase = progress::phase::cancelling;
+    p.total = ids.size();
+    if (on_progress) on_progress(p);
+    res.results = cancel_orders(ids, [&](const progress& c) {
+      p.processed = c.processed;
+      p.cancelled = c.cancelled;
+      p.failed = c.failed;
+      if (on_progress) on_progress(p);
+    });
+    res.cancelled = p.cancelled;
+    res.failed = p.failed;
+    p.phase = progress::phase::done;
+    if (on_progress) on_progress(p);
+    return res;
+  }
+
+  // ---- the core ----
+  [[nodiscard]] http::client<limited_transport<T>>& core() noexcept { return core_; }
+  [[nodiscard]] rate_limiter& limiter() noexcept { return limiter_; }
+  [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
+  [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
+  void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
+  // Time and sleep for both the retry policy and the rate limiter.
+  void set_clock(const http::retry_clock& c) noexcept {
+    core_.set_clock(c);
+    limiter_.set_clock(c);
+  }
+
+ private:
+  template <class E>
+  http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    http::reply<void> r = core_.template call<E>(req, out);
+    if (!r && r.error().http_status == 0 && r.status() != 0) {
+      error e = std::move(r).error();
+      if (e.category == error_category::venue || e.category == error_category::decode) e.http_status = r.status();
+      return {fail(std::move(e)), r.info()};
+    }
+    return r;
+  }
+
+  template <class E>
+  http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
+    http::response_t<E> out{};
+    http::reply<void> r = run<E>(req, out);
+    if (!r) return {fail(std::move(r).error()), r.info()};
+    return {result<http::response_t<E>>(std::move(out)), r.info()};
+  }
+
+  betwire::secret key_;
+  rate_limiter limiter_;
+  limited_transport<T> net_;
+  http::client<limited_transport<T>> core_;
+  std::optional<error> setup_error_;
+};
+
+}  // namespace opinion
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_OPINION_CLIENT_HPP
+// ---- end <betwire/opinion/client.hpp> --------------------------------------
+// ---- begin <betwire/opinion/opinion.hpp> -----------------------------------
+#ifndef BETWIRE_OPINION_OPINION_HPP
+#define BETWIRE_OPINION_OPINION_HPP
+
+// Opinion.trade (builder mode, user calls): schema types, sans-I/O endpoint descriptors, the rate
+// limiter and opinion::client. See docs/opinion.md.
+
+
+#endif  // BETWIRE_OPINION_OPINION_HPP
+// ---- end <betwire/opinion/opinion.hpp> -------------------------------------
 // betwire-umbrella-end
 
 #endif  // BETWIRE_BETWIRE_HPP
