@@ -1,5 +1,6 @@
 // betwire demo: ABP v2 end to end — place a batch of orders, page through them, cancel some by
-// requestUuid and the rest by userRef, and print what happened with the time of every call.
+// requestUuid and the rest by userRef, and print what happened with the time of every call. On the
+// simulator it then shows the other venues: a PredictStreet batch cancel with a mix of reasons.
 //
 //   demo                                  starts the loopback simulator and uses its test key
 //   demo --base-url https://v2.55-tech.com    the real venue; the key comes from ABP_API_KEY
@@ -9,6 +10,8 @@
 // Orders are placed with testOrder: true.
 
 #include <betwire/abp/abp.hpp>
+#include <betwire/json/json.hpp>
+#include <betwire/predictstreet/predictstreet.hpp>
 #include <betwire/transport/curl.hpp>
 
 #include "../tests/support/simulator_process.hpp"
@@ -24,6 +27,7 @@
 #include <vector>
 
 namespace abp = betwire::abp;
+namespace ps = betwire::predictstreet;
 using namespace betwire::literals;
 
 namespace demo {
@@ -88,20 +92,7 @@ void record(std::string call, const Reply& r, std::int64_t micros, std::string o
   rows.push_back({std::move(call), r.status(), micros, std::move(outcome)});
 }
 
-std::string_view status_name(abp::order_status s) {
-  switch (s) {
-    case abp::order_status::pending: return "PENDING";
-    case abp::order_status::processing: return "PROCESSING";
-    case abp::order_status::filled: return "FILLED";
-    case abp::order_status::partially_filled: return "PARTIALLY_FILLED";
-    case abp::order_status::cancelled: return "CANCELLED";
-    case abp::order_status::rejected: return "REJECTED";
-    case abp::order_status::expired: return "EXPIRED";
-    case abp::order_status::failed: return "FAILED";
-    case abp::order_status::unknown: break;
-  }
-  return "(unknown)";
-}
+std::string_view status_name(abp::order_status s) { return betwire::reflect::enum_to_wire(s); }
 
 std::string_view placement_name(abp::placement_status s) {
   switch (s) {
@@ -111,6 +102,63 @@ std::string_view placement_name(abp::placement_status s) {
     case abp::placement_status::unknown: break;
   }
   return "(unknown)";
+}
+
+// What the simulator's seed-orders control endpoint answers; read with betwire's own codec.
+struct seeded_orders {
+  std::vector<std::string> order_ids;
+  static constexpr betwire::naming betwire_naming = betwire::naming::camel_case;
+};
+
+// The simulator's single-wallet PredictStreet key and its wallet (tools/simulator/README.md).
+constexpr const char* ps_test_key = "ps_test_0000000000000a01_simSingleSecret_0123456789abcdefghijklmnopq";
+constexpr const char* ps_test_wallet = "0xa11ce00000000000000000000000000000000001";
+
+// PredictStreet: five open orders, one already cancelled, one with a balance-lock fault and one
+// with a transient failure injected, plus an id nobody owns: one batch cancel shows every reason.
+bool predictstreet_section(betwire::test::simulator_process& sim) {
+  std::printf("\n== PredictStreet: one batch cancel, every reason\n");
+  auto seed = sim.post("/_sim/seed-orders", std::string(R"({"venue":"predictstreet","wallet":")") +
+                                                ps_test_wallet + R"(","count":5,"status":"OPEN"})");
+  seeded_orders mine;
+  if (seed.status != 200 || !betwire::json::decode(seed.body, mine) || mine.order_ids.size() != 5) {
+    std::fprintf(stderr, "demo: could not seed PredictStreet orders (HTTP %d)\n", seed.status);
+    return false;
+  }
+  const auto& id = mine.order_ids;
+  sim.post("/_sim/predictstreet/inject", R"({"orderIds":[")" + id[1] + R"("],"reason":"lock_invariant"})");
+  sim.post("/_sim/predictstreet/inject", R"({"orderIds":[")" + id[2] + R"("],"reason":"unknown"})");
+
+  betwire::curl_transport net({.base_url = sim.base_url("predictstreet")});
+  ps::client client{net, {.api_key = betwire::secret(ps_test_key)}};
+  auto t0 = clock::now();
+  auto first = client.cancel(id[0]);
+  record("POST /api/orders/cancel", first, since(t0), first ? "cancelled " + id[0].substr(0, 8) + "…" : "");
+
+  const std::string nobodys = "00000000-0000-4000-8000-00000000dead";
+  t0 = clock::now();
+  auto batch = client.cancel_batch({id[0], id[1], id[2], id[3], id[4], nobodys});
+  const auto batch_us = since(t0);
+  record("POST /api/orders/cancel-batch (6 ids)", batch, batch_us,
+         batch ? std::to_string(batch->cancelled.size()) + " cancelled, " +
+                     std::to_string(batch->not_cancelled.size()) + " not cancelled"
+               : "");
+  if (!batch) return false;
+  std::printf("%-38s %s\n", "orderId", "outcome");
+  for (const auto& c : batch->cancelled) std::printf("%-38s cancelled\n", c.c_str());
+  for (const auto& n : batch->not_cancelled) {
+    const auto why = ps::to_string(n.reason);
+    std::printf("%-38s not cancelled: %.*s\n", n.order_id.c_str(), static_cast<int>(why.size()), why.data());
+  }
+  return batch->cancelled.size() == 2 && batch->not_cancelled.size() == 4;
+}
+
+void print_calls() {
+  std::printf("%-44s %6s %10s  %s\n", "call", "HTTP", "time (us)", "result");
+  std::printf("%.*s\n", 100, "----------------------------------------------------------------------------------------------------");
+  for (const auto& r : rows)
+    std::printf("%-44s %6d %10lld  %s\n", r.call.c_str(), r.status, static_cast<long long>(r.micros), r.outcome.c_str());
+  rows.clear();
 }
 
 }  // namespace demo
@@ -125,7 +173,7 @@ int main(int argc, char** argv) {
   const char* env_key = std::getenv("ABP_API_KEY");
   betwire::secret key(env_key);
   if (base_url.empty()) {
-    sim = std::make_unique<betwire::test::simulator_process>(std::vector<std::string>{"--venues", "abp"});
+    sim = std::make_unique<betwire::test::simulator_process>(std::vector<std::string>{});
     if (!sim->ok()) {
       std::fprintf(stderr, "demo: could not start the simulator: %s\n", sim->error().c_str());
       return 1;
@@ -236,10 +284,7 @@ int main(int argc, char** argv) {
   demo::record("GET /orders (final state)", final_page, final_us,
                final_page ? std::to_string(final_page->orders.size()) + " orders" : "");
 
-  std::printf("%-44s %6s %10s  %s\n", "call", "HTTP", "time (us)", "result");
-  std::printf("%.*s\n", 100, "----------------------------------------------------------------------------------------------------");
-  for (const auto& r : demo::rows)
-    std::printf("%-44s %6d %10lld  %s\n", r.call.c_str(), r.status, static_cast<long long>(r.micros), r.outcome.c_str());
+  demo::print_calls();
 
   if (final_page) {
     std::printf("\n%-8s %-36s %8s %6s %-18s %s\n", "orderId", "requestUuid", "stake", "price", "status", "bets");
@@ -255,6 +300,13 @@ int main(int argc, char** argv) {
   }
   std::printf("\nPaged through %zu orders in %d pages.\n", seen, page_no);
 
-  const bool ok = placed && c1 && c2 && final_page && seen == placed->accepted_orders.size();
+  bool ok = placed && c1 && c2 && final_page && seen == placed->accepted_orders.size();
+
+  // The other venues need the simulator's control endpoints to stage their cases.
+  if (sim) {
+    ok = demo::predictstreet_section(*sim) && ok;
+    std::printf("\n");
+    demo::print_calls();
+  }
   return ok ? 0 : 1;
 }
