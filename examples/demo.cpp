@@ -1,6 +1,7 @@
 // betwire demo: ABP v2 end to end — place a batch of orders, page through them, cancel some by
 // requestUuid and the rest by userRef, and print what happened with the time of every call. On the
-// simulator it then shows the other venues: a PredictStreet batch cancel with a mix of reasons.
+// simulator it then shows the other venues: a PredictStreet batch cancel with a mix of reasons, and
+// an Opinion.trade listing followed by a cancel-all of one market's sell orders.
 //
 //   demo                                  starts the loopback simulator and uses its test key
 //   demo --base-url https://v2.55-tech.com    the real venue; the key comes from ABP_API_KEY
@@ -11,6 +12,7 @@
 
 #include <betwire/abp/abp.hpp>
 #include <betwire/json/json.hpp>
+#include <betwire/opinion/opinion.hpp>
 #include <betwire/predictstreet/predictstreet.hpp>
 #include <betwire/transport/curl.hpp>
 
@@ -26,8 +28,11 @@
 #include <string_view>
 #include <vector>
 
+#include <unistd.h>
+
 namespace abp = betwire::abp;
 namespace ps = betwire::predictstreet;
+namespace opn = betwire::opinion;
 using namespace betwire::literals;
 
 namespace demo {
@@ -151,6 +156,64 @@ bool predictstreet_section(betwire::test::simulator_process& sim) {
     std::printf("%-38s not cancelled: %.*s\n", n.order_id.c_str(), static_cast<int>(why.size()), why.data());
   }
   return batch->cancelled.size() == 2 && batch->not_cancelled.size() == 4;
+}
+
+// Opinion.trade: a user with buy and sell orders in one market (more than one page of 20) lists
+// them, then cancels every sell order of that market — every buy order stays.
+bool opinion_section(betwire::test::simulator_process& sim) {
+  std::printf("\n== Opinion.trade: list a user's orders, cancel one market's sell orders\n");
+  constexpr std::int64_t market = 777;
+  const auto seed = [&](int count, int side) {
+    return sim.post("/_sim/seed-orders", R"({"venue":"opinion","user":"alice","status":1,"marketId":777,"count":)" +
+                                             std::to_string(count) + R"(,"side":)" + std::to_string(side) + "}")
+               .status == 200;
+  };
+  if (!seed(25, 2) || !seed(5, 1)) {
+    std::fprintf(stderr, "demo: could not seed Opinion orders\n");
+    return false;
+  }
+  betwire::curl_transport net({.base_url = sim.base_url("opinion")});
+  opn::client client{net, {.api_key = betwire::secret("opn-test-key-alice-0001")}};
+  const opn::orders_query pending{.market_id = market, .status = {opn::order_status::pending}, .limit = 20};
+
+  auto t0 = clock::now();
+  auto listed = client.get_orders(pending);
+  record("GET /order (market 777, pending)", listed, since(t0),
+         listed ? std::to_string(listed->total) + " pending, " + std::to_string(listed->list.size()) + " on page 1" : "");
+  if (!listed) return false;
+  std::size_t buys = 0;
+  std::size_t sells = 0;
+  for (const auto& o : listed->list) (o.side == opn::order_side::buy ? buys : sells) += 1;
+  std::printf("page 1: %zu buy and %zu sell orders of %lld pending\n", buys, sells, static_cast<long long>(listed->total));
+
+  t0 = clock::now();
+  const bool terminal = isatty(fileno(stdout)) != 0;  // a progress bar only where it can redraw
+  auto done = client.cancel_all_orders({.market_id = market, .side = opn::order_side::sell}, [terminal](const opn::progress& p) {
+    if (p.phase == opn::progress::phase::cancelling && terminal)
+      std::printf("\rcancelling %zu/%zu", p.processed, p.total);
+    else if (p.phase == opn::progress::phase::done)
+      std::printf("\rcancelled %zu, failed %zu of %zu\n", p.cancelled, p.failed, p.total);
+    std::fflush(stdout);
+  });
+  const auto all_us = since(t0);
+  if (!done) {
+    std::fprintf(stderr, "demo: cancel-all failed: %s\n", done.error().describe().c_str());
+    return false;
+  }
+  rows.push_back({"cancel_all_orders (market 777, sell)", 200, all_us,
+                  std::to_string(done->cancelled) + " cancelled, " + std::to_string(done->failed) + " failed, " +
+                      std::to_string(done->pages) + " pages listed (15 req/s limiter)"});
+
+  t0 = clock::now();
+  auto after = client.get_orders(pending);
+  record("GET /order (market 777, pending)", after, since(t0),
+         after ? std::to_string(after->total) + " pending left" : "");
+  if (!after) return false;
+  bool only_buys = true;
+  for (const auto& o : after->list) only_buys = only_buys && o.side == opn::order_side::buy;
+  std::printf("left pending in market 777: %lld, all buy orders: %s\n", static_cast<long long>(after->total),
+              only_buys ? "yes" : "NO");
+  return done->failed == 0 && only_buys && after->total == 5;
 }
 
 void print_calls() {
@@ -305,6 +368,7 @@ int main(int argc, char** argv) {
   // The other venues need the simulator's control endpoints to stage their cases.
   if (sim) {
     ok = demo::predictstreet_section(*sim) && ok;
+    ok = demo::opinion_section(*sim) && ok;
     std::printf("\n");
     demo::print_calls();
   }
