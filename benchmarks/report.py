@@ -186,7 +186,7 @@ def main(argv):
       "against the simulator, beside the same exchange with raw libcurl. Not measured: the ABP client "
       "does not exist yet. No figure is given rather than a made-up one.")
     w("")
-    w("![Decode throughput, 1000 orders](results.svg)")
+    w("![Decode throughput, 1000 orders (memcpy floor left out of the chart: it is in the table)](results.svg)")
     w("")
     with open(args.md, "w", encoding="utf-8") as f:
         f.write("\n".join(out))
@@ -194,6 +194,8 @@ def main(argv):
     # ---- SVG: 1000-order throughput, in order and shuffled, one pair of bars per decoder
     bars = []
     for dec, label, _ in DECODERS:
+        if dec == "memcpy":  # an order of magnitude off the scale; it is in the table
+            continue
         a = row(1000, "in_order", dec)
         b = row(1000, "shuffled", dec)
         if a or b:
