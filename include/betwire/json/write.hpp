@@ -46,11 +46,17 @@ struct write_context {
     message = why;
     return false;
   }
+  // Steps are added innermost first, so each goes in front of what is there.
   BETWIRE_NOINLINE void push_key(std::string_view key) {
-    path.insert(0, path.empty() || path[0] == '[' ? std::string(key) : std::string(key) + ".");
+    std::string step(key);
+    if (!path.empty() && path[0] != '[') step.push_back('.');
+    path.insert(0, step);
   }
   BETWIRE_NOINLINE void push_index(std::size_t i) {
-    path.insert(0, "[" + std::to_string(i) + "]" + (path.empty() || path[0] == '[' ? "" : "."));
+    std::string step = "[";
+    step.append(std::to_string(i)).push_back(']');
+    if (!path.empty() && path[0] != '[') step.push_back('.');
+    path.insert(0, step);
   }
 };
 

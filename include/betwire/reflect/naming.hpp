@@ -48,9 +48,11 @@ namespace reflect {
 
 namespace detail {
 
+// N characters, NUL-terminated, zero-padded to whole 8-byte words plus one: readers compare keys a
+// word at a time, and the padding keeps every such load inside the object.
 template <std::size_t N>
 struct fixed_chars {
-  char data[N + 1]{};
+  char data[(N + 8) / 8 * 8 + 8]{};
   [[nodiscard]] constexpr std::string_view view() const noexcept { return {data, N}; }
 };
 
