@@ -2504,9 +2504,11 @@ namespace reflect {
 
 namespace detail {
 
+// N characters, NUL-terminated, zero-padded to whole 8-byte words plus one: readers compare keys a
+// word at a time, and the padding keeps every such load inside the object.
 template <std::size_t N>
 struct fixed_chars {
-  char data[N + 1]{};
+  char data[(N + 8) / 8 * 8 + 8]{};
   [[nodiscard]] constexpr std::string_view view() const noexcept { return {data, N}; }
 };
 
@@ -4125,8 +4127,28 @@ inline bool read_object(T& obj, read_context& c) {
         }
       }
       if (f < 0) {
-        if (!scan_string<true, O.validate_utf8>(c, &key)) return false;
-        f = find_field<T>(key, n);
+        // Out of order: find the closing quote a block at a time and look the raw bytes up. A
+        // key that matches one of ours is plain ASCII, so it needs no decoding or UTF-8 check;
+        // anything else (escapes, non-ASCII, an unknown key) takes the full validating scan.
+        const char* q = c.p + 1;
+        while (c.end - q >= 8) {
+          const std::uint64_t special = special_bytes(load8(q));
+          if (special != 0) {
+            q += std::countr_zero(special) >> 3;
+            break;
+          }
+          q += 8;
+        }
+        while (q < c.end && is_plain_byte(static_cast<unsigned char>(*q))) ++q;
+        if (q < c.end && *q == '"') {
+          key = std::string_view(c.p + 1, static_cast<std::size_t>(q - c.p - 1));
+          f = find_field<T>(key, n);
+          if (f >= 0) c.p = const_cast<char*>(q) + 1;
+        }
+        if (f < 0) {
+          if (!scan_string<true, O.validate_utf8>(c, &key)) return false;
+          f = find_field<T>(key, n);
+        }
       }
       skip_ws(c);
       if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
@@ -4426,11 +4448,17 @@ struct write_context {
     message = why;
     return false;
   }
+  // Steps are added innermost first, so each goes in front of what is there.
   BETWIRE_NOINLINE void push_key(std::string_view key) {
-    path.insert(0, path.empty() || path[0] == '[' ? std::string(key) : std::string(key) + ".");
+    std::string step(key);
+    if (!path.empty() && path[0] != '[') step.push_back('.');
+    path.insert(0, step);
   }
   BETWIRE_NOINLINE void push_index(std::size_t i) {
-    path.insert(0, "[" + std::to_string(i) + "]" + (path.empty() || path[0] == '[' ? "" : "."));
+    std::string step = "[";
+    step.append(std::to_string(i)).push_back(']');
+    if (!path.empty() && path[0] != '[') step.push_back('.');
+    path.insert(0, step);
   }
 };
 
