@@ -42,6 +42,7 @@
 #include <betwire/core/result.hpp>
 #include <betwire/http/client.hpp>
 #include <betwire/http/endpoint.hpp>
+#include <betwire/http/pages.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
@@ -63,85 +64,23 @@ struct client_options {
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
 };
 
-// A range of pages following a keyset cursor. Each element is an http::reply<Page>& that lives in
-// the range: the same Page object is decoded into on every step, so a warm loop allocates nothing.
-// After an error the loop ends with that error as its last element; it also ends when hasMore is
-// false. Views in a *_view page are valid until the next step. Input range: iterate once.
-template <class Page, class Fetch>
-class page_range {
- public:
-  using value_type = http::reply<Page>;
-
-  page_range(Fetch fetch) : fetch_(std::move(fetch)) {}
-
-  class iterator {
-   public:
-    using iterator_category = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = http::reply<Page>;
-    using reference = http::reply<Page>&;
-
-    iterator() = default;
-    reference operator*() const { return range_->current_; }
-    value_type* operator->() const { return &range_->current_; }
-    iterator& operator++() {
-      if (!range_->advance()) range_ = nullptr;
-      return *this;
+// ABP's keyset pagination: while hasMore, the next page starts after nextCursor, which must
+// decrease (orders and bets come newest first); anything else would loop for ever.
+struct keyset_cursor {
+  template <class Page>
+  static http::page_step advance(const Page& page, std::optional<std::int64_t>& cursor, const char*& why) {
+    if (!page.has_more) return http::page_step::done;
+    if (!page.next_cursor) {
+      why = "hasMore is true but nextCursor is null: pagination stopped";
+      return http::page_step::stuck;
     }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
-
-   private:
-    friend class page_range;
-    explicit iterator(page_range* r) : range_(r) {}
-    page_range* range_ = nullptr;
-  };
-
-  iterator begin() {
-    if (started_) return iterator{nullptr};
-    started_ = true;
-    fetch_page();
-    return iterator{this};
-  }
-  std::default_sentinel_t end() const noexcept { return {}; }
-
-  // Pages fetched so far.
-  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
-
- private:
-  void fetch_page() {
-    Page page = current_.has_value() ? std::move(*current_) : Page{};  // moves keep capacity
-    http::reply<void> r = fetch_(cursor_, page);
-    ++pages_;
-    if (r) {
-      current_ = value_type(result<Page>(std::move(page)), r.info());
-    } else {
-      current_ = value_type(fail(std::move(r).error()), r.info());
+    if (cursor && *page.next_cursor >= *cursor) {
+      why = "nextCursor does not decrease: pagination stopped";
+      return http::page_step::stuck;
     }
+    cursor = *page.next_cursor;
+    return http::page_step::next;
   }
-
-  // Moves to the next page; false when the loop is over.
-  bool advance() {
-    if (!current_.has_value() || !current_->has_more) return false;
-    const std::optional<std::int64_t> next = current_->next_cursor;
-    if (!next || (cursor_ && *next >= *cursor_)) {
-      // A page that says "more" without a cursor that moves forward would loop for ever.
-      error e(error_category::decode, errc::invalid_value,
-              next ? "nextCursor does not decrease: pagination stopped"
-                   : "hasMore is true but nextCursor is null: pagination stopped");
-      current_ = value_type(fail(std::move(e)), current_.info());
-      return true;  // the error is shown as one more element
-    }
-    cursor_ = next;
-    fetch_page();
-    return true;
-  }
-
-  Fetch fetch_;
-  value_type current_{result<Page>(Page{}), {}};
-  std::optional<std::int64_t> cursor_{};
-  std::size_t pages_ = 0;
-  bool started_ = false;
 };
 
 template <transport T>
@@ -178,7 +117,7 @@ class client {
       if (cursor) f.after_order_id = cursor;
       return get_orders(f, page);
     };
-    return page_range<Page, decltype(fetch)>(std::move(fetch));
+    return http::page_range<Page, std::int64_t, keyset_cursor, decltype(fetch)>(std::move(fetch));
   }
 
   // ---- POST /cancel-orders ----
@@ -231,7 +170,7 @@ class client {
       if (cursor) f.after_bet_id = cursor;
       return get_bets(f, page);
     };
-    return page_range<Page, decltype(fetch)>(std::move(fetch));
+    return http::page_range<Page, std::int64_t, keyset_cursor, decltype(fetch)>(std::move(fetch));
   }
 
   template <class Str>

@@ -29,6 +29,7 @@
 #include <betwire/core/result.hpp>
 #include <betwire/http/client.hpp>
 #include <betwire/http/endpoint.hpp>
+#include <betwire/http/pages.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
@@ -84,81 +85,22 @@ struct cancel_batch_all_result {
   explicit operator bool() const noexcept { return ok(); }
 };
 
-// A range of pages following an opaque string cursor (nextCursor). Each element is an
-// http::reply<Page>& decoded into the same Page object on every step (a warm loop allocates
-// nothing for *_view pages). Ends after the page whose nextCursor is null or empty, or with an error
-// as its last element (also when the venue repeats a cursor). Input range: iterate once.
-template <class Page, class Fetch>
-class cursor_range {
- public:
-  using value_type = http::reply<Page>;
-
-  explicit cursor_range(Fetch fetch) : fetch_(std::move(fetch)) {}
-
-  class iterator {
-   public:
-    using iterator_category = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = http::reply<Page>;
-    using reference = http::reply<Page>&;
-
-    iterator() = default;
-    reference operator*() const { return range_->current_; }
-    value_type* operator->() const { return &range_->current_; }
-    iterator& operator++() {
-      if (!range_->advance()) range_ = nullptr;
-      return *this;
+// PredictStreet's cursor pagination: an opaque string nextCursor, null or empty on the last page.
+// It is copied into the range (a view dies with the next response), reusing its capacity; a cursor
+// that repeats the one just sent would loop for ever.
+struct opaque_cursor {
+  template <class Page>
+  static http::page_step advance(const Page& page, std::optional<std::string>& cursor, const char*& why) {
+    const auto& next = page.next_cursor;
+    if (!next || std::string_view(*next).empty()) return http::page_step::done;
+    if (cursor && std::string_view(*next) == *cursor) {
+      why = "nextCursor repeats the cursor sent: pagination stopped";
+      return http::page_step::stuck;
     }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
-
-   private:
-    friend class cursor_range;
-    explicit iterator(cursor_range* r) : range_(r) {}
-    cursor_range* range_ = nullptr;
-  };
-
-  iterator begin() {
-    if (started_) return iterator{nullptr};
-    started_ = true;
-    fetch_page();
-    return iterator{this};
+    if (!cursor) cursor.emplace();
+    cursor->assign(std::string_view(*next));
+    return http::page_step::next;
   }
-  std::default_sentinel_t end() const noexcept { return {}; }
-
-  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
-
- private:
-  void fetch_page() {
-    Page page = current_.has_value() ? std::move(*current_) : Page{};
-    http::reply<void> r = fetch_(cursor_, page);
-    ++pages_;
-    if (r)
-      current_ = value_type(result<Page>(std::move(page)), r.info());
-    else
-      current_ = value_type(fail(std::move(r).error()), r.info());
-  }
-
-  bool advance() {
-    if (!current_.has_value()) return false;
-    const auto& next = current_->next_cursor;
-    if (!next || std::string_view(*next).empty()) return false;
-    if (cursor_ && std::string_view(*next) == *cursor_) {
-      error e(error_category::decode, errc::invalid_value, "nextCursor repeats the cursor sent: pagination stopped");
-      current_ = value_type(fail(std::move(e)), current_.info());
-      return true;
-    }
-    if (!cursor_) cursor_.emplace();
-    cursor_->assign(std::string_view(*next));  // copied: a view dies with the next response
-    fetch_page();
-    return true;
-  }
-
-  Fetch fetch_;
-  value_type current_{result<Page>(Page{}), {}};
-  std::optional<std::string> cursor_{};
-  std::size_t pages_ = 0;
-  bool started_ = false;
 };
 
 template <transport T>
@@ -298,7 +240,7 @@ class client {
       if (cursor) f.cursor = *cursor;
       return open_orders(f, page);
     };
-    return cursor_range<Page, decltype(fetch)>(std::move(fetch));
+    return http::page_range<Page, std::string, opaque_cursor, decltype(fetch)>(std::move(fetch));
   }
 
   // ---- GET /api/orders/history ----
@@ -315,7 +257,7 @@ class client {
       if (cursor) f.cursor = *cursor;
       return history(f, page);
     };
-    return cursor_range<Page, decltype(fetch)>(std::move(fetch));
+    return http::page_range<Page, std::string, opaque_cursor, decltype(fetch)>(std::move(fetch));
   }
 
   // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----
