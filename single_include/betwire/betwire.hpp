@@ -6590,6 +6590,122 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_CLIENT_HPP
 // ---- end <betwire/http/client.hpp> -----------------------------------------
+// ---- begin <betwire/http/pages.hpp> ----------------------------------------
+#ifndef BETWIRE_HTTP_PAGES_HPP
+#define BETWIRE_HTTP_PAGES_HPP
+
+// http::page_range: the pages of a cursor-paginated listing as an input range.
+//
+//   for (auto&& page : client.orders_pages(filter)) {   // each element: http::reply<Page>&
+//     if (!page) { report(page.error()); break; }
+//     use(page->orders);
+//   }
+//
+// The same Page object is decoded into on every step, so a loop over *_view pages allocates
+// nothing once warm (and views live until the next step). An error is shown as the last element,
+// never swallowed. How the cursor moves is a venue's policy:
+//
+//   struct policy {
+//     // Reads the next cursor from `page` into `cursor` (which holds the one just sent, empty on
+//     // the first page). Returns done, next, or stuck with `why` set (a cursor that does not move
+//     // would loop for ever).
+//     template <class Page>
+//     static page_step advance(const Page& page, std::optional<Cursor>& cursor, const char*& why);
+//   };
+
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <utility>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+enum class page_step : std::uint8_t { done, next, stuck };
+
+// Fetch: reply<void>(const std::optional<Cursor>& cursor, Page& page), decoding one page.
+template <class Page, class Cursor, class Policy, class Fetch>
+class page_range {
+ public:
+  using value_type = reply<Page>;
+
+  explicit page_range(Fetch fetch) : fetch_(std::move(fetch)) {}
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = reply<Page>;
+    using reference = reply<Page>&;
+
+    iterator() = default;
+    reference operator*() const { return range_->current_; }
+    value_type* operator->() const { return &range_->current_; }
+    iterator& operator++() {
+      if (!range_->advance()) range_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
+
+   private:
+    friend class page_range;
+    explicit iterator(page_range* r) : range_(r) {}
+    page_range* range_ = nullptr;
+  };
+
+  // Input range: iterate once.
+  iterator begin() {
+    if (started_) return iterator{nullptr};
+    started_ = true;
+    fetch_page();
+    return iterator{this};
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  // Pages fetched so far.
+  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
+
+ private:
+  void fetch_page() {
+    Page page = current_.has_value() ? std::move(*current_) : Page{};  // moves keep capacity
+    reply<void> r = fetch_(cursor_, page);
+    ++pages_;
+    if (r)
+      current_ = value_type(result<Page>(std::move(page)), r.info());
+    else
+      current_ = value_type(fail(std::move(r).error()), r.info());
+  }
+
+  // Moves to the next page; false when the loop is over.
+  bool advance() {
+    if (!current_.has_value()) return false;
+    const char* why = "";
+    switch (Policy::advance(*current_, cursor_, why)) {
+      case page_step::done: return false;
+      case page_step::stuck:
+        current_ = value_type(fail(error(error_category::decode, errc::invalid_value, why)), current_.info());
+        return true;  // the error is shown as one more element
+      case page_step::next: break;
+    }
+    fetch_page();
+    return true;
+  }
+
+  Fetch fetch_;
+  value_type current_{result<Page>(Page{}), {}};
+  std::optional<Cursor> cursor_{};
+  std::size_t pages_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_PAGES_HPP
+// ---- end <betwire/http/pages.hpp> ------------------------------------------
 // ---- begin <betwire/abp/abp.hpp> -------------------------------------------
 #ifndef BETWIRE_ABP_ABP_HPP
 #define BETWIRE_ABP_ABP_HPP
@@ -7364,85 +7480,23 @@ struct client_options {
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
 };
 
-// A range of pages following a keyset cursor. Each element is an http::reply<Page>& that lives in
-// the range: the same Page object is decoded into on every step, so a warm loop allocates nothing.
-// After an error the loop ends with that error as its last element; it also ends when hasMore is
-// false. Views in a *_view page are valid until the next step. Input range: iterate once.
-template <class Page, class Fetch>
-class page_range {
- public:
-  using value_type = http::reply<Page>;
-
-  page_range(Fetch fetch) : fetch_(std::move(fetch)) {}
-
-  class iterator {
-   public:
-    using iterator_category = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = http::reply<Page>;
-    using reference = http::reply<Page>&;
-
-    iterator() = default;
-    reference operator*() const { return range_->current_; }
-    value_type* operator->() const { return &range_->current_; }
-    iterator& operator++() {
-      if (!range_->advance()) range_ = nullptr;
-      return *this;
+// ABP's keyset pagination: while hasMore, the next page starts after nextCursor, which must
+// decrease (orders and bets come newest first); anything else would loop for ever.
+struct keyset_cursor {
+  template <class Page>
+  static http::page_step advance(const Page& page, std::optional<std::int64_t>& cursor, const char*& why) {
+    if (!page.has_more) return http::page_step::done;
+    if (!page.next_cursor) {
+      why = "hasMore is true but nextCursor is null: pagination stopped";
+      return http::page_step::stuck;
     }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
-
-   private:
-    friend class page_range;
-    explicit iterator(page_range* r) : range_(r) {}
-    page_range* range_ = nullptr;
-  };
-
-  iterator begin() {
-    if (started_) return iterator{nullptr};
-    started_ = true;
-    fetch_page();
-    return iterator{this};
-  }
-  std::default_sentinel_t end() const noexcept { return {}; }
-
-  // Pages fetched so far.
-  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
-
- private:
-  void fetch_page() {
-    Page page = current_.has_value() ? std::move(*current_) : Page{};  // moves keep capacity
-    http::reply<void> r = fetch_(cursor_, page);
-    ++pages_;
-    if (r) {
-      current_ = value_type(result<Page>(std::move(page)), r.info());
-    } else {
-      current_ = value_type(fail(std::move(r).error()), r.info());
+    if (cursor && *page.next_cursor >= *cursor) {
+      why = "nextCursor does not decrease: pagination stopped";
+      return http::page_step::stuck;
     }
+    cursor = *page.next_cursor;
+    return http::page_step::next;
   }
-
-  // Moves to the next page; false when the loop is over.
-  bool advance() {
-    if (!current_.has_value() || !current_->has_more) return false;
-    const std::optional<std::int64_t> next = current_->next_cursor;
-    if (!next || (cursor_ && *next >= *cursor_)) {
-      // A page that says "more" without a cursor that moves forward would loop for ever.
-      error e(error_category::decode, errc::invalid_value,
-              next ? "nextCursor does not decrease: pagination stopped"
-                   : "hasMore is true but nextCursor is null: pagination stopped");
-      current_ = value_type(fail(std::move(e)), current_.info());
-      return true;  // the error is shown as one more element
-    }
-    cursor_ = next;
-    fetch_page();
-    return true;
-  }
-
-  Fetch fetch_;
-  value_type current_{result<Page>(Page{}), {}};
-  std::optional<std::int64_t> cursor_{};
-  std::size_t pages_ = 0;
-  bool started_ = false;
 };
 
 template <transport T>
@@ -7479,7 +7533,7 @@ class client {
       if (cursor) f.after_order_id = cursor;
       return get_orders(f, page);
     };
-    return page_range<Page, decltype(fetch)>(std::move(fetch));
+    return http::page_range<Page, std::int64_t, keyset_cursor, decltype(fetch)>(std::move(fetch));
   }
 
   // ---- POST /cancel-orders ----
@@ -7532,7 +7586,7 @@ class client {
       if (cursor) f.after_bet_id = cursor;
       return get_bets(f, page);
     };
-    return page_range<Page, decltype(fetch)>(std::move(fetch));
+    return http::page_range<Page, std::int64_t, keyset_cursor, decltype(fetch)>(std::move(fetch));
   }
 
   template <class Str>
@@ -8471,81 +8525,22 @@ struct cancel_batch_all_result {
   explicit operator bool() const noexcept { return ok(); }
 };
 
-// A range of pages following an opaque string cursor (nextCursor). Each element is an
-// http::reply<Page>& decoded into the same Page object on every step (a warm loop allocates
-// nothing for *_view pages). Ends after the page whose nextCursor is null or empty, or with an error
-// as its last element (also when the venue repeats a cursor). Input range: iterate once.
-template <class Page, class Fetch>
-class cursor_range {
- public:
-  using value_type = http::reply<Page>;
-
-  explicit cursor_range(Fetch fetch) : fetch_(std::move(fetch)) {}
-
-  class iterator {
-   public:
-    using iterator_category = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = http::reply<Page>;
-    using reference = http::reply<Page>&;
-
-    iterator() = default;
-    reference operator*() const { return range_->current_; }
-    value_type* operator->() const { return &range_->current_; }
-    iterator& operator++() {
-      if (!range_->advance()) range_ = nullptr;
-      return *this;
+// PredictStreet's cursor pagination: an opaque string nextCursor, null or empty on the last page.
+// It is copied into the range (a view dies with the next response), reusing its capacity; a cursor
+// that repeats the one just sent would loop for ever.
+struct opaque_cursor {
+  template <class Page>
+  static http::page_step advance(const Page& page, std::optional<std::string>& cursor, const char*& why) {
+    const auto& next = page.next_cursor;
+    if (!next || std::string_view(*next).empty()) return http::page_step::done;
+    if (cursor && std::string_view(*next) == *cursor) {
+      why = "nextCursor repeats the cursor sent: pagination stopped";
+      return http::page_step::stuck;
     }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
-
-   private:
-    friend class cursor_range;
-    explicit iterator(cursor_range* r) : range_(r) {}
-    cursor_range* range_ = nullptr;
-  };
-
-  iterator begin() {
-    if (started_) return iterator{nullptr};
-    started_ = true;
-    fetch_page();
-    return iterator{this};
+    if (!cursor) cursor.emplace();
+    cursor->assign(std::string_view(*next));
+    return http::page_step::next;
   }
-  std::default_sentinel_t end() const noexcept { return {}; }
-
-  [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
-
- private:
-  void fetch_page() {
-    Page page = current_.has_value() ? std::move(*current_) : Page{};
-    http::reply<void> r = fetch_(cursor_, page);
-    ++pages_;
-    if (r)
-      current_ = value_type(result<Page>(std::move(page)), r.info());
-    else
-      current_ = value_type(fail(std::move(r).error()), r.info());
-  }
-
-  bool advance() {
-    if (!current_.has_value()) return false;
-    const auto& next = current_->next_cursor;
-    if (!next || std::string_view(*next).empty()) return false;
-    if (cursor_ && std::string_view(*next) == *cursor_) {
-      error e(error_category::decode, errc::invalid_value, "nextCursor repeats the cursor sent: pagination stopped");
-      current_ = value_type(fail(std::move(e)), current_.info());
-      return true;
-    }
-    if (!cursor_) cursor_.emplace();
-    cursor_->assign(std::string_view(*next));  // copied: a view dies with the next response
-    fetch_page();
-    return true;
-  }
-
-  Fetch fetch_;
-  value_type current_{result<Page>(Page{}), {}};
-  std::optional<std::string> cursor_{};
-  std::size_t pages_ = 0;
-  bool started_ = false;
 };
 
 template <transport T>
@@ -8685,7 +8680,7 @@ class client {
       if (cursor) f.cursor = *cursor;
       return open_orders(f, page);
     };
-    return cursor_range<Page, decltype(fetch)>(std::move(fetch));
+    return http::page_range<Page, std::string, opaque_cursor, decltype(fetch)>(std::move(fetch));
   }
 
   // ---- GET /api/orders/history ----
@@ -8702,7 +8697,7 @@ class client {
       if (cursor) f.cursor = *cursor;
       return history(f, page);
     };
-    return cursor_range<Page, decltype(fetch)>(std::move(fetch));
+    return http::page_range<Page, std::string, opaque_cursor, decltype(fetch)>(std::move(fetch));
   }
 
   // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----
