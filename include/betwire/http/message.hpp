@@ -16,6 +16,7 @@
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
+#include <betwire/core/timestamp.hpp>
 
 #include <array>
 #include <chrono>
@@ -209,16 +210,6 @@ namespace detail {
   return 0;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse).
-[[nodiscard]] constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 }  // namespace detail
 
 // Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7) into seconds since the
@@ -238,8 +229,9 @@ namespace detail {
   if (!day || !year || !hh || !mm || !ss || mon == 0 || *day < 1 || *day > 31 || *hh > 23 ||
       *mm > 59 || *ss > 60)
     return std::nullopt;
-  const std::int64_t days = detail::days_from_civil(*year, static_cast<unsigned>(mon),
-                                                    static_cast<unsigned>(*day));
+  // Four characters, so the year fits an int.
+  const std::int64_t days = ::betwire::detail::days_from_civil(
+      static_cast<int>(*year), static_cast<unsigned>(mon), static_cast<unsigned>(*day));
   return days * 86400 + *hh * 3600 + *mm * 60 + *ss;
 }
 
