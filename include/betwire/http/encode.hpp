@@ -22,6 +22,7 @@
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
+#include <betwire/json/detail/traits.hpp>
 #include <betwire/reflect/reflect.hpp>
 
 #include <charconv>
@@ -91,13 +92,13 @@ inline void percent_encode(std::string_view in, std::string& out) {
 
 namespace detail {
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
+using json::detail::dependent_false_v;
+using json::detail::is_optional_v;
 
+// Broader than json::detail::string_like (exactly std::string or std::string_view): a query or path
+// value may be anything that views as text, e.g. a const char* or the user's own string type.
 template <class T>
-concept string_like = std::is_convertible_v<const T&, std::string_view>;
+concept views_as_string = std::is_convertible_v<const T&, std::string_view>;
 
 template <class T>
 concept has_text = requires(const T& v) {
@@ -108,11 +109,8 @@ template <class T>
 concept has_to_chars = requires(const T& v, char* p) { v.to_chars(p, p); };
 
 template <class T>
-concept value_range = std::ranges::input_range<const T> && !string_like<T> && !has_text<T> &&
+concept value_range = std::ranges::input_range<const T> && !views_as_string<T> && !has_text<T> &&
                       !std::is_same_v<std::remove_cvref_t<std::ranges::range_value_t<const T>>, char>;
-
-template <class T>
-struct dependent_false : std::false_type {};
 
 inline error bad_value(std::string_view what, std::string_view name) {
   std::string msg(what);
@@ -142,9 +140,9 @@ result<void> append_scalar(const V& v, std::string& out, bool& empty, std::strin
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
   } else if constexpr (std::is_floating_point_v<T>) {
-    static_assert(dependent_false<T>::value,
+    static_assert(dependent_false_v<T>,
                   "betwire: floating-point query/path values are not allowed; use betwire::decimal");
-  } else if constexpr (string_like<T>) {
+  } else if constexpr (views_as_string<T>) {
     const std::string_view s = v;
     empty = s.empty();
     percent_encode(s, out);
@@ -166,7 +164,7 @@ result<void> append_scalar(const V& v, std::string& out, bool& empty, std::strin
     empty = s.empty();
     percent_encode(s, out);
   } else {
-    static_assert(dependent_false<T>::value,
+    static_assert(dependent_false_v<T>,
                   "betwire: unsupported query/path value type (strings, bools, integers, enums, "
                   "decimal, uuid, timestamp, optionals and ranges of those are supported)");
   }
@@ -178,7 +176,7 @@ result<void> append_scalar(const V& v, std::string& out, bool& empty, std::strin
 template <class V>
 result<void> append_param(std::string_view key, const V& v, std::string& out, bool& first) {
   using T = std::remove_cvref_t<V>;
-  if constexpr (is_optional<T>::value) {
+  if constexpr (is_optional_v<T>) {
     if (!v.has_value()) return {};
     return append_param(key, *v, out, first);
   } else {
@@ -298,7 +296,7 @@ result<void> fill_path(std::string_view tmpl, const P& params, std::string& out)
         found = true;
         using F = std::remove_cvref_t<decltype(field)>;
         bool empty = true;
-        if constexpr (detail::is_optional<F>::value) {
+        if constexpr (detail::is_optional_v<F>) {
           if (field.has_value()) status = detail::append_scalar(*field, out, empty, name);
         } else {
           status = detail::append_scalar(field, out, empty, name);
