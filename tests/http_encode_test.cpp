@@ -49,6 +49,16 @@ struct only_optional {
   std::string user_ref{};
 };
 
+// Filters whose 0 means "no filter": left out while 0 (false, the enum's 0), sent otherwise.
+struct zero_filters {
+  std::int64_t market_id = 0;
+  bool live = false;
+  order_status status = order_status::unknown;
+  std::optional<int> depth{};
+  std::int32_t page = 0;  // not listed: 0 is sent
+  static constexpr std::string_view betwire_omit_zero[] = {"market_id", "live", "status", "depth"};
+};
+
 struct bet_key {
   std::int64_t bet_id = 0;
 };
@@ -117,6 +127,26 @@ TEST(HttpEncode, QueryOmitsEmptyValues) {
   std::string bare = "/x";
   ASSERT_TRUE(http::encode_query(venue::only_optional{}, bare));
   EXPECT_EQ(bare, "/x");  // no dangling '?'
+}
+
+TEST(HttpEncode, QueryOmitsListedZeroMembers) {
+  std::string target = "/o";
+  ASSERT_TRUE(http::encode_query(venue::zero_filters{}, target));
+  EXPECT_EQ(target, "/o?page=0");
+
+  target = "/o";
+  ASSERT_TRUE(http::encode_query(venue::zero_filters{.market_id = 123,
+                                                     .live = true,
+                                                     .status = venue::order_status::pending,
+                                                     .depth = 0,
+                                                     .page = 2},
+                                 target));
+  // An engaged optional is not its F{} (nullopt), so its 0 is sent.
+  EXPECT_EQ(target, "/o?marketId=123&live=true&status=PENDING&depth=0&page=2");
+
+  target = "/o";
+  ASSERT_TRUE(http::encode_query(venue::zero_filters{.market_id = -1}, target));
+  EXPECT_EQ(target, "/o?marketId=-1&page=0");
 }
 
 TEST(HttpEncode, QueryValuesCannotInjectParameters) {

@@ -14,6 +14,12 @@
 //   std::span, std::array) joined by commas with each element percent-encoded on its own (a comma
 //   inside an element is sent as %2C, the separators as ','). Empty strings, empty ranges and empty
 //   optionals are left out. Floating-point members are refused at compile time: money is exact.
+//   A query type may also name members (by C++ name) that are left out while they equal their
+//   value-initialised value (0, false, an enum's 0) — for filters where 0 means "no filter":
+//     struct orders_query {
+//       std::int64_t market_id = 0;
+//       static constexpr std::string_view betwire_omit_zero[] = {"market_id"};
+//     };
 // * fill_path: "/bets/{betId}" with the field whose wire name is betId, percent-encoded as a path
 //   segment (a '/' in a value is %2F). An empty value is refused: it would change the route.
 //
@@ -213,6 +219,36 @@ result<void> append_param(std::string_view key, const V& v, std::string& out, bo
   }
 }
 
+template <class Q>
+concept has_omit_zero = requires {
+  { Q::betwire_omit_zero[0] } -> std::convertible_to<std::string_view>;
+  std::extent_v<decltype(Q::betwire_omit_zero)>;
+};
+
+// Is member I of Q listed in Q::betwire_omit_zero?
+template <class Q, std::size_t I>
+[[nodiscard]] consteval bool omit_zero_member() {
+  if constexpr (has_omit_zero<Q>) {
+    for (std::string_view m : Q::betwire_omit_zero)
+      if (m == reflect::member_name_v<Q, I>) return true;
+  }
+  return false;
+}
+
+// Every betwire_omit_zero entry must name a real member: a typo would otherwise send the 0.
+template <class Q>
+[[nodiscard]] consteval bool omit_zero_names_members() {
+  if constexpr (has_omit_zero<Q>) {
+    bool ok = true;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      for (std::string_view m : Q::betwire_omit_zero)
+        ok = ok && ((m == reflect::member_name_v<Q, I>) || ...);
+    }(std::make_index_sequence<reflect::field_count_v<Q>>{});
+    return ok;
+  }
+  return true;
+}
+
 // Does `tmpl` contain "{name}"?
 [[nodiscard]] constexpr bool template_has_param(std::string_view tmpl, std::string_view name) noexcept {
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
@@ -228,10 +264,13 @@ result<void> append_param(std::string_view key, const V& v, std::string& out, bo
 }  // namespace detail
 
 // Appends the query string of `q` ("?a=1&b=x%20y", or nothing when every value is empty) to `out`.
-// Fields whose wire name appears as "{name}" in `path_template` are path parameters and are skipped.
+// Fields whose wire name appears as "{name}" in `path_template` are path parameters and are skipped;
+// so are fields listed in Q::betwire_omit_zero while they equal their value-initialised value.
 template <class Q>
 result<void> encode_query(const Q& q, std::string& out, std::string_view path_template = {}) {
   static_assert(reflect::is_reflectable_v<Q>, "betwire: a query type must be a reflectable aggregate");
+  static_assert(detail::omit_zero_names_members<Q>(),
+                "betwire: a betwire_omit_zero entry names a member that does not exist");
   bool first = out.find('?') == std::string::npos;
   result<void> status;
   reflect::for_each_field(q, [&](const auto& field, auto index) {
@@ -239,6 +278,12 @@ result<void> encode_query(const Q& q, std::string& out, std::string_view path_te
     constexpr std::size_t I = decltype(index)::value;
     constexpr std::string_view key = reflect::wire_name_v<Q, I>;
     if (!path_template.empty() && detail::template_has_param(path_template, key)) return;
+    if constexpr (detail::omit_zero_member<Q, I>()) {
+      using F = std::remove_cvref_t<decltype(field)>;
+      static_assert(std::equality_comparable<F> && std::is_default_constructible_v<F>,
+                    "betwire: a betwire_omit_zero member must be comparable with its F{}");
+      if (field == F{}) return;
+    }
     status = detail::append_param(key, field, out, first);
   });
   return status;

@@ -46,33 +46,17 @@ inline constexpr std::int32_t max_page_limit = 20;
 inline constexpr std::int32_t default_page_limit = 10;
 inline constexpr std::int32_t bsc_chain_id = 56;  // chain_id the wire notes send
 
-// A market filter for queries: 0 means "all markets" and is left out of the query string.
-struct market_filter {
-  std::int64_t id = 0;
-
-  constexpr market_filter() noexcept = default;
-  constexpr market_filter(std::int64_t v) noexcept : id(v) {}  // NOLINT: `.market_id = 123`
-
-  [[nodiscard]] constexpr bool all() const noexcept { return id == 0; }
-  // Query encoding (http::encode_query): nothing for 0, else the decimal id.
-  char* to_chars(char* first, char* last) const noexcept {
-    if (id == 0) return first;
-    const auto r = std::to_chars(first, last, id);
-    return r.ec == std::errc{} ? r.ptr : nullptr;
-  }
-  friend constexpr bool operator==(market_filter, market_filter) noexcept = default;
-};
-
 // GET /order: a user's orders, newest first. Keys are snake_case on the wire:
 //   market_id (left out when 0), status (comma-joined, left out when empty), limit 1..20 (checked
 //   before sending: errc::out_of_range), page from 1, chain_id (56).
 struct orders_query {
-  market_filter market_id{};
+  std::int64_t market_id = 0;  // 0: every market
   std::vector<order_status> status{};
   std::int32_t limit = default_page_limit;
   std::int32_t page = 1;
   std::int32_t chain_id = bsc_chain_id;
   static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+  static constexpr std::string_view betwire_omit_zero[] = {"market_id"};
 };
 
 // POST /order/cancel: {"orderId": "..."}.
@@ -209,7 +193,7 @@ result<void> decode_envelope(std::string& body, Result& out, int http_status = 0
   if (q.page < 1)
     return fail(detail::validation_error(errc::out_of_range,
                                          "page starts at 1 (got " + std::to_string(q.page) + ")"));
-  if (q.market_id.id < 0)
+  if (q.market_id < 0)
     return fail(detail::validation_error(errc::out_of_range, "market_id must not be negative"));
   unsigned seen = 0;
   for (order_status s : q.status) {
