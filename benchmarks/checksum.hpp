@@ -37,6 +37,10 @@ struct checksum {
   // decimal_text: also hash each decimal's wire text ("1e1", "125.50"), not only its value. Off
   // for a decoder that cannot see the text (nlohmann::json keeps only the double).
   bool decimal_text = true;
+  // raw_text: hash raw values' text (meta objects) byte for byte. Off for a decoder that can only
+  // re-serialise them (nlohmann::json sorts keys and writes escapes its own way); then only
+  // whether each is null is hashed.
+  bool raw_text = true;
   std::uint64_t h = 0xcbf29ce484222325ull;
   std::size_t fields = 0;
 
@@ -81,7 +85,9 @@ struct checksum {
     } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
       bytes(v);
     } else if constexpr (is_raw<T>) {
-      bytes(v.view().empty() ? std::string_view("null") : v.view());
+      const bool null = v.view().empty() || v.view() == "null";
+      if (raw_text) bytes(null ? std::string_view("null") : v.view());
+      else mix(null ? 0x4E : 0x52);
     } else if constexpr (is_vector<T>) {
       mix(v.size());
       for (const auto& e : v) add(e);
@@ -95,9 +101,10 @@ struct checksum {
 };
 
 template <class Page>
-std::uint64_t page_checksum(const Page& page, bool decimal_text = true) {
+std::uint64_t page_checksum(const Page& page, bool decimal_text = true, bool raw_text = true) {
   checksum c;
   c.decimal_text = decimal_text;
+  c.raw_text = raw_text;
   c.add(page);
   return c.h;
 }

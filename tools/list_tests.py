@@ -14,7 +14,9 @@ Each output line is `<path relative to the repo root>[:<tag>,<tag>...]`. Kinds a
   examples      examples/*.cpp      tags: curl (name ends in _curl.cpp or includes the curl
                                     transport), httplib (includes <httplib.h>)
   benchmarks    benchmarks/*.cpp    tags: curl, httplib as above; check (mentions "--check": CTest
-                                    runs `<benchmark> --check` as its correctness cross-check)
+                                    runs `<benchmark> --check` as its correctness cross-check);
+                                    sim (includes tests/support/simulator_process.hpp: its check
+                                    needs the simulator)
   headers       include/betwire/**/*.hpp (paths relative to include/)   tags: curl
 """
 import pathlib
@@ -26,6 +28,7 @@ KINDS = ("unit", "noexcept", "sim", "compile_fail", "examples", "benchmarks", "h
 NOEXCEPT_RE = re.compile(r"^(result|error|decimal|timestamp|reflect.*|json.*)_test\.cpp$")
 CURL_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]betwire/transport/curl\.hpp[>"]', re.M)
 HTTPLIB_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]httplib\.h[>"]', re.M)
+SIMULATOR_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"[^"]*simulator_process\.hpp"', re.M)
 
 
 def _files(folder, pattern):
@@ -41,6 +44,8 @@ def _program_tags(path, with_check=False):
         tags.append("httplib")
     if with_check and '"--check"' in text:
         tags.append("check")
+    if with_check and SIMULATOR_INCLUDE_RE.search(text):
+        tags.append("sim")
     return tags
 
 
