@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes benchmarks/RESULTS.md and benchmarks/results.svg from Google Benchmark JSON output.
 
-    report.py --decode decode.json --encode encode.json --machine machine.json \
-              --md benchmarks/RESULTS.md --svg benchmarks/results.svg
+    report.py --decode decode.json --encode encode.json [--roundtrip roundtrip.json] \
+              --machine machine.json --md benchmarks/RESULTS.md --svg benchmarks/results.svg
 
 Uses the `median` aggregates (run with --benchmark_repetitions=N
 --benchmark_report_aggregates_only=true) and the `cv` ones for the spread. Standard library only.
@@ -24,6 +24,12 @@ DECODERS = [  # (run-name suffix, label, model)
     ("simdjson_floor_ondemand_count", "floor: simdjson On-Demand iterate + count", "-"),
     ("simdjson_floor_dom_parse", "floor: simdjson DOM parse (tape)", "-"),
 ]
+ROUNDTRIP = [  # (run-name suffix, label)
+    ("betwire_view", "betwire `abp::client` over `curl_transport`, view model"),
+    ("betwire_owning", "betwire `abp::client` over `curl_transport`, owning model"),
+    ("raw_curl_betwire_json", "raw libcurl, hand-made requests, `json::decode` into the view model"),
+    ("raw_curl_nlohmann", "raw libcurl, hand-made requests, nlohmann::json into the same structs"),
+]
 SIZES = [50, 1000, 10000]
 ORDERS = ["in_order", "shuffled"]
 
@@ -36,15 +42,15 @@ def load(path):
         if b.get("run_type") != "aggregate":
             continue
         if b["aggregate_name"] == "median":
-            med[b["run_name"]] = b
+            med[b["run_name"].removesuffix("/real_time")] = b
         elif b["aggregate_name"] == "cv":
-            cv[b["run_name"]] = b
+            cv[b["run_name"].removesuffix("/real_time")] = b
     return data["context"], med, cv
 
 
-def to_ns(b):
+def to_ns(b, clock="cpu_time"):
     scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
-    return b["cpu_time"] * scale
+    return b[clock] * scale
 
 
 def fmt(x, digits=0):
@@ -61,6 +67,7 @@ def main(argv):
     ap = argparse.ArgumentParser()
     ap.add_argument("--decode", required=True)
     ap.add_argument("--encode", required=True)
+    ap.add_argument("--roundtrip")
     ap.add_argument("--machine", required=True)
     ap.add_argument("--md", required=True)
     ap.add_argument("--svg", required=True)
@@ -68,6 +75,7 @@ def main(argv):
 
     dctx, dmed, dcv = load(args.decode)
     _, emed, ecv = load(args.encode)
+    rmed, rcv = load(args.roundtrip)[1:] if args.roundtrip else ({}, {})
     with open(args.machine, encoding="utf-8") as f:
         machine = json.load(f)
     reps = next(iter(dmed.values()))["repetitions"] if dmed else 0
@@ -133,8 +141,15 @@ def main(argv):
         verdict = "met" if ns < 100 and a == 0 else (
             f"missed: {ns - 100:.0f} ns over" if ns >= 100 else "missed: allocates")
         w(f"| Encode a cancel request | < 100 ns, 0 allocations | {ns:.0f} ns, {fmt(a, 0)} allocations | {verdict} |")
-    w("| Loopback round trip vs raw libcurl | within 5% | **TODO** | not measured: needs the ABP client "
-      "(`abp::client` over `curl_transport`), which does not exist yet (issue 7 item 5) |")
+    rt_b = rmed.get("roundtrip/betwire_view")
+    rt_raw = rmed.get("roundtrip/raw_curl_betwire_json")
+    if rt_b and rt_raw:
+        over = (to_ns(rt_b, "real_time") / to_ns(rt_raw, "real_time") - 1) * 100
+        verdict = "met" if over <= 5 else f"missed by {over - 5:.1f} points"
+        w(f"| Loopback round trip (1000-order page + a cancel) vs raw libcurl, same decoding | within 5% | "
+          f"{over:+.1f}% ({to_ns(rt_b, 'real_time') / 1e6:.2f} ms vs {to_ns(rt_raw, 'real_time') / 1e6:.2f} ms) | {verdict} |")
+    else:
+        w("| Loopback round trip vs raw libcurl | within 5% | – | not in this run |")
     w("")
 
     # ---- decode tables
@@ -182,9 +197,34 @@ def main(argv):
     w("")
     w("## Loopback round trip")
     w("")
-    w("**TODO (issue 7 item 5):** `get_orders` of 1000 orders plus a cancel through `curl_transport` "
-      "against the simulator, beside the same exchange with raw libcurl. Not measured: the ABP client "
-      "does not exist yet. No figure is given rather than a made-up one.")
+    w("One exchange = `GET /orders` of 1000 orders (userRef filter, limit 1000) then `POST /cancel-orders` of "
+      "one order (already cancelled, so every exchange gets the same 200 answer), each response decoded, "
+      "against `betwire_simulator` (Release build) on 127.0.0.1 over one kept-alive HTTP/1.1 connection, "
+      "`Accept-Encoding: identity` on both sides. The raw libcurl rows are what a hand-written client does: "
+      "one reused easy handle, the target and body made with `snprintf`, headers set by hand. Every client's "
+      "result is checked against betwire's before timing (`roundtrip_bench --check`, also a CTest test). "
+      "**Wall time** (the simulator is another process on the same 2 cores, so its time to render and send "
+      "the page is in every row); the rows' repetitions are interleaved at random. CPU = this process only. "
+      "Allocations count this process's `operator new` over one steady-state exchange (libcurl's `malloc` is "
+      "not counted).")
+    w("")
+    if rmed:
+        resp = next(iter(rmed.values())).get("response_bytes", 0)
+        w(f"Response bytes per exchange: {fmt(resp)}.")
+        w("")
+        w("| Client | ms/exchange (wall) | cv | CPU ms (this process) | allocs/exchange | bytes alloc/exchange | ÷ raw libcurl + json::decode |")
+        w("|---|---:|---:|---:|---:|---:|---:|")
+        for key, label in ROUNDTRIP:
+            b = rmed.get(f"roundtrip/{key}")
+            if not b:
+                continue
+            c = rcv.get(f"roundtrip/{key}")
+            cvs = f"{c['real_time'] * 100:.1f}%" if c else "–"
+            r = ratio(to_ns(b, "real_time"), to_ns(rt_raw, "real_time")) if rt_raw else None
+            w(f"| {label} | {to_ns(b, 'real_time') / 1e6:.2f} | {cvs} | {to_ns(b) / 1e6:.2f} | {fmt(b['allocs_per_op'], 0)} | "
+              f"{fmt(b['alloc_bytes_per_op'], 0)} | {'–' if r is None else f'{r:.3f}'} |")
+    else:
+        w("Not in this run.")
     w("")
     w("![Decode throughput, 1000 orders (memcpy floor left out of the chart: it is in the table)](results.svg)")
     w("")

@@ -23,15 +23,20 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 load_start=$(load)
 
 cmake --preset bench >/dev/null
-cmake --build --preset bench -j2
+cmake --build --preset bench -j2  # the benchmarks and the simulator (Release)
 
-run() {  # run <program> <json out>
-  "$build/benchmarks/$1" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
+run() {  # run <program> <json out> [more flags]
+  local program=$1 json=$2
+  shift 2
+  "$build/benchmarks/$program" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
     --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
-    --benchmark_out="$2" --benchmark_out_format=json
+    --benchmark_out="$json" --benchmark_out_format=json "$@"
 }
 run decode_bench "$out/decode.json"
 run encode_bench "$out/encode.json"
+# Wall time against the simulator (another process): the rows' repetitions are interleaved at
+# random so that a noisy neighbour slows every row alike.
+run roundtrip_bench "$out/roundtrip.json" --benchmark_enable_random_interleaving=true
 
 flags=$(python3 - "$build/compile_commands.json" <<'EOF'
 import json, shlex, sys
@@ -52,11 +57,12 @@ json.dump({
     "os": "$(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r)",
     "compiler": "$(g++-12 --version | head -1)",
     "flags": "$flags",
-    "libraries": "simdjson $(pkgver libsimdjson-dev), RapidJSON $(pkgver rapidjson-dev), nlohmann-json $(pkgver nlohmann-json3-dev), Google Benchmark $(pkgver libbenchmark-dev)",
+    "libraries": "simdjson $(pkgver libsimdjson-dev), RapidJSON $(pkgver rapidjson-dev), nlohmann-json $(pkgver nlohmann-json3-dev), libcurl $(pkgver libcurl4-openssl-dev), cpp-httplib $(pkgver libcpp-httplib-dev) (the simulator), Google Benchmark $(pkgver libbenchmark-dev)",
     "load_start": "$load_start",
     "load_end": "$(load)",
 }, open(sys.argv[1], "w"), indent=1)
 EOF
-python3 benchmarks/report.py --decode "$out/decode.json" --encode "$out/encode.json" --machine "$out/machine.json" \
+python3 benchmarks/report.py --decode "$out/decode.json" --encode "$out/encode.json" \
+  --roundtrip "$out/roundtrip.json" --machine "$out/machine.json" \
   --md benchmarks/RESULTS.md --svg benchmarks/results.svg
 echo "bench.sh: wrote benchmarks/RESULTS.md and benchmarks/results.svg"
