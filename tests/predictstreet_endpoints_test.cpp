@@ -18,6 +18,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace http = betwire::http;
@@ -214,6 +215,28 @@ TEST(PsBatch, DuplicatesAreRemovedBeforeCountingAndSending) {
   f.net.respond(200, R"({"cancelled":["a"],"notCancelled":{}})");
   ASSERT_TRUE(f.c.cancel_batch({"a", "a", "a"}));
   EXPECT_EQ(f.net.requests[1].body, R"({"orderIds":["a"]})");
+}
+
+TEST(PsBatch, ReasonsGoThroughTheEnumCodec) {
+  // The generic codec reads and writes cancel_reason as the venue spells it; "unknown" is a value,
+  // anything newer falls back to `unrecognized`.
+  const std::pair<std::string_view, ps::cancel_reason> cases[] = {
+      {R"("not_found")", ps::cancel_reason::not_found},
+      {R"("already_terminal")", ps::cancel_reason::already_terminal},
+      {R"("lock_invariant")", ps::cancel_reason::lock_invariant},
+      {R"("unknown")", ps::cancel_reason::unknown},
+      {R"("market_halted")", ps::cancel_reason::unrecognized},
+  };
+  for (const auto& [wire, want] : cases) {
+    std::string body(wire);
+    ps::cancel_reason got = ps::cancel_reason::not_found;
+    ASSERT_TRUE(betwire::json::decode(body, got)) << wire;
+    EXPECT_EQ(got, want) << wire;
+    EXPECT_EQ(ps::cancel_reason_of(wire.substr(1, wire.size() - 2)), want) << wire;
+  }
+  std::string out;
+  ASSERT_TRUE(betwire::json::encode(ps::cancel_reason::already_terminal, out));
+  EXPECT_EQ(out, R"("already_terminal")");
 }
 
 TEST(PsBatch, ReasonsDecodeIncludingUnknownAndUnrecognized) {

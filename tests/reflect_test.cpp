@@ -156,6 +156,15 @@ enum class narrow_default : std::int16_t { low = 0, high = 200 };  // 200 is out
 
 enum class camel_enum : std::uint8_t { first_value, second_value };
 consteval betwire::naming betwire_enum_naming(camel_enum*) { return betwire::naming::camel_case; }
+
+// "unknown" is a real wire value here: values the enum does not know go to `unrecognized`.
+enum class reason : std::uint8_t { unrecognized, not_found, unknown };
+consteval reason betwire_enum_fallback(reason*) { return reason::unrecognized; }
+
+// A fallback lets an enum without `unknown` accept unknown values; also under naming::integer.
+enum class level : std::int32_t { low = 1, high = 2, other = 9 };
+consteval betwire::naming betwire_enum_naming(level*) { return betwire::naming::integer; }
+consteval level betwire_enum_fallback(level*) { return level::other; }
 }  // namespace enum_ns
 
 namespace {
@@ -392,6 +401,20 @@ TEST(ReflectEnums, CustomRange) {
   // Without a range, only [0, 128) is probed: 200 is not found.
   EXPECT_EQ(rf::enum_entries_v<enum_ns::narrow_default>.size(), 1u);
   EXPECT_EQ(rf::enum_to_wire(enum_ns::narrow_default::high), "");
+}
+
+TEST(ReflectEnums, FallbackHookNamesWhatUnknownValuesDecodeTo) {
+  using enum_ns::reason;
+  EXPECT_EQ(rf::enum_unknown_v<reason>, reason::unrecognized);
+  EXPECT_EQ(rf::enum_from_wire<reason>("unknown"), reason::unknown);  // still an ordinary value
+  EXPECT_EQ(rf::enum_to_wire(reason::unknown), "unknown");
+  EXPECT_EQ(rf::enum_from_wire<reason>("rate_limited"), std::nullopt);
+  EXPECT_EQ(rf::enum_entries_v<reason>.size(), 3u);
+
+  EXPECT_EQ(rf::enum_unknown_v<enum_ns::level>, enum_ns::level::other);
+  static_assert(rf::enum_unknown_v<enum_ns::level> == enum_ns::level::other);
+  // Without the hook the default stays the enumerator named `unknown`.
+  EXPECT_EQ(rf::enum_unknown_v<enum_ns::status>, enum_ns::status::unknown);
 }
 
 TEST(ReflectEnums, UsableAtCompileTime) {

@@ -51,9 +51,8 @@ enum class order_status : std::uint8_t {
 // notCancelled: {orderId: reason}. The documented reasons are not_found, already_terminal,
 // lock_invariant and — a real wire value — "unknown" (a transient failure: safe to retry). Because
 // "unknown" is taken by the venue, a reason this version of betwire does not know (one added later)
-// is `unrecognized`, never `unknown`; its text is kept in not_cancelled_entry::reason_text.
-// This enum is read and written by predictstreet::cancel_reason_of / to_string, not by the generic
-// enum codec (whose fallback enumerator is the one named `unknown`).
+// is `unrecognized` (betwire_enum_fallback), never `unknown`; its text is kept in
+// not_cancelled_entry::reason_text. Reasons are lower snake_case on the wire.
 enum class cancel_reason : std::uint8_t {
   unrecognized,      // a reason added after this version of betwire (see reason_text)
   not_found,         // unknown id, or an order of another wallet (no existence leak)
@@ -61,24 +60,17 @@ enum class cancel_reason : std::uint8_t {
   lock_invariant,    // a per-order balance-lock invariant tripped; the rest of the batch is unaffected
   unknown,           // the venue's "unknown": a transient failure, safe to retry
 };
+consteval naming betwire_enum_naming(cancel_reason*) { return naming::identity; }
+consteval cancel_reason betwire_enum_fallback(cancel_reason*) { return cancel_reason::unrecognized; }
 
 [[nodiscard]] constexpr std::string_view to_string(cancel_reason r) noexcept {
-  switch (r) {
-    case cancel_reason::not_found: return "not_found";
-    case cancel_reason::already_terminal: return "already_terminal";
-    case cancel_reason::lock_invariant: return "lock_invariant";
-    case cancel_reason::unknown: return "unknown";
-    case cancel_reason::unrecognized: return "unrecognized";
-  }
-  return "unrecognized";
+  const std::string_view wire = reflect::enum_to_wire(r);
+  return wire.empty() ? std::string_view("unrecognized") : wire;
 }
 
+// What the JSON reader makes of a reason (it is kept as text too, so the map is read as strings).
 [[nodiscard]] constexpr cancel_reason cancel_reason_of(std::string_view wire) noexcept {
-  if (wire == "not_found") return cancel_reason::not_found;
-  if (wire == "already_terminal") return cancel_reason::already_terminal;
-  if (wire == "lock_invariant") return cancel_reason::lock_invariant;
-  if (wire == "unknown") return cancel_reason::unknown;
-  return cancel_reason::unrecognized;
+  return reflect::enum_from_wire<cancel_reason>(wire).value_or(*reflect::enum_unknown_v<cancel_reason>);
 }
 
 // True for the reasons the documents call safe to retry (only the transient "unknown").

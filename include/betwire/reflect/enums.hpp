@@ -12,7 +12,9 @@
 //     return std::array{betwire::enum_key{order_status::pending, "Pending!"}};
 //   }
 //
-// An enumerator named `unknown` is what a value the enum does not know decodes to.
+// An enumerator named `unknown` is what a value the enum does not know decodes to. An enum whose
+// wire has a real "unknown" names another one instead:
+//   consteval order_status betwire_enum_fallback(order_status*) { return order_status::unrecognized; }
 // Enumerators are found by probing the values [0, 128) unless `betwire_enum_range(E*)` returns
 // another {first, last} pair; the enum needs a fixed underlying type (every `enum class` has one).
 
@@ -57,6 +59,11 @@ concept has_enum_keys = requires(E* p) { betwire_enum_keys(p); };
 template <class E>
 concept has_enum_range = requires(E* p) {
   { betwire_enum_range(p) } -> std::convertible_to<enum_range>;
+};
+
+template <class E>
+concept has_enum_fallback = requires(E* p) {
+  { betwire_enum_fallback(p) } -> std::same_as<E>;
 };
 
 template <auto V>
@@ -195,12 +202,25 @@ inline constexpr auto enum_entries_v = [] {
 template <class E>
 inline constexpr bool enum_is_integer_v = detail::enum_naming_of<E>() == naming::integer;
 
-// The enumerator called `unknown`, when E has one: what unrecognised wire values decode to.
+// What unrecognised wire values decode to: betwire_enum_fallback(E*) when E declares it, else the
+// enumerator called `unknown`; nullopt (such a value is an error) when E has neither.
 template <class E>
 inline constexpr std::optional<E> enum_unknown_v = [] {
-  for (const auto& e : enum_entries_v<E>)
-    if (e.name == "unknown") return std::optional<E>(e.value);
-  return std::optional<E>();
+  if constexpr (detail::has_enum_fallback<E>) {
+    constexpr E fallback = betwire_enum_fallback(static_cast<E*>(nullptr));
+    static_assert(
+        [] {
+          for (const auto& e : enum_entries_v<E>)
+            if (e.value == fallback) return true;
+          return false;
+        }(),
+        "betwire: betwire_enum_fallback must return a named enumerator");
+    return std::optional<E>(fallback);
+  } else {
+    for (const auto& e : enum_entries_v<E>)
+      if (e.name == "unknown") return std::optional<E>(e.value);
+    return std::optional<E>();
+  }
 }();
 
 template <class E>
@@ -242,6 +262,9 @@ static_assert(enum_to_wire(sample_status::partially_filled) == "PARTIALLY_FILLED
               "betwire: enumerator name extraction is broken on this compiler");
 static_assert(enum_from_wire<sample_status>("PENDING") == sample_status::pending);
 static_assert(enum_unknown_v<sample_status> == sample_status::unknown);
+enum class sample_reason : std::uint8_t { unrecognized, unknown };
+consteval sample_reason betwire_enum_fallback(sample_reason*) { return sample_reason::unrecognized; }
+static_assert(enum_unknown_v<sample_reason> == sample_reason::unrecognized);
 }  // namespace detail::self_test
 
 }  // namespace reflect
