@@ -210,8 +210,7 @@ class client {
   http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
     http::response_t<E> out{};
     http::reply<void> r = run<E>(req, out);
-    if (!r) return {fail(std::move(r).error()), r.info()};
-    return {result<http::response_t<E>>(std::move(out)), r.info()};
+    return http::with_value(std::move(r), std::move(out));
   }
 
   betwire::secret key_;

@@ -44,6 +44,16 @@
 BETWIRE_BEGIN_NAMESPACE
 namespace http {
 
+// The by-value form of a call that decoded into `value`: the value on success, the error
+// otherwise, with the reply's status and rate-limit information either way. Venue clients build
+// their by-value overloads on it after their own handling of the reply<void> call.
+template <class V>
+[[nodiscard]] reply<V> with_value(reply<void>&& r, V&& value) {
+  const reply_info info = r.info();
+  if (!r) return {fail(std::move(r).error()), info};
+  return {result<V>(std::move(value)), info};
+}
+
 struct client_options {
   http::retry_policy retry{};  // off unless retry.enabled
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
@@ -111,7 +121,7 @@ class client {
   reply<response_t<E>> call(const request_t<E>& req, std::span<const header> extra = {}) {
     response_t<E> out{};
     reply<void> r = call<E>(req, out, extra);
-    return to_value(std::move(r), std::move(out));
+    return with_value(std::move(r), std::move(out));
   }
 
   template <endpoint E>
@@ -120,7 +130,7 @@ class client {
                             std::span<const header> extra = {}) {
     response_t<E> out{};
     reply<void> r = call<E>(path_params, req, out, extra);
-    return to_value(std::move(r), std::move(out));
+    return with_value(std::move(r), std::move(out));
   }
 
   // Sends an already built request (headers of the core and `extra` added) and returns the raw
@@ -211,13 +221,6 @@ class client {
       scrub(e.excerpt, headers_[i].value);
     }
     return e;
-  }
-
-  template <class V>
-  static reply<V> to_value(reply<void>&& r, V&& value) {
-    const reply_info info = r.info();
-    if (!r) return {fail(std::move(r).error()), info};
-    return {result<V>(std::move(value)), info};
   }
 
   T* transport_;
