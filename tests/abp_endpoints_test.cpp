@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -228,6 +229,51 @@ TEST(AbpEncoding, PlaceBodyJoinsBookmakersAndLeavesOutAbsentFields) {
   // Exact decimals and the meta text go out byte for byte.
   EXPECT_NE(body.find(R"("orderPrice":1.95,"orderStake":10,)"), std::string::npos) << body;
   EXPECT_NE(body.find(R"("meta":{"strategy":"m\u00fcller","n":1.50})"), std::string::npos) << body;
+}
+
+TEST(AbpEncoding, PlaceBodyJoinsEscapedBookmakersExactly) {
+  abp::place_orders_request req;
+  auto a = abptest::good_order();
+  a.bookmakers = {"q\"uo\\te", "m\xc3\xbcller", "x"};
+  a.back = true;
+  auto b = abptest::good_order(abptest::uuid2);
+  b.bookmakers = {"only"};
+  req.orders = {a, b};
+  std::string body = "stale";
+  ASSERT_TRUE(abp::encode_place_orders(req, body));
+  const std::string head = R"(","fixtureId":"id1000004461512432","outcomeId":103,"playerId":0,)"
+                           R"("orderPrice":1.95,"orderStake":10,"userRef":"bettor1234","testOrder":false,)";
+  EXPECT_EQ(body, std::string(R"({"orders":[{"requestUuid":")") + abptest::uuid1 + head +
+                      R"("bookmakers":"q\"uo\\te,m)" "\xc3\xbc" R"(ller,x","back":true},{"requestUuid":")" + abptest::uuid2 +
+                      head + R"("bookmakers":"only"}]})");
+
+  // An invalid name fails with its path, and leaves nothing behind.
+  req.orders[1].bookmakers = {"ok", "bad\xff"};
+  auto r = abp::encode_place_orders(req, body);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().path, "orders[1].bookmakers");
+  EXPECT_TRUE(body.empty());
+}
+
+TEST(AbpEncoding, PlaceBodyAllocatesNothingIntoAWarmBuffer) {
+  ASSERT_TRUE(betwire_test::counting_enabled);
+  abp::place_orders_request req;
+  for (int i = 0; i < 100; ++i) {
+    auto o = abptest::good_order();
+    o.bookmakers = {"sharpbet", "bet365", "pinnacle", "a-rather-long-bookmaker-name"};
+    o.expires_at = betwire::timestamp::from_unix_seconds(1770000000);
+    o.meta.text = R"({"strategy":"mm"})";
+    req.orders.push_back(o);
+  }
+  std::string body;
+  ASSERT_TRUE(abp::encode_place_orders(req, body));
+  const std::string first = body;
+  const std::size_t calls = betwire_test::count_allocations([&] {
+    for (int i = 0; i < 5; ++i)
+      if (!abp::encode_place_orders(req, body)) std::abort();
+  });
+  EXPECT_EQ(calls, 0u);
+  EXPECT_EQ(body, first);
 }
 
 TEST(AbpEncoding, MissingRequestUuidsAreFilledWithUuidV4) {

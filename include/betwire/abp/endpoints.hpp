@@ -94,8 +94,9 @@ template <class Vec>
   return {};
 }
 
-// The body of one order as it goes on the wire: bookmakers comma-joined, views everywhere.
-struct place_order_wire {
+// The body of one order as it goes on the wire, views everywhere, in two parts around
+// `bookmakers`: that one is written by hand (append_joined) so the joined names are never copied.
+struct place_order_head {
   std::string_view request_uuid;
   std::optional<std::string_view> fixture_id;
   std::optional<std::string_view> future_id;
@@ -105,7 +106,8 @@ struct place_order_wire {
   decimal order_stake;
   std::string_view user_ref;
   bool test_order = false;
-  std::optional<std::string_view> bookmakers;
+};
+struct place_order_tail {
   std::optional<std::int64_t> participant_id;
   std::optional<std::string_view> order_currency;
   std::optional<bool> back;
@@ -114,6 +116,74 @@ struct place_order_wire {
   std::optional<bool> accept_partial_stake;
   std::optional<json::raw> meta;
 };
+
+// Appends `names` joined by ',' as one JSON string (a ',' only once something precedes it, like a
+// plain join). Each name is escaped on its own; a later name's opening quote is overwritten by
+// the separator, so the joined text never exists anywhere else.
+inline bool append_joined(const std::vector<std::string>& names, json::detail::write_context& w) {
+  std::string& out = w.out;
+  out.append("\"\"", 2);
+  bool any = false;
+  for (const std::string& name : names) {
+    if (!any && name.empty()) continue;
+    out.pop_back();  // the closing quote
+    const std::size_t at = out.size();
+    if (!any) out.pop_back();  // the opening one: write_string brings its own
+    if (!json::detail::write_string(name, w)) return false;
+    if (any) out[at] = ',';
+    any = true;
+  }
+  return true;
+}
+
+// Appends one order's object to w.out.
+inline bool append_place_order(const place_order& o, json::detail::write_context& w) {
+  place_order_head head;
+  head.request_uuid = o.request_uuid;
+  if (o.fixture_id) head.fixture_id = std::string_view(*o.fixture_id);
+  if (o.future_id) head.future_id = std::string_view(*o.future_id);
+  head.outcome_id = o.outcome_id;
+  head.player_id = o.player_id;
+  head.order_price = o.order_price;
+  head.order_stake = o.order_stake;
+  head.user_ref = o.user_ref;
+  head.test_order = o.test_order;
+  if (!json::detail::write_object<json::write_options{}>(head, w)) return false;
+
+  std::string& out = w.out;
+  out.pop_back();  // head's '}': the object goes on
+  if (!o.bookmakers.empty()) {
+    out.append(",\"bookmakers\":");
+    if (!append_joined(o.bookmakers, w)) {
+      w.push_key("bookmakers");
+      return false;
+    }
+  }
+
+  place_order_tail tail;
+  tail.participant_id = o.participant_id;
+  if (o.order_currency) tail.order_currency = std::string_view(*o.order_currency);
+  tail.back = o.back;
+  if (o.expires_at) {
+    // The venue wants ISO-8601: a timestamp made from unix seconds is written as ISO text.
+    const timestamp& t = *o.expires_at;
+    tail.expires_at = t.wire_form() == timestamp::form::iso8601
+                          ? t
+                          : timestamp::from_unix_nanos(t.unix_seconds() * 1'000'000'000 + t.nanosecond(), 0, 6);
+  }
+  tail.accept_better_odds = o.accept_better_odds;
+  tail.accept_partial_stake = o.accept_partial_stake;
+  if (!o.meta.text.empty()) tail.meta = json::raw{o.meta.text};
+  const std::size_t at = out.size();
+  if (!json::detail::write_object<json::write_options{}>(tail, w)) return false;
+  if (out.size() == at + 2) {  // "{}": nothing after head, so it only closes the object
+    out.pop_back();
+    out[at] = '}';
+  } else {
+    out[at] = ',';  // its '{' continues head's members
+  }
+  return true;
+}
 
 [[nodiscard]] inline bool is_json_object(std::string_view text) {
   std::size_t i = 0;
@@ -191,53 +261,21 @@ struct error_probe {
 }
 
 // Writes the place-orders body: {"orders":[...]} with bookmakers comma-joined and absent optionals
-// left out. Scratch buffers are per thread and keep their capacity, so a warm call allocates nothing.
+// left out, straight into `out`: a call allocates nothing when `out` has the capacity.
 [[nodiscard]] inline result<void> encode_place_orders(const place_orders_request& req, std::string& out) {
-  thread_local std::string joined;
-  thread_local std::string one;
   out.clear();
+  json::detail::write_context w(out);
   out.append("{\"orders\":[");
   for (std::size_t i = 0; i < req.orders.size(); ++i) {
-    const place_order& o = req.orders[i];
-    detail::place_order_wire w;
-    w.request_uuid = o.request_uuid;
-    if (o.fixture_id) w.fixture_id = std::string_view(*o.fixture_id);
-    if (o.future_id) w.future_id = std::string_view(*o.future_id);
-    w.outcome_id = o.outcome_id;
-    w.player_id = o.player_id;
-    w.order_price = o.order_price;
-    w.order_stake = o.order_stake;
-    w.user_ref = o.user_ref;
-    w.test_order = o.test_order;
-    if (!o.bookmakers.empty()) {
-      joined.clear();
-      for (const std::string& b : o.bookmakers) {
-        if (!joined.empty()) joined.push_back(',');
-        joined.append(b);
-      }
-      w.bookmakers = std::string_view(joined);
-    }
-    w.participant_id = o.participant_id;
-    if (o.order_currency) w.order_currency = std::string_view(*o.order_currency);
-    w.back = o.back;
-    if (o.expires_at) {
-      // The venue wants ISO-8601: a timestamp made from unix seconds is written as ISO text.
-      const timestamp& t = *o.expires_at;
-      w.expires_at = t.wire_form() == timestamp::form::iso8601
-                         ? t
-                         : timestamp::from_unix_nanos(t.unix_seconds() * 1'000'000'000 + t.nanosecond(), 0, 6);
-    }
-    w.accept_better_odds = o.accept_better_odds;
-    w.accept_partial_stake = o.accept_partial_stake;
-    if (!o.meta.text.empty()) w.meta = json::raw{o.meta.text};
-    if (auto r = json::encode(w, one); !r) {
-      error e = std::move(r).error();
-      e.path = "orders[" + std::to_string(i) + "]" + (e.path.empty() ? "" : "." + e.path);
+    if (i != 0) out.push_back(',');
+    if (!detail::append_place_order(req.orders[i], w)) {
+      w.push_index(i);
+      w.push_key("orders");
+      error e(error_category::validation, w.code, w.message);
+      e.path = std::move(w.path);
       out.clear();
       return fail(std::move(e));
     }
-    if (i != 0) out.push_back(',');
-    out.append(one);
   }
   out.append("]}");
   return {};
