@@ -754,15 +754,47 @@ TEST(JsonReadMap, DuplicateKeysAllowedLastWins) {
   EXPECT_EQ(m.at("a"), 2);
 }
 
-// KNOWN BUG (reported to the lead, not fixed here): json::object_map ignores the duplicate-key
-// policy; it keeps both entries whatever the options say. Enable once object_map checks duplicates.
-TEST(JsonReadMap, DISABLED_ObjectMapDuplicateKeysFollowThePolicy) {
+TEST(JsonReadMap, ObjectMapDuplicateKeysFollowThePolicy) {
   EXPECT_ERRC((err<json::object_map<std::string, int>>(R"({"a": 1, "b": 2, "a": 3})")),
               errc::duplicate_key);
+  EXPECT_ERRC((err<json::object_map<std::string_view, int>>(R"({"a": 1, "b": 2, "a": 3})")),
+              errc::duplicate_key);
+  // Spelled differently, the same key: escapes are decoded before keys are compared.
+  EXPECT_ERRC((err<json::object_map<std::string, int>>(R"({"\u0061": 1, "a": 3})")), errc::duplicate_key);
   json::object_map<std::string, int> om;
   ASSERT_TRUE((dec<json::read_options{.allow_duplicate_keys = true}>(R"({"a": 1, "b": 5, "a": 2})", om)));
   EXPECT_EQ(om.size(), 2u);
   EXPECT_EQ(*om.find("a"), 2);
+  EXPECT_EQ(om.begin()->first, "a");  // where it first appeared
+  EXPECT_EQ(*om.find("b"), 5);
+}
+
+TEST(JsonReadMap, ObjectMapDuplicateReportedAtTheSecondOccurrence) {
+  std::string doc = R"({"x": 1, "y": 2, "x": 3})";
+  const std::size_t second = doc.rfind("\"x\"");
+  json::object_map<std::string, int> om;
+  auto r = json::decode(doc, om);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::duplicate_key);
+  EXPECT_EQ(r.error().offset, second);
+}
+
+TEST(JsonReadMap, ObjectMapManyKeysAndALateDuplicate) {
+  // Past the stack table (128 keys): the heap one takes over, and a repeat is still found, also of
+  // keys that share their first and last bytes.
+  std::string doc = "{";
+  for (int i = 0; i < 5000; ++i) doc += "\"key-" + std::to_string(100000 + i) + "-end\":" + std::to_string(i) + ",";
+  std::string unique = doc;
+  unique.back() = '}';
+  json::object_map<std::string, int> om;
+  ASSERT_TRUE(json::decode(unique, om));
+  EXPECT_EQ(om.size(), 5000u);
+  EXPECT_EQ(*om.find("key-104999-end"), 4999);
+  doc += R"("key-102500-end":0})";
+  EXPECT_ERRC((err<json::object_map<std::string, int>>(doc)), errc::duplicate_key);
+  // A warm map decoded again keeps its capacity and its contents are replaced.
+  ASSERT_TRUE(json::decode(unique, om));
+  EXPECT_EQ(om.size(), 5000u);
 }
 
 // ---- timestamps -----------------------------------------------------------------------------------------

@@ -644,6 +644,61 @@ inline bool read_object(T& obj, read_context& c) {
   }(std::make_index_sequence<n>{});
 }
 
+// The keys of an object_map seen so far, to find a repeated one in O(1) per key whatever the
+// input (a linear search would make a hostile object of n keys cost n^2 compares). An
+// open-addressing table of member indices keyed by a hash of every byte of the key: on the stack
+// for up to 128 keys (PredictStreet's largest map has 100), on the heap beyond.
+class member_keys {
+ public:
+  static constexpr std::size_t none = ~std::size_t{0};
+
+  // The index of an earlier member whose key is `key`, or none (then `index` is recorded for it).
+  // key_of(j) gives member j's key.
+  template <class KeyOf>
+  std::size_t find_or_add(std::string_view key, std::size_t index, KeyOf&& key_of) {
+    if (2 * (count_ + 1) > mask_ + 1) grow(key_of);
+    for (std::size_t slot = hash(key) & mask_;; slot = (slot + 1) & mask_) {
+      const std::uint32_t entry = slots_[slot];
+      if (entry == 0) {
+        slots_[slot] = static_cast<std::uint32_t>(index + 1);
+        ++count_;
+        return none;
+      }
+      if (key_of(entry - 1) == key) return entry - 1;
+    }
+  }
+
+ private:
+  static std::uint64_t hash(std::string_view key) noexcept {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ key.size();
+    std::size_t i = 0;
+    for (; i + 8 <= key.size(); i += 8) h = (h ^ load8(key.data() + i)) * 0xBF58476D1CE4E5B9ull, h ^= h >> 31;
+    for (; i < key.size(); ++i) h = (h ^ static_cast<unsigned char>(key[i])) * 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+  }
+
+  template <class KeyOf>
+  void grow(KeyOf&& key_of) {
+    std::vector<std::uint32_t> bigger((mask_ + 1) * 2, 0);
+    const std::size_t mask = bigger.size() - 1;
+    for (std::size_t s = 0; s <= mask_; ++s) {
+      if (slots_[s] == 0) continue;
+      std::size_t slot = hash(key_of(slots_[s] - 1)) & mask;
+      while (bigger[slot] != 0) slot = (slot + 1) & mask;
+      bigger[slot] = slots_[s];
+    }
+    heap_ = std::move(bigger);
+    slots_ = heap_.data();
+    mask_ = mask;
+  }
+
+  std::array<std::uint32_t, 256> stack_{};  // 0: empty; else member index + 1
+  std::vector<std::uint32_t> heap_;
+  std::uint32_t* slots_ = stack_.data();
+  std::size_t mask_ = 255;
+  std::size_t count_ = 0;
+};
+
 template <read_options O, class Map>
 inline bool read_map(Map& map, read_context& c) {
   using K = typename Map::key_type;
@@ -651,7 +706,20 @@ inline bool read_map(Map& map, read_context& c) {
   if constexpr (is_object_map_v<Map>) {
     auto& items = map.items();
     std::size_t count = 0;
-    const bool ok = read_members<O>(c, [&](std::string_view key, const char*) {
+    member_keys keys;
+    const auto key_of = [&](std::size_t j) { return std::string_view(items[j].first); };
+    const bool ok = read_members<O>(c, [&](std::string_view key, const char* key_at) {
+      if (const std::size_t earlier = keys.find_or_add(key, count, key_of); earlier != member_keys::none) {
+        if constexpr (O.allow_duplicate_keys) {
+          if (read_value<O>(items[earlier].second, c)) return true;  // the last occurrence wins
+          c.push_key(key);
+          return false;
+        } else {
+          c.fail(errc::duplicate_key, key_at, "duplicate key");
+          c.push_key(key);
+          return false;
+        }
+      }
       if (count == items.size()) items.emplace_back();
       auto& item = items[count];
       item.first = K(key);
