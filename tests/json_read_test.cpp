@@ -547,6 +547,9 @@ TEST(JsonReadArray, FixedSize) {
   EXPECT_EQ(e.code, errc::wrong_array_size);
   EXPECT_EQ(e.offset, 0u);
   EXPECT_ERRC((err<std::array<int, 3>>("[1,2,3,4]")), errc::wrong_array_size);
+  EXPECT_EQ((err<std::array<int, 3>>("[1,2,3,4]").path), "");  // the array's error, not element 3's
+  EXPECT_EQ((err<std::array<int, 3>>("[1,2,true]").path), "[2]");
+  EXPECT_EQ((err<std::vector<int>>("[1,2,true]").path), "[2]");
   EXPECT_ERRC((err<std::array<int, 3>>("[]")), errc::wrong_array_size);
   EXPECT_ERRC((err<std::array<int, 0>>("[1]")), errc::wrong_array_size);
   EXPECT_ERRC((err<std::array<int, 2>>("[1,2,]")), errc::trailing_comma);

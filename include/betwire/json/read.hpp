@@ -381,84 +381,74 @@ inline bool read_raw(Raw& value, read_context& c) {
 
 // Runs body(element_slot) for each element of the array at c.p, where the slot is an existing
 // element when there is one (its capacity reused) or a new one.
-template <read_options O, class Vec>
-inline bool read_vector(Vec& vec, read_context& c) {
+// Reads `[v, v, ...]`, calling read_element(index) with c.p at each value; used by vectors and
+// arrays. The element reader reports its own errors (and pushes nothing: the index is pushed here).
+template <read_options O, class ReadElement>
+BETWIRE_ALWAYS_INLINE bool read_elements(read_context& c, ReadElement&& read_element) {
   if (BETWIRE_UNLIKELY(*c.p != '[')) return c.fail_here(errc::type_mismatch, "expected an array");
   if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
   ++c.p;
   skip_ws(c);
-  std::size_t count = 0;
   if (c.p < c.end && *c.p == ']') {
     ++c.p;
-  } else {
-    for (;;) {
-      if (count == vec.size()) vec.emplace_back();
-      if (BETWIRE_UNLIKELY(c.at_end()))
-        return c.fail_here(errc::unexpected_end, "document ends inside an array");
-      if (BETWIRE_UNLIKELY(!read_value<O>(vec[count], c))) {
-        c.push_index(count);
-        return false;
-      }
-      ++count;
-      skip_ws(c);
-      if (BETWIRE_UNLIKELY(c.at_end()))
-        return c.fail_here(errc::unexpected_end, "document ends inside an array");
-      if (*c.p == ',') {
-        ++c.p;
-        skip_ws(c);
-        if (c.p < c.end && *c.p == ']') return c.fail_here(errc::trailing_comma, "trailing comma");
-        continue;
-      }
-      if (*c.p == ']') {
-        ++c.p;
-        break;
-      }
-      return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
-    }
+    --c.depth;
+    return true;
   }
+  for (std::size_t index = 0;; ++index) {
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an array");
+    if (BETWIRE_UNLIKELY(!read_element(index))) {
+      c.push_index(index);
+      return false;
+    }
+    skip_ws(c);
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an array");
+    if (*c.p == ',') {
+      ++c.p;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.p < c.end && *c.p == ']')) return c.fail_here(errc::trailing_comma, "trailing comma");
+      continue;
+    }
+    if (BETWIRE_LIKELY(*c.p == ']')) {
+      ++c.p;
+      --c.depth;
+      return true;
+    }
+    return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
+  }
+}
+
+template <read_options O, class Vec>
+inline bool read_vector(Vec& vec, read_context& c) {
+  std::size_t count = 0;
+  const bool ok = read_elements<O>(c, [&](std::size_t index) {
+    if (index == vec.size()) vec.emplace_back();
+    count = index + 1;
+    return read_value<O>(vec[index], c);
+  });
+  if (BETWIRE_UNLIKELY(!ok)) return false;
   if (vec.size() > count) vec.erase(vec.begin() + static_cast<std::ptrdiff_t>(count), vec.end());
-  --c.depth;
   return true;
 }
 
 template <read_options O, class Arr>
 inline bool read_array(Arr& arr, read_context& c) {
   constexpr std::size_t n = std::tuple_size_v<Arr>;
-  if (BETWIRE_UNLIKELY(*c.p != '[')) return c.fail_here(errc::type_mismatch, "expected an array");
   const char* const at = c.p;
-  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
-  ++c.p;
-  skip_ws(c);
   std::size_t count = 0;
-  if (c.p < c.end && *c.p == ']') {
-    ++c.p;
-  } else {
-    for (;;) {
-      if (count == n) return c.fail(errc::wrong_array_size, at, "array has more elements than expected");
-      if (BETWIRE_UNLIKELY(c.at_end()))
-        return c.fail_here(errc::unexpected_end, "document ends inside an array");
-      if (!read_value<O>(arr[count], c)) {
-        c.push_index(count);
-        return false;
-      }
-      ++count;
-      skip_ws(c);
-      if (c.at_end()) return c.fail_here(errc::unexpected_end, "document ends inside an array");
-      if (*c.p == ',') {
-        ++c.p;
-        skip_ws(c);
-        if (c.p < c.end && *c.p == ']') return c.fail_here(errc::trailing_comma, "trailing comma");
-        continue;
-      }
-      if (*c.p == ']') {
-        ++c.p;
-        break;
-      }
-      return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
+  bool too_many = false;
+  const bool ok = read_elements<O>(c, [&](std::size_t index) {
+    if (index == n) {
+      too_many = true;
+      return c.fail(errc::wrong_array_size, at, "array has more elements than expected");
     }
+    count = index + 1;
+    return read_value<O>(arr[index], c);
+  });
+  if (BETWIRE_UNLIKELY(!ok)) {
+    if (too_many) c.trail.pop_back();  // the error is the array's, not its element n's
+    return false;
   }
   if (count != n) return c.fail(errc::wrong_array_size, at, "array has fewer elements than expected");
-  --c.depth;
   return true;
 }
 
