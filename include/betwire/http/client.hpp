@@ -48,7 +48,7 @@ namespace http {
 // otherwise, with the reply's status and rate-limit information either way. Venue clients build
 // their by-value overloads on it after their own handling of the reply<void> call.
 template <class V>
-[[nodiscard]] reply<V> with_value(reply<void>&& r, V&& value) {
+[[nodiscard]] reply<V> with_value(reply<void>&& r, V value) {  // by value: an lvalue is copied, never referenced
   const reply_info info = r.info();
   if (!r) return {fail(std::move(r).error()), info};
   return {result<V>(std::move(value)), info};
