@@ -1916,7 +1916,9 @@ BETWIRE_END_NAMESPACE
 //     return std::array{betwire::enum_key{order_status::pending, "Pending!"}};
 //   }
 //
-// An enumerator named `unknown` is what a value the enum does not know decodes to.
+// An enumerator named `unknown` is what a value the enum does not know decodes to. An enum whose
+// wire has a real "unknown" names another one instead:
+//   consteval order_status betwire_enum_fallback(order_status*) { return order_status::unrecognized; }
 // Enumerators are found by probing the values [0, 128) unless `betwire_enum_range(E*)` returns
 // another {first, last} pair; the enum needs a fixed underlying type (every `enum class` has one).
 
@@ -2697,6 +2699,11 @@ concept has_enum_range = requires(E* p) {
   { betwire_enum_range(p) } -> std::convertible_to<enum_range>;
 };
 
+template <class E>
+concept has_enum_fallback = requires(E* p) {
+  { betwire_enum_fallback(p) } -> std::same_as<E>;
+};
+
 template <auto V>
 consteval std::string_view pretty_value_name() noexcept {
   return __PRETTY_FUNCTION__;
@@ -2833,12 +2840,25 @@ inline constexpr auto enum_entries_v = [] {
 template <class E>
 inline constexpr bool enum_is_integer_v = detail::enum_naming_of<E>() == naming::integer;
 
-// The enumerator called `unknown`, when E has one: what unrecognised wire values decode to.
+// What unrecognised wire values decode to: betwire_enum_fallback(E*) when E declares it, else the
+// enumerator called `unknown`; nullopt (such a value is an error) when E has neither.
 template <class E>
 inline constexpr std::optional<E> enum_unknown_v = [] {
-  for (const auto& e : enum_entries_v<E>)
-    if (e.name == "unknown") return std::optional<E>(e.value);
-  return std::optional<E>();
+  if constexpr (detail::has_enum_fallback<E>) {
+    constexpr E fallback = betwire_enum_fallback(static_cast<E*>(nullptr));
+    static_assert(
+        [] {
+          for (const auto& e : enum_entries_v<E>)
+            if (e.value == fallback) return true;
+          return false;
+        }(),
+        "betwire: betwire_enum_fallback must return a named enumerator");
+    return std::optional<E>(fallback);
+  } else {
+    for (const auto& e : enum_entries_v<E>)
+      if (e.name == "unknown") return std::optional<E>(e.value);
+    return std::optional<E>();
+  }
 }();
 
 template <class E>
@@ -2880,6 +2900,9 @@ static_assert(enum_to_wire(sample_status::partially_filled) == "PARTIALLY_FILLED
               "betwire: enumerator name extraction is broken on this compiler");
 static_assert(enum_from_wire<sample_status>("PENDING") == sample_status::pending);
 static_assert(enum_unknown_v<sample_status> == sample_status::unknown);
+enum class sample_reason : std::uint8_t { unrecognized, unknown };
+consteval sample_reason betwire_enum_fallback(sample_reason*) { return sample_reason::unrecognized; }
+static_assert(enum_unknown_v<sample_reason> == sample_reason::unrecognized);
 }  // namespace detail::self_test
 
 }  // namespace reflect
@@ -3942,84 +3965,74 @@ inline bool read_raw(Raw& value, read_context& c) {
 
 // Runs body(element_slot) for each element of the array at c.p, where the slot is an existing
 // element when there is one (its capacity reused) or a new one.
-template <read_options O, class Vec>
-inline bool read_vector(Vec& vec, read_context& c) {
+// Reads `[v, v, ...]`, calling read_element(index) with c.p at each value; used by vectors and
+// arrays. The element reader reports its own errors (and pushes nothing: the index is pushed here).
+template <read_options O, class ReadElement>
+BETWIRE_ALWAYS_INLINE bool read_elements(read_context& c, ReadElement&& read_element) {
   if (BETWIRE_UNLIKELY(*c.p != '[')) return c.fail_here(errc::type_mismatch, "expected an array");
   if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
   ++c.p;
   skip_ws(c);
-  std::size_t count = 0;
   if (c.p < c.end && *c.p == ']') {
     ++c.p;
-  } else {
-    for (;;) {
-      if (count == vec.size()) vec.emplace_back();
-      if (BETWIRE_UNLIKELY(c.at_end()))
-        return c.fail_here(errc::unexpected_end, "document ends inside an array");
-      if (BETWIRE_UNLIKELY(!read_value<O>(vec[count], c))) {
-        c.push_index(count);
-        return false;
-      }
-      ++count;
-      skip_ws(c);
-      if (BETWIRE_UNLIKELY(c.at_end()))
-        return c.fail_here(errc::unexpected_end, "document ends inside an array");
-      if (*c.p == ',') {
-        ++c.p;
-        skip_ws(c);
-        if (c.p < c.end && *c.p == ']') return c.fail_here(errc::trailing_comma, "trailing comma");
-        continue;
-      }
-      if (*c.p == ']') {
-        ++c.p;
-        break;
-      }
-      return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
-    }
+    --c.depth;
+    return true;
   }
+  for (std::size_t index = 0;; ++index) {
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an array");
+    if (BETWIRE_UNLIKELY(!read_element(index))) {
+      c.push_index(index);
+      return false;
+    }
+    skip_ws(c);
+    if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an array");
+    if (*c.p == ',') {
+      ++c.p;
+      skip_ws(c);
+      if (BETWIRE_UNLIKELY(c.p < c.end && *c.p == ']')) return c.fail_here(errc::trailing_comma, "trailing comma");
+      continue;
+    }
+    if (BETWIRE_LIKELY(*c.p == ']')) {
+      ++c.p;
+      --c.depth;
+      return true;
+    }
+    return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
+  }
+}
+
+template <read_options O, class Vec>
+inline bool read_vector(Vec& vec, read_context& c) {
+  std::size_t count = 0;
+  const bool ok = read_elements<O>(c, [&](std::size_t index) {
+    if (index == vec.size()) vec.emplace_back();
+    count = index + 1;
+    return read_value<O>(vec[index], c);
+  });
+  if (BETWIRE_UNLIKELY(!ok)) return false;
   if (vec.size() > count) vec.erase(vec.begin() + static_cast<std::ptrdiff_t>(count), vec.end());
-  --c.depth;
   return true;
 }
 
 template <read_options O, class Arr>
 inline bool read_array(Arr& arr, read_context& c) {
   constexpr std::size_t n = std::tuple_size_v<Arr>;
-  if (BETWIRE_UNLIKELY(*c.p != '[')) return c.fail_here(errc::type_mismatch, "expected an array");
   const char* const at = c.p;
-  if (++c.depth > O.max_depth) return c.fail_here(errc::depth_exceeded, "nesting too deep");
-  ++c.p;
-  skip_ws(c);
   std::size_t count = 0;
-  if (c.p < c.end && *c.p == ']') {
-    ++c.p;
-  } else {
-    for (;;) {
-      if (count == n) return c.fail(errc::wrong_array_size, at, "array has more elements than expected");
-      if (BETWIRE_UNLIKELY(c.at_end()))
-        return c.fail_here(errc::unexpected_end, "document ends inside an array");
-      if (!read_value<O>(arr[count], c)) {
-        c.push_index(count);
-        return false;
-      }
-      ++count;
-      skip_ws(c);
-      if (c.at_end()) return c.fail_here(errc::unexpected_end, "document ends inside an array");
-      if (*c.p == ',') {
-        ++c.p;
-        skip_ws(c);
-        if (c.p < c.end && *c.p == ']') return c.fail_here(errc::trailing_comma, "trailing comma");
-        continue;
-      }
-      if (*c.p == ']') {
-        ++c.p;
-        break;
-      }
-      return c.fail_here(errc::unexpected_character, "expected ',' or ']'");
+  bool too_many = false;
+  const bool ok = read_elements<O>(c, [&](std::size_t index) {
+    if (index == n) {
+      too_many = true;
+      return c.fail(errc::wrong_array_size, at, "array has more elements than expected");
     }
+    count = index + 1;
+    return read_value<O>(arr[index], c);
+  });
+  if (BETWIRE_UNLIKELY(!ok)) {
+    if (too_many) c.trail.pop_back();  // the error is the array's, not its element n's
+    return false;
   }
   if (count != n) return c.fail(errc::wrong_array_size, at, "array has fewer elements than expected");
-  --c.depth;
   return true;
 }
 
@@ -4205,6 +4218,61 @@ inline bool read_object(T& obj, read_context& c) {
   }(std::make_index_sequence<n>{});
 }
 
+// The keys of an object_map seen so far, to find a repeated one in O(1) per key whatever the
+// input (a linear search would make a hostile object of n keys cost n^2 compares). An
+// open-addressing table of member indices keyed by a hash of every byte of the key: on the stack
+// for up to 128 keys (PredictStreet's largest map has 100), on the heap beyond.
+class member_keys {
+ public:
+  static constexpr std::size_t none = ~std::size_t{0};
+
+  // The index of an earlier member whose key is `key`, or none (then `index` is recorded for it).
+  // key_of(j) gives member j's key.
+  template <class KeyOf>
+  std::size_t find_or_add(std::string_view key, std::size_t index, KeyOf&& key_of) {
+    if (2 * (count_ + 1) > mask_ + 1) grow(key_of);
+    for (std::size_t slot = hash(key) & mask_;; slot = (slot + 1) & mask_) {
+      const std::uint32_t entry = slots_[slot];
+      if (entry == 0) {
+        slots_[slot] = static_cast<std::uint32_t>(index + 1);
+        ++count_;
+        return none;
+      }
+      if (key_of(entry - 1) == key) return entry - 1;
+    }
+  }
+
+ private:
+  static std::uint64_t hash(std::string_view key) noexcept {
+    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ key.size();
+    std::size_t i = 0;
+    for (; i + 8 <= key.size(); i += 8) h = (h ^ load8(key.data() + i)) * 0xBF58476D1CE4E5B9ull, h ^= h >> 31;
+    for (; i < key.size(); ++i) h = (h ^ static_cast<unsigned char>(key[i])) * 0x94D049BB133111EBull;
+    return h ^ (h >> 29);
+  }
+
+  template <class KeyOf>
+  void grow(KeyOf&& key_of) {
+    std::vector<std::uint32_t> bigger((mask_ + 1) * 2, 0);
+    const std::size_t mask = bigger.size() - 1;
+    for (std::size_t s = 0; s <= mask_; ++s) {
+      if (slots_[s] == 0) continue;
+      std::size_t slot = hash(key_of(slots_[s] - 1)) & mask;
+      while (bigger[slot] != 0) slot = (slot + 1) & mask;
+      bigger[slot] = slots_[s];
+    }
+    heap_ = std::move(bigger);
+    slots_ = heap_.data();
+    mask_ = mask;
+  }
+
+  std::array<std::uint32_t, 256> stack_{};  // 0: empty; else member index + 1
+  std::vector<std::uint32_t> heap_;
+  std::uint32_t* slots_ = stack_.data();
+  std::size_t mask_ = 255;
+  std::size_t count_ = 0;
+};
+
 template <read_options O, class Map>
 inline bool read_map(Map& map, read_context& c) {
   using K = typename Map::key_type;
@@ -4212,7 +4280,20 @@ inline bool read_map(Map& map, read_context& c) {
   if constexpr (is_object_map_v<Map>) {
     auto& items = map.items();
     std::size_t count = 0;
-    const bool ok = read_members<O>(c, [&](std::string_view key, const char*) {
+    member_keys keys;
+    const auto key_of = [&](std::size_t j) { return std::string_view(items[j].first); };
+    const bool ok = read_members<O>(c, [&](std::string_view key, const char* key_at) {
+      if (const std::size_t earlier = keys.find_or_add(key, count, key_of); earlier != member_keys::none) {
+        if constexpr (O.allow_duplicate_keys) {
+          if (read_value<O>(items[earlier].second, c)) return true;  // the last occurrence wins
+          c.push_key(key);
+          return false;
+        } else {
+          c.fail(errc::duplicate_key, key_at, "duplicate key");
+          c.push_key(key);
+          return false;
+        }
+      }
       if (count == items.size()) items.emplace_back();
       auto& item = items[count];
       item.first = K(key);
@@ -4793,6 +4874,12 @@ BETWIRE_END_NAMESPACE
 //   std::span, std::array) joined by commas with each element percent-encoded on its own (a comma
 //   inside an element is sent as %2C, the separators as ','). Empty strings, empty ranges and empty
 //   optionals are left out. Floating-point members are refused at compile time: money is exact.
+//   A query type may also name members (by C++ name) that are left out while they equal their
+//   value-initialised value (0, false, an enum's 0) — for filters where 0 means "no filter":
+//     struct orders_query {
+//       std::int64_t market_id = 0;
+//       static constexpr std::string_view betwire_omit_zero[] = {"market_id"};
+//     };
 // * fill_path: "/bets/{betId}" with the field whose wire name is betId, percent-encoded as a path
 //   segment (a '/' in a value is %2F). An empty value is refused: it would change the route.
 //
@@ -4866,13 +4953,13 @@ inline void percent_encode(std::string_view in, std::string& out) {
 
 namespace detail {
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<std::optional<T>> : std::true_type {};
+using json::detail::dependent_false_v;
+using json::detail::is_optional_v;
 
+// Broader than json::detail::string_like (exactly std::string or std::string_view): a query or path
+// value may be anything that views as text, e.g. a const char* or the user's own string type.
 template <class T>
-concept string_like = std::is_convertible_v<const T&, std::string_view>;
+concept views_as_string = std::is_convertible_v<const T&, std::string_view>;
 
 template <class T>
 concept has_text = requires(const T& v) {
@@ -4883,11 +4970,8 @@ template <class T>
 concept has_to_chars = requires(const T& v, char* p) { v.to_chars(p, p); };
 
 template <class T>
-concept value_range = std::ranges::input_range<const T> && !string_like<T> && !has_text<T> &&
+concept value_range = std::ranges::input_range<const T> && !views_as_string<T> && !has_text<T> &&
                       !std::is_same_v<std::remove_cvref_t<std::ranges::range_value_t<const T>>, char>;
-
-template <class T>
-struct dependent_false : std::false_type {};
 
 inline error bad_value(std::string_view what, std::string_view name) {
   std::string msg(what);
@@ -4917,9 +5001,9 @@ result<void> append_scalar(const V& v, std::string& out, bool& empty, std::strin
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
   } else if constexpr (std::is_floating_point_v<T>) {
-    static_assert(dependent_false<T>::value,
+    static_assert(dependent_false_v<T>,
                   "betwire: floating-point query/path values are not allowed; use betwire::decimal");
-  } else if constexpr (string_like<T>) {
+  } else if constexpr (views_as_string<T>) {
     const std::string_view s = v;
     empty = s.empty();
     percent_encode(s, out);
@@ -4941,7 +5025,7 @@ result<void> append_scalar(const V& v, std::string& out, bool& empty, std::strin
     empty = s.empty();
     percent_encode(s, out);
   } else {
-    static_assert(dependent_false<T>::value,
+    static_assert(dependent_false_v<T>,
                   "betwire: unsupported query/path value type (strings, bools, integers, enums, "
                   "decimal, uuid, timestamp, optionals and ranges of those are supported)");
   }
@@ -4953,7 +5037,7 @@ result<void> append_scalar(const V& v, std::string& out, bool& empty, std::strin
 template <class V>
 result<void> append_param(std::string_view key, const V& v, std::string& out, bool& first) {
   using T = std::remove_cvref_t<V>;
-  if constexpr (is_optional<T>::value) {
+  if constexpr (is_optional_v<T>) {
     if (!v.has_value()) return {};
     return append_param(key, *v, out, first);
   } else {
@@ -4990,6 +5074,36 @@ result<void> append_param(std::string_view key, const V& v, std::string& out, bo
   }
 }
 
+template <class Q>
+concept has_omit_zero = requires {
+  { Q::betwire_omit_zero[0] } -> std::convertible_to<std::string_view>;
+  std::extent_v<decltype(Q::betwire_omit_zero)>;
+};
+
+// Is member I of Q listed in Q::betwire_omit_zero?
+template <class Q, std::size_t I>
+[[nodiscard]] consteval bool omit_zero_member() {
+  if constexpr (has_omit_zero<Q>) {
+    for (std::string_view m : Q::betwire_omit_zero)
+      if (m == reflect::member_name_v<Q, I>) return true;
+  }
+  return false;
+}
+
+// Every betwire_omit_zero entry must name a real member: a typo would otherwise send the 0.
+template <class Q>
+[[nodiscard]] consteval bool omit_zero_names_members() {
+  if constexpr (has_omit_zero<Q>) {
+    bool ok = true;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      for (std::string_view m : Q::betwire_omit_zero)
+        ok = ok && ((m == reflect::member_name_v<Q, I>) || ...);
+    }(std::make_index_sequence<reflect::field_count_v<Q>>{});
+    return ok;
+  }
+  return true;
+}
+
 // Does `tmpl` contain "{name}"?
 [[nodiscard]] constexpr bool template_has_param(std::string_view tmpl, std::string_view name) noexcept {
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
@@ -5005,10 +5119,13 @@ result<void> append_param(std::string_view key, const V& v, std::string& out, bo
 }  // namespace detail
 
 // Appends the query string of `q` ("?a=1&b=x%20y", or nothing when every value is empty) to `out`.
-// Fields whose wire name appears as "{name}" in `path_template` are path parameters and are skipped.
+// Fields whose wire name appears as "{name}" in `path_template` are path parameters and are skipped;
+// so are fields listed in Q::betwire_omit_zero while they equal their value-initialised value.
 template <class Q>
 result<void> encode_query(const Q& q, std::string& out, std::string_view path_template = {}) {
   static_assert(reflect::is_reflectable_v<Q>, "betwire: a query type must be a reflectable aggregate");
+  static_assert(detail::omit_zero_names_members<Q>(),
+                "betwire: a betwire_omit_zero entry names a member that does not exist");
   bool first = out.find('?') == std::string::npos;
   result<void> status;
   reflect::for_each_field(q, [&](const auto& field, auto index) {
@@ -5016,6 +5133,12 @@ result<void> encode_query(const Q& q, std::string& out, std::string_view path_te
     constexpr std::size_t I = decltype(index)::value;
     constexpr std::string_view key = reflect::wire_name_v<Q, I>;
     if (!path_template.empty() && detail::template_has_param(path_template, key)) return;
+    if constexpr (detail::omit_zero_member<Q, I>()) {
+      using F = std::remove_cvref_t<decltype(field)>;
+      static_assert(std::equality_comparable<F> && std::is_default_constructible_v<F>,
+                    "betwire: a betwire_omit_zero member must be comparable with its F{}");
+      if (field == F{}) return;
+    }
     status = detail::append_param(key, field, out, first);
   });
   return status;
@@ -5073,7 +5196,7 @@ result<void> fill_path(std::string_view tmpl, const P& params, std::string& out)
         found = true;
         using F = std::remove_cvref_t<decltype(field)>;
         bool empty = true;
-        if constexpr (detail::is_optional<F>::value) {
+        if constexpr (detail::is_optional_v<F>) {
           if (field.has_value()) status = detail::append_scalar(*field, out, empty, name);
         } else {
           status = detail::append_scalar(field, out, empty, name);
@@ -5302,16 +5425,6 @@ namespace detail {
   return 0;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days inverse).
-[[nodiscard]] constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 }  // namespace detail
 
 // Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7) into seconds since the
@@ -5331,8 +5444,9 @@ namespace detail {
   if (!day || !year || !hh || !mm || !ss || mon == 0 || *day < 1 || *day > 31 || *hh > 23 ||
       *mm > 59 || *ss > 60)
     return std::nullopt;
-  const std::int64_t days = detail::days_from_civil(*year, static_cast<unsigned>(mon),
-                                                    static_cast<unsigned>(*day));
+  // Four characters, so the year fits an int.
+  const std::int64_t days = ::betwire::detail::days_from_civil(
+      static_cast<int>(*year), static_cast<unsigned>(mon), static_cast<unsigned>(*day));
   return days * 86400 + *hh * 3600 + *mm * 60 + *ss;
 }
 
@@ -6397,6 +6511,16 @@ BETWIRE_END_NAMESPACE
 BETWIRE_BEGIN_NAMESPACE
 namespace http {
 
+// The by-value form of a call that decoded into `value`: the value on success, the error
+// otherwise, with the reply's status and rate-limit information either way. Venue clients build
+// their by-value overloads on it after their own handling of the reply<void> call.
+template <class V>
+[[nodiscard]] reply<V> with_value(reply<void>&& r, V value) {  // by value: an lvalue is copied, never referenced
+  const reply_info info = r.info();
+  if (!r) return {fail(std::move(r).error()), info};
+  return {result<V>(std::move(value)), info};
+}
+
 struct client_options {
   http::retry_policy retry{};  // off unless retry.enabled
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
@@ -6464,7 +6588,7 @@ class client {
   reply<response_t<E>> call(const request_t<E>& req, std::span<const header> extra = {}) {
     response_t<E> out{};
     reply<void> r = call<E>(req, out, extra);
-    return to_value(std::move(r), std::move(out));
+    return with_value(std::move(r), std::move(out));
   }
 
   template <endpoint E>
@@ -6473,7 +6597,7 @@ class client {
                             std::span<const header> extra = {}) {
     response_t<E> out{};
     reply<void> r = call<E>(path_params, req, out, extra);
-    return to_value(std::move(r), std::move(out));
+    return with_value(std::move(r), std::move(out));
   }
 
   // Sends an already built request (headers of the core and `extra` added) and returns the raw
@@ -6564,13 +6688,6 @@ class client {
       scrub(e.excerpt, headers_[i].value);
     }
     return e;
-  }
-
-  template <class V>
-  static reply<V> to_value(reply<void>&& r, V&& value) {
-    const reply_info info = r.info();
-    if (!r) return {fail(std::move(r).error()), info};
-    return {result<V>(std::move(value)), info};
   }
 
   T* transport_;
@@ -7179,8 +7296,9 @@ template <class Vec>
   return {};
 }
 
-// The body of one order as it goes on the wire: bookmakers comma-joined, views everywhere.
-struct place_order_wire {
+// The body of one order as it goes on the wire, views everywhere, in two parts around
+// `bookmakers`: that one is written by hand (append_joined) so the joined names are never copied.
+struct place_order_head {
   std::string_view request_uuid;
   std::optional<std::string_view> fixture_id;
   std::optional<std::string_view> future_id;
@@ -7190,7 +7308,8 @@ struct place_order_wire {
   decimal order_stake;
   std::string_view user_ref;
   bool test_order = false;
-  std::optional<std::string_view> bookmakers;
+};
+struct place_order_tail {
   std::optional<std::int64_t> participant_id;
   std::optional<std::string_view> order_currency;
   std::optional<bool> back;
@@ -7199,6 +7318,74 @@ struct place_order_wire {
   std::optional<bool> accept_partial_stake;
   std::optional<json::raw> meta;
 };
+
+// Appends `names` joined by ',' as one JSON string (a ',' only once something precedes it, like a
+// plain join). Each name is escaped on its own; a later name's opening quote is overwritten by
+// the separator, so the joined text never exists anywhere else.
+inline bool append_joined(const std::vector<std::string>& names, json::detail::write_context& w) {
+  std::string& out = w.out;
+  out.append("\"\"", 2);
+  bool any = false;
+  for (const std::string& name : names) {
+    if (!any && name.empty()) continue;
+    out.pop_back();  // the closing quote
+    const std::size_t at = out.size();
+    if (!any) out.pop_back();  // the opening one: write_string brings its own
+    if (!json::detail::write_string(name, w)) return false;
+    if (any) out[at] = ',';
+    any = true;
+  }
+  return true;
+}
+
+// Appends one order's object to w.out.
+inline bool append_place_order(const place_order& o, json::detail::write_context& w) {
+  place_order_head head;
+  head.request_uuid = o.request_uuid;
+  if (o.fixture_id) head.fixture_id = std::string_view(*o.fixture_id);
+  if (o.future_id) head.future_id = std::string_view(*o.future_id);
+  head.outcome_id = o.outcome_id;
+  head.player_id = o.player_id;
+  head.order_price = o.order_price;
+  head.order_stake = o.order_stake;
+  head.user_ref = o.user_ref;
+  head.test_order = o.test_order;
+  if (!json::detail::write_object<json::write_options{}>(head, w)) return false;
+
+  std::string& out = w.out;
+  out.pop_back();  // head's '}': the object goes on
+  if (!o.bookmakers.empty()) {
+    out.append(",\"bookmakers\":");
+    if (!append_joined(o.bookmakers, w)) {
+      w.push_key("bookmakers");
+      return false;
+    }
+  }
+
+  place_order_tail tail;
+  tail.participant_id = o.participant_id;
+  if (o.order_currency) tail.order_currency = std::string_view(*o.order_currency);
+  tail.back = o.back;
+  if (o.expires_at) {
+    // The venue wants ISO-8601: a timestamp made from unix seconds is written as ISO text.
+    const timestamp& t = *o.expires_at;
+    tail.expires_at = t.wire_form() == timestamp::form::iso8601
+                          ? t
+                          : timestamp::from_unix_nanos(t.unix_seconds() * 1'000'000'000 + t.nanosecond(), 0, 6);
+  }
+  tail.accept_better_odds = o.accept_better_odds;
+  tail.accept_partial_stake = o.accept_partial_stake;
+  if (!o.meta.text.empty()) tail.meta = json::raw{o.meta.text};
+  const std::size_t at = out.size();
+  if (!json::detail::write_object<json::write_options{}>(tail, w)) return false;
+  if (out.size() == at + 2) {  // "{}": nothing after head, so it only closes the object
+    out.pop_back();
+    out[at] = '}';
+  } else {
+    out[at] = ',';  // its '{' continues head's members
+  }
+  return true;
+}
 
 [[nodiscard]] inline bool is_json_object(std::string_view text) {
   std::size_t i = 0;
@@ -7276,53 +7463,21 @@ struct error_probe {
 }
 
 // Writes the place-orders body: {"orders":[...]} with bookmakers comma-joined and absent optionals
-// left out. Scratch buffers are per thread and keep their capacity, so a warm call allocates nothing.
+// left out, straight into `out`: a call allocates nothing when `out` has the capacity.
 [[nodiscard]] inline result<void> encode_place_orders(const place_orders_request& req, std::string& out) {
-  thread_local std::string joined;
-  thread_local std::string one;
   out.clear();
+  json::detail::write_context w(out);
   out.append("{\"orders\":[");
   for (std::size_t i = 0; i < req.orders.size(); ++i) {
-    const place_order& o = req.orders[i];
-    detail::place_order_wire w;
-    w.request_uuid = o.request_uuid;
-    if (o.fixture_id) w.fixture_id = std::string_view(*o.fixture_id);
-    if (o.future_id) w.future_id = std::string_view(*o.future_id);
-    w.outcome_id = o.outcome_id;
-    w.player_id = o.player_id;
-    w.order_price = o.order_price;
-    w.order_stake = o.order_stake;
-    w.user_ref = o.user_ref;
-    w.test_order = o.test_order;
-    if (!o.bookmakers.empty()) {
-      joined.clear();
-      for (const std::string& b : o.bookmakers) {
-        if (!joined.empty()) joined.push_back(',');
-        joined.append(b);
-      }
-      w.bookmakers = std::string_view(joined);
-    }
-    w.participant_id = o.participant_id;
-    if (o.order_currency) w.order_currency = std::string_view(*o.order_currency);
-    w.back = o.back;
-    if (o.expires_at) {
-      // The venue wants ISO-8601: a timestamp made from unix seconds is written as ISO text.
-      const timestamp& t = *o.expires_at;
-      w.expires_at = t.wire_form() == timestamp::form::iso8601
-                         ? t
-                         : timestamp::from_unix_nanos(t.unix_seconds() * 1'000'000'000 + t.nanosecond(), 0, 6);
-    }
-    w.accept_better_odds = o.accept_better_odds;
-    w.accept_partial_stake = o.accept_partial_stake;
-    if (!o.meta.text.empty()) w.meta = json::raw{o.meta.text};
-    if (auto r = json::encode(w, one); !r) {
-      error e = std::move(r).error();
-      e.path = "orders[" + std::to_string(i) + "]" + (e.path.empty() ? "" : "." + e.path);
+    if (i != 0) out.push_back(',');
+    if (!detail::append_place_order(req.orders[i], w)) {
+      w.push_index(i);
+      w.push_key("orders");
+      error e(error_category::validation, w.code, w.message);
+      e.path = std::move(w.path);
       out.clear();
       return fail(std::move(e));
     }
-    if (i != 0) out.push_back(',');
-    out.append(one);
   }
   out.append("]}");
   return {};
@@ -7626,8 +7781,7 @@ class client {
   http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
     http::response_t<E> out{};
     http::reply<void> r = run<E>(req, out);
-    if (!r) return {fail(std::move(r).error()), r.info()};
-    return {result<http::response_t<E>>(std::move(out)), r.info()};
+    return http::with_value(std::move(r), std::move(out));
   }
 
   betwire::secret key_;
@@ -7734,9 +7888,8 @@ enum class order_status : std::uint8_t {
 // notCancelled: {orderId: reason}. The documented reasons are not_found, already_terminal,
 // lock_invariant and — a real wire value — "unknown" (a transient failure: safe to retry). Because
 // "unknown" is taken by the venue, a reason this version of betwire does not know (one added later)
-// is `unrecognized`, never `unknown`; its text is kept in not_cancelled_entry::reason_text.
-// This enum is read and written by predictstreet::cancel_reason_of / to_string, not by the generic
-// enum codec (whose fallback enumerator is the one named `unknown`).
+// is `unrecognized` (betwire_enum_fallback), never `unknown`; its text is kept in
+// not_cancelled_entry::reason_text. Reasons are lower snake_case on the wire.
 enum class cancel_reason : std::uint8_t {
   unrecognized,      // a reason added after this version of betwire (see reason_text)
   not_found,         // unknown id, or an order of another wallet (no existence leak)
@@ -7744,24 +7897,17 @@ enum class cancel_reason : std::uint8_t {
   lock_invariant,    // a per-order balance-lock invariant tripped; the rest of the batch is unaffected
   unknown,           // the venue's "unknown": a transient failure, safe to retry
 };
+consteval naming betwire_enum_naming(cancel_reason*) { return naming::identity; }
+consteval cancel_reason betwire_enum_fallback(cancel_reason*) { return cancel_reason::unrecognized; }
 
 [[nodiscard]] constexpr std::string_view to_string(cancel_reason r) noexcept {
-  switch (r) {
-    case cancel_reason::not_found: return "not_found";
-    case cancel_reason::already_terminal: return "already_terminal";
-    case cancel_reason::lock_invariant: return "lock_invariant";
-    case cancel_reason::unknown: return "unknown";
-    case cancel_reason::unrecognized: return "unrecognized";
-  }
-  return "unrecognized";
+  const std::string_view wire = reflect::enum_to_wire(r);
+  return wire.empty() ? std::string_view("unrecognized") : wire;
 }
 
+// What the JSON reader makes of a reason (it is kept as text too, so the map is read as strings).
 [[nodiscard]] constexpr cancel_reason cancel_reason_of(std::string_view wire) noexcept {
-  if (wire == "not_found") return cancel_reason::not_found;
-  if (wire == "already_terminal") return cancel_reason::already_terminal;
-  if (wire == "lock_invariant") return cancel_reason::lock_invariant;
-  if (wire == "unknown") return cancel_reason::unknown;
-  return cancel_reason::unrecognized;
+  return reflect::enum_from_wire<cancel_reason>(wire).value_or(*reflect::enum_unknown_v<cancel_reason>);
 }
 
 // True for the reasons the documents call safe to retry (only the transient "unknown").
@@ -8738,8 +8884,7 @@ class client {
   http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
     http::response_t<E> out{};
     http::reply<void> r = run<E>(req, out);
-    if (!r) return {fail(std::move(r).error()), r.info()};
-    return {result<http::response_t<E>>(std::move(out)), r.info()};
+    return http::with_value(std::move(r), std::move(out));
   }
 
   betwire::secret key_;
@@ -8978,33 +9123,17 @@ inline constexpr std::int32_t max_page_limit = 20;
 inline constexpr std::int32_t default_page_limit = 10;
 inline constexpr std::int32_t bsc_chain_id = 56;  // chain_id the wire notes send
 
-// A market filter for queries: 0 means "all markets" and is left out of the query string.
-struct market_filter {
-  std::int64_t id = 0;
-
-  constexpr market_filter() noexcept = default;
-  constexpr market_filter(std::int64_t v) noexcept : id(v) {}  // NOLINT: `.market_id = 123`
-
-  [[nodiscard]] constexpr bool all() const noexcept { return id == 0; }
-  // Query encoding (http::encode_query): nothing for 0, else the decimal id.
-  char* to_chars(char* first, char* last) const noexcept {
-    if (id == 0) return first;
-    const auto r = std::to_chars(first, last, id);
-    return r.ec == std::errc{} ? r.ptr : nullptr;
-  }
-  friend constexpr bool operator==(market_filter, market_filter) noexcept = default;
-};
-
 // GET /order: a user's orders, newest first. Keys are snake_case on the wire:
 //   market_id (left out when 0), status (comma-joined, left out when empty), limit 1..20 (checked
 //   before sending: errc::out_of_range), page from 1, chain_id (56).
 struct orders_query {
-  market_filter market_id{};
+  std::int64_t market_id = 0;  // 0: every market
   std::vector<order_status> status{};
   std::int32_t limit = default_page_limit;
   std::int32_t page = 1;
   std::int32_t chain_id = bsc_chain_id;
   static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+  static constexpr std::string_view betwire_omit_zero[] = {"market_id"};
 };
 
 // POST /order/cancel: {"orderId": "..."}.
@@ -9141,7 +9270,7 @@ result<void> decode_envelope(std::string& body, Result& out, int http_status = 0
   if (q.page < 1)
     return fail(detail::validation_error(errc::out_of_range,
                                          "page starts at 1 (got " + std::to_string(q.page) + ")"));
-  if (q.market_id.id < 0)
+  if (q.market_id < 0)
     return fail(detail::validation_error(errc::out_of_range, "market_id must not be negative"));
   unsigned seen = 0;
   for (order_status s : q.status) {
@@ -9552,8 +9681,7 @@ class client {
   http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
     http::response_t<E> out{};
     http::reply<void> r = run<E>(req, out);
-    if (!r) return {fail(std::move(r).error()), r.info()};
-    return {result<http::response_t<E>>(std::move(out)), r.info()};
+    return http::with_value(std::move(r), std::move(out));
   }
 
   betwire::secret key_;
