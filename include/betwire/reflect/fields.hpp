@@ -74,12 +74,24 @@ constexpr void for_each_field(T& obj, F&& f) {
 }
 
 namespace detail {
-template <std::size_t I, class First, class... Rest>
-constexpr auto* nth_address(First& first, Rest&... rest) noexcept {
-  if constexpr (I == 0)
-    return &first;
-  else
-    return nth_address<I - 1>(rest...);
+// The I-th of a pack by overload resolution on a struct with one base per element: one
+// instantiation per pack and one per index, where peeling the pack off one element at a time costs
+// I instantiations per index (quadratic in the field count, for every reflected type).
+template <std::size_t J, class T>
+struct indexed_address {
+  T* address;
+};
+template <class Indices, class... Ts>
+struct member_addresses;
+template <std::size_t... J, class... Ts>
+struct member_addresses<std::index_sequence<J...>, Ts...> : indexed_address<J, Ts>... {};
+template <std::size_t I, class T>
+constexpr T* address_at(const indexed_address<I, T>& a) noexcept {
+  return a.address;
+}
+template <std::size_t I, class... Ts>
+constexpr auto* nth_address(Ts&... members) noexcept {
+  return address_at<I>(member_addresses<std::index_sequence_for<Ts...>, Ts...>{{&members}...});
 }
 }  // namespace detail
 
