@@ -2326,12 +2326,24 @@ constexpr void for_each_field(T& obj, F&& f) {
 }
 
 namespace detail {
-template <std::size_t I, class First, class... Rest>
-constexpr auto* nth_address(First& first, Rest&... rest) noexcept {
-  if constexpr (I == 0)
-    return &first;
-  else
-    return nth_address<I - 1>(rest...);
+// The I-th of a pack by overload resolution on a struct with one base per element: one
+// instantiation per pack and one per index, where peeling the pack off one element at a time costs
+// I instantiations per index (quadratic in the field count, for every reflected type).
+template <std::size_t J, class T>
+struct indexed_address {
+  T* address;
+};
+template <class Indices, class... Ts>
+struct member_addresses;
+template <std::size_t... J, class... Ts>
+struct member_addresses<std::index_sequence<J...>, Ts...> : indexed_address<J, Ts>... {};
+template <std::size_t I, class T>
+constexpr T* address_at(const indexed_address<I, T>& a) noexcept {
+  return a.address;
+}
+template <std::size_t I, class... Ts>
+constexpr auto* nth_address(Ts&... members) noexcept {
+  return address_at<I>(member_addresses<std::index_sequence_for<Ts...>, Ts...>{{&members}...});
 }
 }  // namespace detail
 
@@ -2704,36 +2716,6 @@ concept has_enum_fallback = requires(E* p) {
   { betwire_enum_fallback(p) } -> std::same_as<E>;
 };
 
-template <auto V>
-consteval std::string_view pretty_value_name() noexcept {
-  return __PRETTY_FUNCTION__;
-}
-
-enum class enum_probe : std::uint8_t { betwire_probe_value };
-
-consteval std::size_t pretty_value_suffix_length() noexcept {
-  constexpr std::string_view probe = pretty_value_name<enum_probe::betwire_probe_value>();
-  constexpr std::string_view name = "betwire_probe_value";
-  const std::size_t pos = probe.rfind(name);
-  return pos == std::string_view::npos ? std::string_view::npos
-                                       : probe.size() - (pos + name.size());
-}
-
-// The enumerator's name, or empty when V is not a named enumerator (compilers print those as a
-// cast of a number, "(E)5").
-template <auto V>
-consteval std::string_view enumerator_name() noexcept {
-  constexpr std::string_view pretty = pretty_value_name<V>();
-  constexpr std::size_t suffix = pretty_value_suffix_length();
-  if (suffix == std::string_view::npos || suffix > pretty.size()) return {};
-  const std::size_t end = pretty.size() - suffix;
-  std::size_t begin = end;
-  while (begin > 0 && is_identifier_char(pretty[begin - 1])) --begin;
-  const std::string_view name = pretty.substr(begin, end - begin);
-  if (name.empty() || (name[0] >= '0' && name[0] <= '9')) return {};
-  return name;
-}
-
 template <class E>
 consteval enum_range enum_range_of() noexcept {
   if constexpr (has_enum_range<E>)
@@ -2750,14 +2732,77 @@ consteval naming enum_naming_of() noexcept {
     return naming::identity;
 }
 
+// Many values in one instantiation: the compiler prints them as one comma-separated list, each an
+// enumerator ("ns::E::pending") or a cast of a number ("(ns::E)5"). Probing 128 values one
+// instantiation at a time made enum reflection the largest part of a decoder's compile time.
+template <auto... V>
+consteval std::string_view pretty_values_name() noexcept {
+  return __PRETTY_FUNCTION__;
+}
+
+enum class enum_list_probe : std::uint8_t { betwire_probe_first, betwire_probe_last };
+
+// What follows the list's last value, the same for every list (measured once on a probe).
+consteval std::size_t pretty_list_suffix_length() noexcept {
+  constexpr std::string_view probe =
+      pretty_values_name<enum_list_probe::betwire_probe_first, enum_list_probe::betwire_probe_last>();
+  constexpr std::string_view name = "betwire_probe_last";
+  const std::size_t pos = probe.rfind(name);
+  return pos == std::string_view::npos ? std::string_view::npos : probe.size() - (pos + name.size());
+}
+
+// Fills names[0, count) with the enumerator names in `pretty` (a pretty_values_name of `count`
+// values), empty for values that are no enumerator. Reads the list from its end: each value's name
+// is the identifier that ends it, and the values are separated by ", " outside any brackets (a
+// qualified name can hold template arguments). Returns false when the text is not understood.
+template <std::size_t N>
+constexpr bool split_value_list(std::string_view pretty, std::size_t count, std::array<std::string_view, N>& names,
+                                std::size_t first) noexcept {
+  constexpr std::size_t suffix = pretty_list_suffix_length();
+  if (suffix == std::string_view::npos || suffix > pretty.size()) return false;
+  std::size_t end = pretty.size() - suffix;  // one past the current value's text
+  for (std::size_t k = count; k-- > 0;) {
+    std::size_t begin = end;
+    while (begin > 0 && is_identifier_char(pretty[begin - 1])) --begin;
+    const std::string_view name = pretty.substr(begin, end - begin);
+    names[first + k] = (name.empty() || (name[0] >= '0' && name[0] <= '9')) ? std::string_view() : name;
+    if (k == 0) break;
+    int depth = 0;  // find the ", " before this value, outside brackets
+    std::size_t i = begin;
+    for (;; --i) {
+      if (i < 2) return false;
+      const char ch = pretty[i - 1];
+      if (ch == ')' || ch == '>' || ch == ']' || ch == '}') ++depth;
+      else if (ch == '(' || ch == '<' || ch == '[' || ch == '{') --depth;
+      else if (depth == 0 && ch == ' ' && pretty[i - 2] == ',') break;
+    }
+    end = i - 2;
+  }
+  return true;
+}
+
 template <class E>
 struct enum_probe_result {
   static constexpr enum_range range = enum_range_of<E>();
   static constexpr std::size_t span = static_cast<std::size_t>(range.last - range.first + 1);
-  static constexpr auto names = []<std::size_t... I>(std::index_sequence<I...>) {
-    return std::array<std::string_view, sizeof...(I)>{
-        enumerator_name<static_cast<E>(range.first + static_cast<std::int64_t>(I))>()...};
-  }(std::make_index_sequence<span>{});
+  static constexpr std::size_t block = 64;  // values per instantiation
+  template <std::size_t Base, std::size_t... I>
+  static consteval std::string_view block_text(std::index_sequence<I...>) noexcept {
+    return pretty_values_name<static_cast<E>(range.first + static_cast<std::int64_t>(Base + I))...>();
+  }
+  static constexpr auto names = [] {
+    std::array<std::string_view, span> out{};
+    bool understood = true;
+    [&]<std::size_t... B>(std::index_sequence<B...>) {
+      ((understood = understood &&
+                     split_value_list(block_text<B * block>(std::make_index_sequence<
+                                          (span - B * block < block ? span - B * block : block)>{}),
+                                      span - B * block < block ? span - B * block : block, out, B * block)),
+       ...);
+    }(std::make_index_sequence<(span + block - 1) / block>{});
+    if (!understood) out = {};
+    return out;
+  }();
   static constexpr std::size_t count = [] {
     std::size_t n = 0;
     for (std::string_view s : names) n += s.empty() ? 0 : 1;
@@ -2903,6 +2948,17 @@ static_assert(enum_unknown_v<sample_status> == sample_status::unknown);
 enum class sample_reason : std::uint8_t { unrecognized, unknown };
 consteval sample_reason betwire_enum_fallback(sample_reason*) { return sample_reason::unrecognized; }
 static_assert(enum_unknown_v<sample_reason> == sample_reason::unrecognized);
+// Values printed with template arguments (commas) and negative values, over three blocks. (Unscoped:
+// a scoped member enum of a class template is not defined until one of its enumerators is used.)
+template <class A, int B>
+struct sample_holder {
+  enum code : std::int16_t { minus = -2, zero = 0, far = 70, farther = 130 };
+};
+using sample_code = sample_holder<std::pair<int, char>, 3>::code;
+consteval enum_range betwire_enum_range(sample_code*) { return {-5, 140}; }
+static_assert(enum_entries_v<sample_code>.size() == 4, "betwire: enumerator discovery is broken on this compiler");
+static_assert(enum_name(sample_code::minus) == "minus" && enum_name(sample_code::zero) == "zero" &&
+              enum_name(sample_code::far) == "far" && enum_name(sample_code::farther) == "farther");
 }  // namespace detail::self_test
 
 }  // namespace reflect
