@@ -2947,18 +2947,19 @@ static_assert(enum_from_wire<sample_status>("PENDING") == sample_status::pending
 static_assert(enum_unknown_v<sample_status> == sample_status::unknown);
 enum class sample_reason : std::uint8_t { unrecognized, unknown };
 consteval sample_reason betwire_enum_fallback(sample_reason*) { return sample_reason::unrecognized; }
+consteval enum_range betwire_enum_range(sample_reason*) { return {0, 1}; }  // every TU pays for a self-test
 static_assert(enum_unknown_v<sample_reason> == sample_reason::unrecognized);
-// Values printed with template arguments (commas) and negative values, over three blocks. (Unscoped:
+// Values printed with template arguments (commas) and negative values, over two blocks. (Unscoped:
 // a scoped member enum of a class template is not defined until one of its enumerators is used.)
 template <class A, int B>
 struct sample_holder {
-  enum code : std::int16_t { minus = -2, zero = 0, far = 70, farther = 130 };
+  enum code : std::int16_t { minus = -2, zero = 0, far = 64 };
 };
 using sample_code = sample_holder<std::pair<int, char>, 3>::code;
-consteval enum_range betwire_enum_range(sample_code*) { return {-5, 140}; }
-static_assert(enum_entries_v<sample_code>.size() == 4, "betwire: enumerator discovery is broken on this compiler");
+consteval enum_range betwire_enum_range(sample_code*) { return {-3, 66}; }
+static_assert(enum_entries_v<sample_code>.size() == 3, "betwire: enumerator discovery is broken on this compiler");
 static_assert(enum_name(sample_code::minus) == "minus" && enum_name(sample_code::zero) == "zero" &&
-              enum_name(sample_code::far) == "far" && enum_name(sample_code::farther) == "farther");
+              enum_name(sample_code::far) == "far");
 }  // namespace detail::self_test
 
 }  // namespace reflect
