@@ -145,9 +145,12 @@ def main(argv):
     rt_raw = rmed.get("roundtrip/raw_curl_betwire_json")
     if rt_b and rt_raw:
         over = (to_ns(rt_b, "real_time") / to_ns(rt_raw, "real_time") - 1) * 100
-        verdict = "met" if over <= 5 else f"missed by {over - 5:.1f} points"
+        over_cpu = (to_ns(rt_b) / to_ns(rt_raw) - 1) * 100
+        worst = max(over, over_cpu)
+        verdict = "met" if worst <= 5 else f"missed by {worst - 5:.1f} points"
         w(f"| Loopback round trip (1000-order page + a cancel) vs raw libcurl, same decoding | within 5% | "
-          f"{over:+.1f}% ({to_ns(rt_b, 'real_time') / 1e6:.2f} ms vs {to_ns(rt_raw, 'real_time') / 1e6:.2f} ms) | {verdict} |")
+          f"wall {over:+.1f}% ({to_ns(rt_b, 'real_time') / 1e6:.2f} ms vs {to_ns(rt_raw, 'real_time') / 1e6:.2f} ms), "
+          f"CPU {over_cpu:+.1f}% ({to_ns(rt_b) / 1e6:.2f} ms vs {to_ns(rt_raw) / 1e6:.2f} ms) | {verdict} |")
     else:
         w("| Loopback round trip vs raw libcurl | within 5% | – | not in this run |")
     w("")
@@ -212,8 +215,8 @@ def main(argv):
         resp = next(iter(rmed.values())).get("response_bytes", 0)
         w(f"Response bytes per exchange: {fmt(resp)}.")
         w("")
-        w("| Client | ms/exchange (wall) | cv | CPU ms (this process) | allocs/exchange | bytes alloc/exchange | ÷ raw libcurl + json::decode |")
-        w("|---|---:|---:|---:|---:|---:|---:|")
+        w("| Client | ms/exchange (wall) | cv | CPU ms (this process) | allocs/exchange | bytes alloc/exchange | wall ÷ raw libcurl + json::decode | CPU ÷ raw libcurl + json::decode |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|")
         for key, label in ROUNDTRIP:
             b = rmed.get(f"roundtrip/{key}")
             if not b:
@@ -221,8 +224,13 @@ def main(argv):
             c = rcv.get(f"roundtrip/{key}")
             cvs = f"{c['real_time'] * 100:.1f}%" if c else "–"
             r = ratio(to_ns(b, "real_time"), to_ns(rt_raw, "real_time")) if rt_raw else None
+            rc = ratio(to_ns(b), to_ns(rt_raw)) if rt_raw else None
             w(f"| {label} | {to_ns(b, 'real_time') / 1e6:.2f} | {cvs} | {to_ns(b) / 1e6:.2f} | {fmt(b['allocs_per_op'], 0)} | "
-              f"{fmt(b['alloc_bytes_per_op'], 0)} | {'–' if r is None else f'{r:.3f}'} |")
+              f"{fmt(b['alloc_bytes_per_op'], 0)} | {'–' if r is None else f'{r:.3f}'} | {'–' if rc is None else f'{rc:.3f}'} |")
+        w("")
+        w("The wall-time spread (cv) of these rows is larger than the 5% the target allows, so the wall "
+          "ratio alone cannot show a 5% overhead; the CPU ratio (this process only: the client, libcurl "
+          "and the decoding) is the steadier measure of what betwire's client adds.")
     else:
         w("Not in this run.")
     w("")
