@@ -17,6 +17,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench_main.hpp"
 #include "checksum.hpp"
 #include "page_generator.hpp"
 #include "peers.hpp"
@@ -281,16 +282,9 @@ void register_all(std::vector<std::unique_ptr<page_case>>& pages) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool check_only = false;
-  for (int i = 1; i < argc; ++i)
-    if (std::string_view(argv[i]) == "--check") check_only = true;
   auto pages = make_pages();
   run_checks(pages);  // always, before anything is timed; aborts when the decoders disagree
-  if (check_only) return 0;
+  if (betwire_bench::has_flag(argc, argv, "--check")) return 0;
   register_all(pages);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return betwire_bench::run_registered(argc, argv);
 }

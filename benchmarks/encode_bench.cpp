@@ -18,6 +18,8 @@
 #include <betwire/core/timestamp.hpp>
 #include <betwire/json/json.hpp>
 
+#include "bench_main.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
@@ -126,17 +128,12 @@ int check() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i)
-    if (std::string_view(argv[i]) == "--check") return check();
+  if (betwire_bench::has_flag(argc, argv, "--check")) return check();
   if (check() != 0) return 1;
   static const auto cancel = make_cancel();
   static const auto place = make_place(100);
   benchmark::RegisterBenchmark("encode/cancel_orders", [](benchmark::State& s) { run(s, cancel); });
   benchmark::RegisterBenchmark("encode/place_orders_100", [](benchmark::State& s) { run(s, place); })
       ->Unit(benchmark::kMicrosecond);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return betwire_bench::run_registered(argc, argv);
 }

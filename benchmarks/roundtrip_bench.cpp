@@ -20,8 +20,8 @@
 // drown the client in the server's gzip time) over one kept-alive HTTP/1.1 connection each.
 // Times are WALL time (the simulator works in another process); run with
 // --benchmark_enable_random_interleaving so a noisy neighbour hits every row alike.
-// Counters: ms_per_exchange (wall), response_bytes, allocs_per_op / alloc_bytes_per_op (this
-// process's operator new over one steady-state exchange; libcurl's malloc is not counted).
+// Counters: response_bytes (both responses of one exchange), allocs_per_op / alloc_bytes_per_op
+// (this process's operator new over one steady-state exchange; libcurl's malloc is not counted).
 #define BETWIRE_DEFINE_COUNTING_NEW
 #include "../tests/support/counting_allocator.hpp"
 #include "../tests/support/simulator_process.hpp"
@@ -33,6 +33,7 @@
 #include <betwire/json/json.hpp>
 #include <betwire/transport/curl.hpp>
 
+#include "bench_main.hpp"
 #include "checksum.hpp"
 #include "peers.hpp"
 
@@ -109,7 +110,6 @@ struct raw_curl {
   curl_slist* get_headers = nullptr;
   curl_slist* post_headers = nullptr;
   std::string base_url;
-  std::string* sink = nullptr;  // where the response body goes
   char url[512] = {};
   char request[64] = {};
 
@@ -253,7 +253,7 @@ int run_checks(const setup& s) {
   const auto cancel_sum = page_checksum(view.cancelled);
   expect(view.page.orders.size() == static_cast<std::size_t>(page_limit), "betwire view: not 1000 orders");
   betwire_side<abp::orders_page_view, abp::cancel_orders_response_view> values(s.base_url, s.order_id);
-  values.client.get_orders(values.filter, values.page);
+  if (auto r = values.client.get_orders(values.filter, values.page); !r) fail("get_orders: " + r.error().describe());
   const auto page_value_sum = page_checksum(values.page, false, false);
   expect(view.cancelled.cancelled_count == 0 && view.cancelled.not_cancelled.orders.size() == 1 &&
              view.cancelled.not_cancelled.orders.front().order_id == s.order_id,
@@ -321,17 +321,10 @@ void register_all(const setup& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool check_only = false;
-  for (int i = 1; i < argc; ++i)
-    if (std::string_view(argv[i]) == "--check") check_only = true;
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) fail("curl_global_init failed");
   const setup s = start();
   run_checks(s);  // always, before anything is timed; exits non-zero when the clients disagree
-  if (check_only) return 0;
+  if (betwire_bench::has_flag(argc, argv, "--check")) return 0;
   register_all(s);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return betwire_bench::run_registered(argc, argv);
 }
