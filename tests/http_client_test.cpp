@@ -148,6 +148,15 @@ struct list_orders {
     return {};
   }
 };
+// A decode hook that reports an envelope error without knowing the HTTP status.
+struct list_orders_untagged : list_orders {
+  static betwire::result<void> decode(std::string& body, envelope_result& out) {
+    betwire::error e;
+    if (http::parse_opinion_error(body, e)) return betwire::fail(std::move(e));
+    out.total = 7;
+    return {};
+  }
+};
 }  // namespace demo
 
 namespace {
@@ -435,6 +444,16 @@ TEST(HttpClient, EnvelopeErrorUnderHttp200) {
   auto ok = core.call<demo::list_orders>(http::none{});
   ASSERT_TRUE(ok) << ok.error();
   EXPECT_EQ(ok->total, 7);
+}
+
+TEST(HttpClient, DecodeHookErrorsGetTheStatusTheyLeaveOut) {
+  scripted_transport net;
+  http::client core{net};
+  net.respond(201, R"({"errno":10001,"errmsg":"order not found","result":null})");
+  auto r = core.call<demo::list_orders_untagged>(http::none{});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().venue_code, "10001");
+  EXPECT_EQ(r.error().http_status, 201);
 }
 
 TEST(HttpClient, NoApiKeyInAnyErrorTextOrFormattedRequest) {

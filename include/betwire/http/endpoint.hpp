@@ -300,7 +300,8 @@ inline constexpr std::size_t excerpt_bytes = 120;
 }
 
 // Classifies `resp` and, on 2xx, decodes its body into `out` (in place: string views in `out` point
-// into resp.body). A response_type of http::none decodes nothing.
+// into resp.body). A response_type of http::none decodes nothing. Every error carries the HTTP
+// status, also one an endpoint's own decode reports under a 2xx (Opinion's errno envelopes).
 template <endpoint E>
 result<void> read_response(response& resp, response_t<E>& out) {
   if (!is_success(resp.status)) {
@@ -309,13 +310,13 @@ result<void> read_response(response& resp, response_t<E>& out) {
     else
       return fail(classify(resp, nullptr));
   }
-  if constexpr (detail::has_decode<E>) {
-    return E::decode(resp.body, out);
-  } else if constexpr (std::is_same_v<response_t<E>, none>) {
+  if constexpr (std::is_same_v<response_t<E>, none> && !detail::has_decode<E>) {
     return {};
   } else {
-    auto r = json::decode(resp.body, out);
-    if (!r) r.error().http_status = resp.status;
+    result<void> r;
+    if constexpr (detail::has_decode<E>) r = E::decode(resp.body, out);
+    else r = json::decode(resp.body, out);
+    if (!r && r.error().http_status == 0) r.error().http_status = resp.status;
     return r;
   }
 }

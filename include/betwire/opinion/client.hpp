@@ -327,13 +327,7 @@ class client {
   template <class E>
   http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
     if (setup_error_) return {fail(*setup_error_), {}};
-    http::reply<void> r = core_.template call<E>(req, out);
-    if (!r && r.error().http_status == 0 && r.status() != 0) {
-      error e = std::move(r).error();
-      if (e.category == error_category::venue || e.category == error_category::decode) e.http_status = r.status();
-      return {fail(std::move(e)), r.info()};
-    }
-    return r;
+    return core_.template call<E>(req, out);
   }
 
   template <class E>

@@ -283,12 +283,11 @@ struct cancel_order : opinion_endpoint {
 
 }  // namespace endpoints
 
-// http::read_response plus the HTTP status in envelope errors (an errno under HTTP 200 says 200).
+// http::read_response under the name the Opinion docs give it (envelope errors carry the HTTP
+// status there: an errno under HTTP 200 says 200).
 template <http::endpoint E>
 result<void> read_opinion_response(http::response& resp, http::response_t<E>& out) {
-  result<void> r = http::read_response<E>(resp, out);
-  if (!r && r.error().http_status == 0) r.error().http_status = resp.status;
-  return r;
+  return http::read_response<E>(resp, out);
 }
 
 }  // namespace opinion
