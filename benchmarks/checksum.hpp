@@ -6,6 +6,7 @@
 #include <betwire/abp/schema.hpp>
 #include <betwire/core/decimal.hpp>
 #include <betwire/core/timestamp.hpp>
+#include <betwire/json/detail/traits.hpp>
 #include <betwire/json/raw.hpp>
 #include <betwire/reflect/fields.hpp>
 
@@ -20,18 +21,10 @@
 
 namespace betwire_bench {
 
-template <class T>
-inline constexpr bool is_optional = false;
-template <class T>
-inline constexpr bool is_optional<std::optional<T>> = true;
-template <class T>
-inline constexpr bool is_vector = false;
-template <class T, class A>
-inline constexpr bool is_vector<std::vector<T, A>> = true;
-template <class T>
-inline constexpr bool is_raw = false;
-template <class T>
-inline constexpr bool is_raw<betwire::json::basic_raw<T>> = true;
+// The codec's own traits: the benchmark sorts types exactly as betwire does.
+using betwire::json::detail::is_optional_v;
+using betwire::json::detail::is_raw_v;
+using betwire::json::detail::is_vector_v;
 
 struct checksum {
   // decimal_text: also hash each decimal's wire text ("1e1", "125.50"), not only its value. Off
@@ -56,7 +49,7 @@ struct checksum {
   template <class T>
   void add(const T& v) {
     ++fields;
-    if constexpr (is_optional<T>) {
+    if constexpr (is_optional_v<T>) {
       mix(v.has_value() ? 1 : 0);
       if (v) add(*v);
     } else if constexpr (std::is_same_v<T, bool>) {
@@ -84,11 +77,11 @@ struct checksum {
       mix(static_cast<std::uint64_t>(v.unix_nanos()));
     } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>) {
       bytes(v);
-    } else if constexpr (is_raw<T>) {
+    } else if constexpr (is_raw_v<T>) {
       const bool null = v.view().empty() || v.view() == "null";
       if (raw_text) bytes(null ? std::string_view("null") : v.view());
       else mix(null ? 0x4E : 0x52);
-    } else if constexpr (is_vector<T>) {
+    } else if constexpr (is_vector_v<T>) {
       mix(v.size());
       for (const auto& e : v) add(e);
     } else {

@@ -178,7 +178,7 @@ struct simdjson_decoder {
 
   template <class T>
   void read(T& out, sj::value v) {
-    if constexpr (is_optional<T>) {
+    if constexpr (is_optional_v<T>) {
       bool null = false;
       BETWIRE_SJ(v.is_null().get(null));
       if (null) {
@@ -218,7 +218,7 @@ struct simdjson_decoder {
       std::string_view s;
       BETWIRE_SJ(v.get_string().get(s));
       set_text(out, s);
-    } else if constexpr (is_raw<T>) {
+    } else if constexpr (is_raw_v<T>) {
       bool null = false;
       BETWIRE_SJ(v.is_null().get(null));
       std::string_view s = "null";
@@ -228,7 +228,7 @@ struct simdjson_decoder {
         BETWIRE_SJ(o.raw_json().get(s));
       }
       set_text(out.text, s);
-    } else if constexpr (is_vector<T>) {
+    } else if constexpr (is_vector_v<T>) {
       sj::array a;
       BETWIRE_SJ(v.get_array().get(a));
       std::size_t count = 0;
@@ -361,7 +361,7 @@ struct rapidjson_decoder {
 
   template <class T>
   void read(T& out, const rj_value& v) {
-    if constexpr (is_optional<T>) {
+    if constexpr (is_optional_v<T>) {
       if (v.IsNull()) {
         out.reset();
       } else {
@@ -387,7 +387,7 @@ struct rapidjson_decoder {
       }
     } else if constexpr (std::is_same_v<T, std::string_view> || std::is_same_v<T, std::string>) {
       set_text(out, text(v));
-    } else if constexpr (is_raw<T>) {
+    } else if constexpr (is_raw_v<T>) {
       if (v.IsNull()) {
         set_text(out.text, "null");
       } else {
@@ -399,7 +399,7 @@ struct rapidjson_decoder {
         if (arena.data() != before) die("rapidjson", "meta arena reallocated");
         set_text(out.text, std::string_view(arena).substr(start));
       }
-    } else if constexpr (is_vector<T>) {
+    } else if constexpr (is_vector_v<T>) {
       if (!v.IsArray()) die("rapidjson", "expected an array");
       std::size_t count = 0;
       for (const auto& e : v.GetArray()) fill_vector(out, count, [&](auto& slot) { read(slot, e); });
@@ -442,7 +442,7 @@ struct nlohmann_decoder {
 
   template <class T>
   void read(T& out, const nlohmann::json& v) {
-    if constexpr (is_optional<T>) {
+    if constexpr (is_optional_v<T>) {
       if (v.is_null()) {
         out.reset();
       } else {
@@ -476,7 +476,7 @@ struct nlohmann_decoder {
       }
     } else if constexpr (std::is_same_v<T, std::string_view> || std::is_same_v<T, std::string>) {
       set_text(out, text(v));
-    } else if constexpr (is_raw<T>) {
+    } else if constexpr (is_raw_v<T>) {
       if (v.is_null()) {
         set_text(out.text, "null");
       } else {
@@ -486,7 +486,7 @@ struct nlohmann_decoder {
         if (arena.data() != before) die("nlohmann", "meta arena reallocated");
         set_text(out.text, std::string_view(arena).substr(start));
       }
-    } else if constexpr (is_vector<T>) {
+    } else if constexpr (is_vector_v<T>) {
       if (!v.is_array()) die("nlohmann", "expected an array");
       std::size_t count = 0;
       for (const auto& e : v.get_ref<const nlohmann::json::array_t&>())
