@@ -1,5 +1,8 @@
 // betwire::decimal: syntax, ranges, byte-exact round trips, exact value comparison, to_double, the
 // constructor's canonical text, literals, and no allocation on the parse/format path.
+#define BETWIRE_DEFINE_COUNTING_NEW
+#include "counting_allocator.hpp"
+
 #include <betwire/core/decimal.hpp>
 
 #include <gtest/gtest.h>
@@ -17,22 +20,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-// Counts every allocation of the test program, so a test can assert that a region made none.
-// Out of line, so that GCC does not pair an inlined free() with operator new and warn.
-namespace {
-std::atomic<std::size_t> allocation_count{0};
-}
-__attribute__((noinline)) void* operator new(std::size_t size) {
-  allocation_count.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  std::abort();
-}
-__attribute__((noinline)) void* operator new[](std::size_t size) { return ::operator new(size); }
-__attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete[](void* p) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -567,7 +554,7 @@ TEST(Decimal, LiteralsAreCheckedAtCompileTime) {
 
 TEST(Decimal, HotPathDoesNotAllocate) {
   const std::string texts[] = {"1.95", "-0.005", "123456789012345678", "1e-10000", "9.99e300", "0"};
-  const std::size_t before = allocation_count.load();
+  const std::size_t before = betwire_test::allocation_count();
   double sum = 0;
   std::size_t bytes = 0;
   for (int round = 0; round < 100; ++round) {
@@ -581,13 +568,13 @@ TEST(Decimal, HotPathDoesNotAllocate) {
       bytes += d.text().size();
     }
   }
-  const std::size_t after = allocation_count.load();
+  const std::size_t after = betwire_test::allocation_count();
   EXPECT_EQ(after, before);
   EXPECT_GT(bytes, 0u);
   EXPECT_NE(sum, 0.0);
   // The counter works: this allocates.
   auto s = std::make_unique<std::string>(100, 'x');
-  EXPECT_GT(allocation_count.load(), after);
+  EXPECT_GT(betwire_test::allocation_count(), after);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 // betwire::timestamp: RFC 3339 syntax and ranges, leap years and leap seconds, byte-exact round
 // trips, instants checked against <chrono>'s calendar, unix seconds, comparison, no allocation.
+#define BETWIRE_DEFINE_COUNTING_NEW
+#include "counting_allocator.hpp"
+
 #include <betwire/core/timestamp.hpp>
 
 #include <gtest/gtest.h>
@@ -14,22 +17,6 @@
 #include <random>
 #include <string>
 #include <string_view>
-
-// Counts every allocation of the test program, so a test can assert that a region made none.
-// Out of line, so that GCC does not pair an inlined free() with operator new and warn.
-namespace {
-std::atomic<std::size_t> allocation_count{0};
-}
-__attribute__((noinline)) void* operator new(std::size_t size) {
-  allocation_count.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  std::abort();
-}
-__attribute__((noinline)) void* operator new[](std::size_t size) { return ::operator new(size); }
-__attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete[](void* p) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -436,7 +423,7 @@ TEST(Timestamp, WorksAtCompileTime) {
 TEST(Timestamp, HotPathDoesNotAllocate) {
   const std::string texts[] = {"2026-02-07T16:15:53.270816+00:00", "2016-12-31T23:59:60Z",
                                "0000-01-01 00:00:00.1-23:59", "bad"};
-  const std::size_t before = allocation_count.load();
+  const std::size_t before = betwire_test::allocation_count();
   std::int64_t sum = 0;
   for (int round = 0; round < 100; ++round) {
     for (const auto& text : texts) {
@@ -447,11 +434,11 @@ TEST(Timestamp, HotPathDoesNotAllocate) {
       sum += t.unix_seconds() % 7;
     }
   }
-  const std::size_t after = allocation_count.load();
+  const std::size_t after = betwire_test::allocation_count();
   EXPECT_EQ(after, before);
   EXPECT_NE(sum, 0);
   auto probe = std::make_unique<std::string>(100, 'x');  // the counter works
-  EXPECT_GT(allocation_count.load(), after);
+  EXPECT_GT(betwire_test::allocation_count(), after);
 }
 
 }  // namespace

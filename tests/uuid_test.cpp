@@ -1,5 +1,8 @@
 // betwire::uuid: parsing and validation, case handling, bytes, the ChaCha20 core against RFC 8439's
 // vectors, and generate(): version/variant bits, uniqueness, bit balance, threads, fork.
+#define BETWIRE_DEFINE_COUNTING_NEW
+#include "counting_allocator.hpp"
+
 #include <betwire/core/uuid.hpp>
 
 #include <gtest/gtest.h>
@@ -21,22 +24,6 @@
 #  include <sys/wait.h>
 #  include <unistd.h>
 #endif
-
-// Counts every allocation of the test program, so a test can assert that a region made none.
-// Out of line, so that GCC does not pair an inlined free() with operator new and warn.
-namespace {
-std::atomic<std::size_t> allocation_count{0};
-}
-__attribute__((noinline)) void* operator new(std::size_t size) {
-  allocation_count.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  std::abort();
-}
-__attribute__((noinline)) void* operator new[](std::size_t size) { return ::operator new(size); }
-__attribute__((noinline)) void operator delete(void* p) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete[](void* p) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-__attribute__((noinline)) void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -286,7 +273,7 @@ TEST(Uuid, ForkedChildReseeds) {
 TEST(Uuid, ParsingAndGeneratingDoNotAllocate) {
   (void)uuid::generate();  // first use seeds (and may register the fork handler)
   const std::string text = "123e4567-e89b-12d3-a456-426614174000";
-  const std::size_t before = allocation_count.load();
+  const std::size_t before = betwire_test::allocation_count();
   int valid = 0;
   for (int i = 0; i < 1000; ++i) {
     uuid u;
@@ -296,11 +283,11 @@ TEST(Uuid, ParsingAndGeneratingDoNotAllocate) {
     char buffer[36];
     valid += g.to_chars(buffer, buffer + 36) != nullptr ? 1 : 0;
   }
-  const std::size_t after = allocation_count.load();
+  const std::size_t after = betwire_test::allocation_count();
   EXPECT_EQ(after, before);
   EXPECT_EQ(valid, 3000);
   auto probe = std::make_unique<std::string>(100, 'x');  // the counter works
-  EXPECT_GT(allocation_count.load(), after);
+  EXPECT_GT(betwire_test::allocation_count(), after);
 }
 
 }  // namespace
