@@ -6274,7 +6274,8 @@ inline constexpr std::size_t excerpt_bytes = 120;
 }
 
 // Classifies `resp` and, on 2xx, decodes its body into `out` (in place: string views in `out` point
-// into resp.body). A response_type of http::none decodes nothing.
+// into resp.body). A response_type of http::none decodes nothing. Every error carries the HTTP
+// status, also one an endpoint's own decode reports under a 2xx (Opinion's errno envelopes).
 template <endpoint E>
 result<void> read_response(response& resp, response_t<E>& out) {
   if (!is_success(resp.status)) {
@@ -6283,13 +6284,13 @@ result<void> read_response(response& resp, response_t<E>& out) {
     else
       return fail(classify(resp, nullptr));
   }
-  if constexpr (detail::has_decode<E>) {
-    return E::decode(resp.body, out);
-  } else if constexpr (std::is_same_v<response_t<E>, none>) {
+  if constexpr (std::is_same_v<response_t<E>, none> && !detail::has_decode<E>) {
     return {};
   } else {
-    auto r = json::decode(resp.body, out);
-    if (!r) r.error().http_status = resp.status;
+    result<void> r;
+    if constexpr (detail::has_decode<E>) r = E::decode(resp.body, out);
+    else r = json::decode(resp.body, out);
+    if (!r && r.error().http_status == 0) r.error().http_status = resp.status;
     return r;
   }
 }
@@ -9417,12 +9418,11 @@ struct cancel_order : opinion_endpoint {
 
 }  // namespace endpoints
 
-// http::read_response plus the HTTP status in envelope errors (an errno under HTTP 200 says 200).
+// http::read_response under the name the Opinion docs give it (envelope errors carry the HTTP
+// status there: an errno under HTTP 200 says 200).
 template <http::endpoint E>
 result<void> read_opinion_response(http::response& resp, http::response_t<E>& out) {
-  result<void> r = http::read_response<E>(resp, out);
-  if (!r && r.error().http_status == 0) r.error().http_status = resp.status;
-  return r;
+  return http::read_response<E>(resp, out);
 }
 
 }  // namespace opinion
@@ -9725,13 +9725,7 @@ class client {
   template <class E>
   http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
     if (setup_error_) return {fail(*setup_error_), {}};
-    http::reply<void> r = core_.template call<E>(req, out);
-    if (!r && r.error().http_status == 0 && r.status() != 0) {
-      error e = std::move(r).error();
-      if (e.category == error_category::venue || e.category == error_category::decode) e.http_status = r.status();
-      return {fail(std::move(e)), r.info()};
-    }
-    return r;
+    return core_.template call<E>(req, out);
   }
 
   template <class E>
