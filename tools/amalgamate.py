@@ -9,8 +9,9 @@
 
 single_include/betwire/betwire.hpp is the umbrella with every <betwire/...> include replaced by the
 header's text, once each (a second include of the same header is dropped); system includes stay.
-single_include/betwire/curl.hpp is the libcurl backend: it includes "betwire.hpp" and inlines only
-what the umbrella does not already hold. The individual headers keep their include guards, so mixing
+Every optional backend, include/betwire/transport/<name>.hpp (libcurl, libcurl multi, ...), becomes
+single_include/betwire/<name>.hpp: it includes "betwire.hpp" and inlines only what the umbrella does
+not already hold. The individual headers keep their include guards, so mixing
 the single header with the regular ones is harmless. Output is deterministic (no dates).
 """
 import pathlib
@@ -21,7 +22,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 INCLUDE = ROOT / "include"
 OUT = ROOT / "single_include" / "betwire"
 UMBRELLA = "betwire/betwire.hpp"
-CURL = "betwire/transport/curl.hpp"
+TRANSPORT = "betwire/transport/"
 UMBRELLA_BEGIN = "// betwire-umbrella-begin"
 UMBRELLA_END = "// betwire-umbrella-end"
 # Folders in the order the umbrella lists them; anything else follows alphabetically.
@@ -104,11 +105,12 @@ def generate():
     inline(UMBRELLA, seen, out)
     files["betwire.hpp"] = "\n".join(out) + "\n"
     umbrella_reach = set(seen)
-    if (INCLUDE / CURL).is_file():
-        out = banner(version, "libcurl transport for the single-header edition (link libcurl)")
+    for rel in backends():
+        name = rel[len(TRANSPORT):]
+        out = banner(version, f"optional backend <{rel}> for the single-header edition")
         out += ["#include \"betwire.hpp\"", ""]
-        inline(CURL, seen, out)
-        files["curl.hpp"] = "\n".join(out) + "\n"
+        inline(rel, set(umbrella_reach), out)  # each backend on its own: any subset may be included
+        files[name] = "\n".join(out) + "\n"
     return files, umbrella_reach
 
 
@@ -116,8 +118,17 @@ def all_headers():
     return sorted(p.relative_to(INCLUDE).as_posix() for p in INCLUDE.rglob("*.hpp"))
 
 
+def backends():
+    """The optional backends: headers directly in include/betwire/transport/ (never in the umbrella)."""
+    return [h for h in all_headers() if h.startswith(TRANSPORT) and "/" not in h[len(TRANSPORT):]]
+
+
+def outside_umbrella(rel):
+    return rel == UMBRELLA or rel.startswith(TRANSPORT)
+
+
 def unreachable(reach):
-    return [h for h in all_headers() if h not in reach and h not in (CURL, UMBRELLA)]
+    return [h for h in all_headers() if h not in reach and not outside_umbrella(h)]
 
 
 def umbrella_text():
@@ -133,7 +144,7 @@ def umbrella_text():
         raise AmalgamationError(f"include/{UMBRELLA} lacks the {UMBRELLA_BEGIN}/{UMBRELLA_END} markers")
     # detail/ headers are reached through the public ones that need them.
     headers = sorted((h for h in all_headers()
-                      if h not in (CURL, UMBRELLA) and "/detail/" not in h), key=key)
+                      if not outside_umbrella(h) and "/detail/" not in h), key=key)
     block = UMBRELLA_BEGIN + "\n" + "".join(f"#include <{h}>\n" for h in headers)
     return text[:begin] + block + text[end:]
 

@@ -11,13 +11,15 @@ Each output line is `<path relative to the repo root>[:<tag>,<tag>...]`. Kinds a
                 reflect*, json*
   sim           tests/sim/*_test.cpp                              need libcurl and the simulator
   compile_fail  tests/compile_fail/*.cpp                          must fail to compile
-  examples      examples/*.cpp      tags: curl (name ends in _curl.cpp or includes the curl
-                                    transport), httplib (includes <httplib.h>)
+  examples      examples/*.cpp      tags: curl (name ends in _curl.cpp or includes a
+                                    betwire/transport/curl*.hpp backend), beast (likewise for
+                                    betwire/transport/beast*.hpp), httplib (includes <httplib.h>)
   benchmarks    benchmarks/*.cpp    tags: curl, httplib as above; check (mentions "--check": CTest
                                     runs `<benchmark> --check` as its correctness cross-check);
                                     sim (includes tests/support/simulator_process.hpp: its check
                                     needs the simulator)
-  headers       include/betwire/**/*.hpp (paths relative to include/)   tags: curl
+  headers       include/betwire/**/*.hpp (paths relative to include/)   tags: the backend family
+                (curl, beast) of include/betwire/transport/<family>*.hpp
 """
 import pathlib
 import re
@@ -26,7 +28,13 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KINDS = ("unit", "noexcept", "sim", "compile_fail", "examples", "benchmarks", "headers")
 NOEXCEPT_RE = re.compile(r"^(result|error|decimal|timestamp|reflect.*|json.*)_test\.cpp$")
-CURL_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]betwire/transport/curl\.hpp[>"]', re.M)
+# Optional backends by family: a header include/betwire/transport/<family>[_<more>].hpp, and any
+# program that includes one, gets the family's tag (curl: link libcurl; beast: Boost.Beast + OpenSSL).
+BACKEND_FAMILIES = ("curl", "beast")
+BACKEND_HEADER_RE = re.compile(r"^betwire/transport/(" + "|".join(BACKEND_FAMILIES) + r")(_[a-z0-9_]+)?\.hpp$")
+BACKEND_INCLUDE_RE = {
+    family: re.compile(r'^\s*#\s*include\s*[<"]betwire/transport/' + family + r'(_[a-z0-9_]+)?\.hpp[>"]', re.M)
+    for family in BACKEND_FAMILIES}
 HTTPLIB_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]httplib\.h[>"]', re.M)
 SIMULATOR_INCLUDE_RE = re.compile(r'^\s*#\s*include\s*"[^"]*simulator_process\.hpp"', re.M)
 
@@ -38,8 +46,9 @@ def _files(folder, pattern):
 def _program_tags(path, with_check=False):
     text = path.read_text(encoding="utf-8", errors="replace")
     tags = []
-    if path.name.endswith("_curl.cpp") or CURL_INCLUDE_RE.search(text):
-        tags.append("curl")
+    for family in BACKEND_FAMILIES:
+        if path.name.endswith(f"_{family}.cpp") or BACKEND_INCLUDE_RE[family].search(text):
+            tags.append(family)
     if HTTPLIB_INCLUDE_RE.search(text):
         tags.append("httplib")
     if with_check and '"--check"' in text:
@@ -71,9 +80,12 @@ def listing(kind):
                 for p in _files("benchmarks", "*.cpp")]
     if kind == "headers":
         inc = ROOT / "include"
-        return [_line(p.relative_to(inc).as_posix(),
-                      ["curl"] if p.relative_to(inc).as_posix() == "betwire/transport/curl.hpp" else [])
-                for p in sorted(inc.rglob("*.hpp"))]
+        lines = []
+        for p in sorted(inc.rglob("*.hpp")):
+            rel = p.relative_to(inc).as_posix()
+            m = BACKEND_HEADER_RE.match(rel)
+            lines.append(_line(rel, [m.group(1)] if m else []))
+        return lines
     raise SystemExit(f"list_tests.py: unknown kind '{kind}' (known: {', '.join(KINDS)})")
 
 
