@@ -252,6 +252,176 @@ inline std::size_t on_header(char* data, std::size_t size, std::size_t count, vo
 
 }  // namespace detail::curl
 
+namespace detail::curl {
+
+// The options' checks shared by every libcurl backend: a usable base URL, the https rule, and
+// libcurl's global initialisation.
+[[nodiscard]] inline result<void> check_options(const curl_options& options) {
+  auto url = parse_base_url(options.base_url);
+  if (!url) return fail(url.error());
+  const bool plain = http::iequals(url->scheme, "http");
+  if (plain && !options.allow_insecure_http && !is_loopback_host(url->host))
+    return fail(error(error_category::validation, errc::insecure_url,
+                      "plain http to a non-loopback host is refused; use https, or set "
+                      "allow_insecure_http"));
+  if (global_init() != CURLE_OK)
+    return fail(http::transport_error(errc::transport_failed, "curl_global_init failed"));
+  return {};
+}
+
+// The options every easy handle of every libcurl backend gets (timeouts, TLS, protocols,
+// callbacks). The one place to add a libcurl option that applies to all of them.
+inline void configure_easy(CURL* h, const curl_options& options, char* errbuf) noexcept {
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85.0
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options.verify_tls ? 1L : 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options.verify_tls ? 2L : 0L);
+  if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
+  if (!options.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, options.ca_path.c_str());
+  if (!options.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, options.proxy.c_str());
+  if (!options.user_agent.empty()) curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, options.accept_encoding.c_str());
+  if (options.http2) {
+    const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+    if (info && (info->features & CURL_VERSION_HTTP2))
+      curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  }
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+}
+
+[[nodiscard]] inline const char* method_name(http::method m) noexcept {
+  switch (m) {
+    case http::method::get: return "GET";
+    case http::method::post: return "POST";
+    case http::method::put: return "PUT";
+    case http::method::patch: return "PATCH";
+    case http::method::delete_: return "DELETE";
+  }
+  return "GET";
+}
+
+// The per-request state of one easy handle: URL, header list and callback context, in buffers
+// reused from request to request (nothing allocated once warm). Pinned: the handle points into it.
+struct easy_request {
+  std::string url;             // base URL, then the current target
+  std::size_t base_len = 0;
+  std::string header_text;     // "Name: value\0" strings
+  std::vector<curl_slist> header_nodes;
+  call_context ctx{};
+  char errbuf[CURL_ERROR_SIZE] = {};
+
+  void set_base(std::string_view base_url) {
+    url.assign(base_url);
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    base_len = url.size();
+  }
+
+  // Points `h` at `req` (URL, headers, method, body) and at `resp` (cleared) for its answer.
+  [[nodiscard]] result<void> prepare(CURL* h, const curl_options& options, const http::request& req,
+                                     http::response& resp) {
+    resp.clear();
+    if (req.target.empty() || req.target.front() != '/')
+      return fail(betwire::error(error_category::validation, errc::invalid_argument,
+                                 "request target must start with '/'"));
+    // URL: the base URL (kept at the front of url) + the target, without reallocating once warm.
+    url.resize(base_len);
+    url.append(req.target);
+    url.push_back('\0');
+
+    // Headers: one buffer of "Name: value\0" strings and a vector of list nodes pointing into it,
+    // both reused; the nodes are linked after the buffer is complete (it may move while growing).
+    header_text.clear();
+    const auto headers = req.headers();
+    for (const http::header& hd : headers) {
+      header_text.append(hd.name).append(": ").append(hd.value);
+      header_text.push_back('\0');
+    }
+    header_text.append("Expect:");  // no 100-continue round trip for large bodies
+    header_text.push_back('\0');
+    header_nodes.resize(headers.size() + 1);
+    {
+      char* p = header_text.data();
+      for (std::size_t i = 0; i < header_nodes.size(); ++i) {
+        header_nodes[i].data = p;
+        header_nodes[i].next = i + 1 < header_nodes.size() ? &header_nodes[i + 1] : nullptr;
+        p += std::char_traits<char>::length(p) + 1;
+      }
+    }
+
+    ctx = call_context{&resp, options.max_body_bytes, false};
+    errbuf[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, url.data());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_nodes.data());
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ctx);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
+
+    switch (req.method) {
+      case http::method::get:
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+        break;
+      case http::method::post:
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
+        set_body(h, req.body);
+        break;
+      case http::method::put:
+      case http::method::patch:
+      case http::method::delete_:
+        set_body(h, req.body);
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req.method));
+        break;
+    }
+
+    const bool unsafe =
+        req.idempotency == http::idempotency::never || req.idempotency == http::idempotency::keyed;
+    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, options.fresh_connection_for_mutations && unsafe ? 1L : 0L);
+    return {};
+  }
+
+  // The outcome of the transfer libcurl finished with `rc`: the status into `resp`, or the error.
+  [[nodiscard]] result<void> finish(CURL* h, CURLcode rc, const curl_options& options, http::response& resp) {
+    if (rc != CURLE_OK) {
+      const errc code = ctx.too_large ? errc::body_too_large : map_code(rc);
+      std::string msg;
+      if (code == errc::body_too_large) {
+        msg = "response body larger than max_body_bytes (" + std::to_string(options.max_body_bytes) + ")";
+      } else {
+        msg = "curl: ";
+        msg.append(curl_easy_strerror(rc));
+        if (errbuf[0] != '\0') msg.append(" (").append(errbuf).append(")");
+      }
+      resp.clear();
+      return fail(http::transport_error(code, std::move(msg)));
+    }
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    resp.status = static_cast<int>(status);
+    return {};
+  }
+
+ private:
+  static void set_body(CURL* h, std::string_view body) noexcept {
+    // POSTFIELDS is not copied: the request outlives the transfer.
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.empty() ? "" : body.data());
+  }
+};
+
+}  // namespace detail::curl
+
 class curl_transport {
  public:
   // Validates the options and sets up the handle. Fails with errc::insecure_url for plain http to a
@@ -270,12 +440,8 @@ class curl_transport {
       : options_(std::move(other.options_)),
         error_(std::move(other.error_)),
         handle_(std::exchange(other.handle_, nullptr)),
-        url_(std::move(other.url_)),
-        base_len_(other.base_len_),
-        header_text_(std::move(other.header_text_)),
-        header_nodes_(std::move(other.header_nodes_)),
-        errbuf_() {
-    if (handle_) curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, errbuf_);
+        state_(std::move(other.state_)) {
+    if (handle_) curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, state_.errbuf);
   }
   curl_transport& operator=(curl_transport&& other) noexcept {
     if (this != &other) {
@@ -283,11 +449,8 @@ class curl_transport {
       options_ = std::move(other.options_);
       error_ = std::move(other.error_);
       handle_ = std::exchange(other.handle_, nullptr);
-      url_ = std::move(other.url_);
-      base_len_ = other.base_len_;
-      header_text_ = std::move(other.header_text_);
-      header_nodes_ = std::move(other.header_nodes_);
-      if (handle_) curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, errbuf_);
+      state_ = std::move(other.state_);
+      if (handle_) curl_easy_setopt(handle_, CURLOPT_ERRORBUFFER, state_.errbuf);
     }
     return *this;
   }
@@ -305,128 +468,14 @@ class curl_transport {
   result<void> send(const http::request& req, http::response& resp) {
     resp.clear();
     if (!handle_) return fail(error_);
-    if (req.target.empty() || req.target.front() != '/')
-      return fail(betwire::error(error_category::validation, errc::invalid_argument,
-                                 "request target must start with '/'"));
-
-    // URL: the base URL (kept at the front of url_) + the target, without reallocating once warm.
-    url_.resize(base_len_);
-    url_.append(req.target);
-    url_.push_back('\0');
-
-    // Headers: one buffer of "Name: value\0" strings and a vector of list nodes pointing into it,
-    // both reused; the nodes are linked after the buffer is complete (it may move while growing).
-    header_text_.clear();
-    const auto headers = req.headers();
-    for (const http::header& h : headers) {
-      header_text_.append(h.name).append(": ").append(h.value);
-      header_text_.push_back('\0');
-    }
-    header_text_.append("Expect:");  // no 100-continue round trip for large bodies
-    header_text_.push_back('\0');
-    header_nodes_.resize(headers.size() + 1);
-    {
-      char* p = header_text_.data();
-      for (std::size_t i = 0; i < header_nodes_.size(); ++i) {
-        header_nodes_[i].data = p;
-        header_nodes_[i].next = i + 1 < header_nodes_.size() ? &header_nodes_[i + 1] : nullptr;
-        p += std::char_traits<char>::length(p) + 1;
-      }
-    }
-
-    CURL* h = handle_;
-    detail::curl::call_context ctx{&resp, options_.max_body_bytes, false};
-    errbuf_[0] = '\0';
-    curl_easy_setopt(h, CURLOPT_URL, url_.data());
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_nodes_.data());
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &ctx);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &ctx);
-
-    switch (req.method) {
-      case http::method::get:
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
-        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-        break;
-      case http::method::post:
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, static_cast<char*>(nullptr));
-        set_body(req.body);
-        break;
-      case http::method::put:
-      case http::method::patch:
-      case http::method::delete_:
-        set_body(req.body);
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method_name(req.method));
-        break;
-    }
-
-    const bool unsafe =
-        req.idempotency == http::idempotency::never || req.idempotency == http::idempotency::keyed;
-    curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, options_.fresh_connection_for_mutations && unsafe ? 1L : 0L);
-
-    const CURLcode rc = curl_easy_perform(h);
-    if (rc != CURLE_OK) {
-      const errc code = ctx.too_large ? errc::body_too_large : detail::curl::map_code(rc);
-      std::string msg;
-      if (code == errc::body_too_large) {
-        msg = "response body larger than max_body_bytes (" + std::to_string(options_.max_body_bytes) +
-              ")";
-      } else {
-        msg = "curl: ";
-        msg.append(curl_easy_strerror(rc));
-        if (errbuf_[0] != '\0') msg.append(" (").append(errbuf_).append(")");
-      }
-      resp.clear();
-      return fail(http::transport_error(code, std::move(msg)));
-    }
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    resp.status = static_cast<int>(status);
-    return {};
+    if (auto p = state_.prepare(handle_, options_, req, resp); !p) return p;
+    return state_.finish(handle_, curl_easy_perform(handle_), options_, resp);
   }
 
  private:
-  static const char* method_name(http::method m) noexcept {
-    switch (m) {
-      case http::method::get: return "GET";
-      case http::method::post: return "POST";
-      case http::method::put: return "PUT";
-      case http::method::patch: return "PATCH";
-      case http::method::delete_: return "DELETE";
-    }
-    return "GET";
-  }
-
-  void set_body(std::string_view body) noexcept {
-    // POSTFIELDS is not copied: the request outlives the perform call.
-    curl_easy_setopt(handle_, CURLOPT_POST, 1L);
-    curl_easy_setopt(handle_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(handle_, CURLOPT_POSTFIELDS, body.empty() ? "" : body.data());
-  }
-
-  void config_error(errc code, std::string msg) {
-    error_ = betwire::error(error_category::validation, code, std::move(msg));
-  }
-
   void init() {
-    auto url = detail::curl::parse_base_url(options_.base_url);
-    if (!url) {
-      error_ = url.error();
-      return;
-    }
-    const bool https = http::iequals(url->scheme, "https");
-    const bool plain = http::iequals(url->scheme, "http");
-    if (!https && !plain) {
-      config_error(errc::insecure_url, "base_url scheme must be https (or http to loopback)");
-      return;
-    }
-    if (plain && !options_.allow_insecure_http && !detail::curl::is_loopback_host(url->host)) {
-      config_error(errc::insecure_url,
-                   "plain http to a non-loopback host is refused; use https, or set "
-                   "allow_insecure_http");
-      return;
-    }
-    if (detail::curl::global_init() != CURLE_OK) {
-      error_ = http::transport_error(errc::transport_failed, "curl_global_init failed");
+    if (auto c = detail::curl::check_options(options_); !c) {
+      error_ = std::move(c).error();
       return;
     }
     handle_ = curl_easy_init();
@@ -434,49 +483,14 @@ class curl_transport {
       error_ = http::transport_error(errc::transport_failed, "curl_easy_init failed");
       return;
     }
-    url_ = options_.base_url;
-    while (!url_.empty() && url_.back() == '/') url_.pop_back();
-    base_len_ = url_.size();
-
-    CURL* h = handle_;
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf_);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85.0
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
-    if (!options_.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options_.ca_file.c_str());
-    if (!options_.ca_path.empty()) curl_easy_setopt(h, CURLOPT_CAPATH, options_.ca_path.c_str());
-    if (!options_.proxy.empty()) curl_easy_setopt(h, CURLOPT_PROXY, options_.proxy.c_str());
-    if (!options_.user_agent.empty())
-      curl_easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, options_.accept_encoding.c_str());
-    if (options_.http2) {
-      const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
-      if (info && (info->features & CURL_VERSION_HTTP2))
-        curl_easy_setopt(h, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    }
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &detail::curl::on_body);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &detail::curl::on_header);
+    state_.set_base(options_.base_url);
+    detail::curl::configure_easy(handle_, options_, state_.errbuf);
   }
 
   curl_options options_;
   betwire::error error_;
   CURL* handle_ = nullptr;
-  std::string url_;            // base URL, then the current target
-  std::size_t base_len_ = 0;
-  std::string header_text_;    // "Name: value\0" strings
-  std::vector<curl_slist> header_nodes_;
-  char errbuf_[CURL_ERROR_SIZE] = {};
+  detail::curl::easy_request state_;
 };
 
 static_assert(transport<curl_transport>);
