@@ -18,6 +18,7 @@ Each output line is `<path relative to the repo root>[:<tag>,<tag>...]`. Kinds a
                                     runs `<benchmark> --check` as its correctness cross-check);
                                     sim (includes tests/support/simulator_process.hpp: its check
                                     needs the simulator)
+  docs          README.md and docs/*.md: the test `docs` compiles their C++ blocks (doc_test.py)
   headers       include/betwire/**/*.hpp (paths relative to include/)   tags: the backend family
                 (curl, beast) of include/betwire/transport/<family>*.hpp
 """
@@ -26,7 +27,7 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-KINDS = ("unit", "noexcept", "sim", "compile_fail", "examples", "benchmarks", "headers")
+KINDS = ("unit", "noexcept", "sim", "compile_fail", "examples", "benchmarks", "docs", "headers")
 NOEXCEPT_RE = re.compile(r"^(result|error|decimal|timestamp|reflect.*|json.*)_test\.cpp$")
 # Optional backends by family: a header include/betwire/transport/<family>[_<more>].hpp, and any
 # program that includes one, gets the family's tag (curl: link libcurl; beast: Boost.Beast + OpenSSL).
@@ -78,6 +79,8 @@ def listing(kind):
     if kind == "benchmarks":
         return [_line(p.relative_to(ROOT).as_posix(), _program_tags(p, with_check=True))
                 for p in _files("benchmarks", "*.cpp")]
+    if kind == "docs":
+        return [_line(p.relative_to(ROOT).as_posix()) for p in [ROOT / "README.md"] + _files("docs", "*.md")]
     if kind == "headers":
         inc = ROOT / "include"
         lines = []
