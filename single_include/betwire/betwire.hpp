@@ -706,11 +706,12 @@ constexpr char* write_digits_backwards(char* end, std::uint64_t v) noexcept {
 
 // A fixed-capacity unsigned big integer, just enough for the exact comparisons of
 // decimal_to_double (a 64-bit mantissa times at most 10^344, against midpoints below 2^2100).
-class small_bigint {
+template <int Limbs>
+class basic_bigint {
  public:
-  static constexpr int max_limbs = 112;  // 3584 bits; the worst case needs about 3250
+  static constexpr int max_limbs = Limbs;
 
-  constexpr explicit small_bigint(std::uint64_t v) noexcept {
+  constexpr explicit basic_bigint(std::uint64_t v) noexcept {
     limbs_[0] = static_cast<std::uint32_t>(v);
     limbs_[1] = static_cast<std::uint32_t>(v >> 32);
     size_ = limbs_[1] != 0 ? 2 : (limbs_[0] != 0 ? 1 : 0);
@@ -748,7 +749,17 @@ class small_bigint {
     trim();
   }
 
-  constexpr void add(const small_bigint& other) noexcept {
+  constexpr void add_small(std::uint32_t v) noexcept {
+    std::uint64_t carry = v;
+    for (int i = 0; i < size_ && carry != 0; ++i) {
+      const std::uint64_t sum = std::uint64_t{limbs_[i]} + carry;
+      limbs_[i] = static_cast<std::uint32_t>(sum);
+      carry = sum >> 32;
+    }
+    if (carry != 0 && size_ < max_limbs) limbs_[size_++] = static_cast<std::uint32_t>(carry);
+  }
+
+  constexpr void add(const basic_bigint& other) noexcept {
     const int n = size_ > other.size_ ? size_ : other.size_;
     std::uint64_t carry = 0;
     for (int i = 0; i < n; ++i) {
@@ -761,7 +772,7 @@ class small_bigint {
     if (carry != 0 && size_ < max_limbs) limbs_[size_++] = static_cast<std::uint32_t>(carry);
   }
 
-  friend constexpr std::strong_ordering operator<=>(const small_bigint& a, const small_bigint& b) noexcept {
+  friend constexpr std::strong_ordering operator<=>(const basic_bigint& a, const basic_bigint& b) noexcept {
     if (a.size_ != b.size_) return a.size_ <=> b.size_;
     for (int i = a.size_ - 1; i >= 0; --i)
       if (a.limbs_[i] != b.limbs_[i]) return a.limbs_[i] <=> b.limbs_[i];
@@ -775,6 +786,25 @@ class small_bigint {
   std::uint32_t limbs_[max_limbs] = {};
   int size_ = 0;
 };
+
+// 3584 bits: decimal_to_double's worst case needs about 3250.
+using small_bigint = basic_bigint<112>;
+
+// Adds the finite non-negative double with bit pattern `bits` to `sum`, in units of 2^-1074 (the
+// pattern of +inf reads as 2^1024).
+template <int Limbs>
+constexpr void add_double_units(basic_bigint<Limbs>& sum, std::uint64_t bits) noexcept {
+  const auto biased = static_cast<int>(bits >> 52);
+  std::uint64_t mantissa = bits & ((std::uint64_t{1} << 52) - 1);
+  int shift = 0;  // value = mantissa * 2^(shift - 1074)
+  if (biased != 0) {
+    mantissa |= std::uint64_t{1} << 52;
+    shift = biased - 1;
+  }
+  basic_bigint<Limbs> term(mantissa);
+  term.shift_left(shift);
+  sum.add(term);
+}
 
 // The double nearest to m * 10^e (ties to even), for any uint64 m and int e. Exact: an estimate is corrected
 // by comparing the exact value against the midpoints between neighbouring doubles. Used where the
@@ -851,6 +881,66 @@ class small_bigint {
     break;
   }
   return std::bit_cast<double>(u);
+}
+
+// Compares |x|, x the number in [first, last) (text of the JSON number grammar, already validated),
+// exactly with (a + b) / 2, a and b finite non-negative doubles given by their bit patterns (a == b
+// compares with a itself; the pattern of +inf reads as 2^1024). Returns <0, 0 or >0. Significant
+// digits past the 800th only count as "a little more": a midpoint of two doubles has at most 767
+// significant digits, so they cannot tip the comparison any other way. For the rare texts whose
+// rounding a 19-digit prefix cannot decide, and for the double rounding of floats.
+[[nodiscard]] inline int compare_number_text(const char* first, const char* last, std::uint64_t bits_a,
+                                             std::uint64_t bits_b) noexcept {
+  using big = basic_bigint<128>;  // 800 digits (2658 bits) shifted by 1075: under 3750 bits
+  constexpr int max_digits = 800;
+  const char* p = first;
+  if (p < last && *p == '-') ++p;
+  big exact(0);
+  int digits = 0;
+  bool more = false;
+  long exponent = 0;
+  const auto take = [&](char ch, bool fraction) {
+    if (digits == 0 && ch == '0') {
+      if (fraction) --exponent;
+      return;
+    }
+    if (digits < max_digits) {
+      exact.multiply(10);
+      exact.add_small(static_cast<std::uint32_t>(ch - '0'));
+      ++digits;
+      if (fraction) --exponent;
+    } else {
+      if (ch != '0') more = true;
+      if (!fraction) ++exponent;
+    }
+  };
+  for (; p < last && is_ascii_digit(*p); ++p) take(*p, false);
+  if (p < last && *p == '.')
+    for (++p; p < last && is_ascii_digit(*p); ++p) take(*p, true);
+  if (p < last && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool negative_exponent = p < last && *p == '-';
+    if (p < last && (*p == '+' || *p == '-')) ++p;
+    long e = 0;
+    for (; p < last && is_ascii_digit(*p); ++p)
+      if (e < 100000) e = e * 10 + (*p - '0');
+    exponent += negative_exponent ? -e : e;
+  }
+  big target(0);
+  add_double_units(target, bits_a);
+  add_double_units(target, bits_b);  // (a + b) in units of 2^-1074: the half-sum in units of 2^-1075
+  if (digits == 0) return (target <=> big(0)) == 0 ? 0 : -1;
+  if (exponent > 100000) exponent = 100000;
+  if (exponent < -100000) exponent = -100000;
+  if (exponent >= 0)
+    exact.multiply_pow10(static_cast<int>(exponent));
+  else
+    target.multiply_pow10(static_cast<int>(-exponent));
+  exact.shift_left(1075);
+  const auto order = exact <=> target;
+  if (order < 0) return -1;
+  if (order > 0) return 1;
+  return more ? 1 : 0;
 }
 
 // Called only from the consteval literal operators: calling a non-constexpr function there is what
@@ -1409,6 +1499,27 @@ class timestamp {
     return t;
   }
 
+  // The same from whole seconds and the nanosecond within them (clamped to 999'999'999): no
+  // multiplication, so every int64 second is kept as it is. ISO text has four-digit years: check
+  // in_iso_range() before writing a timestamp from arbitrary seconds.
+  [[nodiscard]] static constexpr timestamp from_unix(std::int64_t seconds, std::uint32_t nanosecond,
+                                                     int offset_minutes = 0, int fraction_digits = 6) noexcept {
+    timestamp t = from_unix_nanos(0, offset_minutes, fraction_digits);
+    if (nanosecond >= static_cast<std::uint32_t>(nanos_per_second))
+      nanosecond = static_cast<std::uint32_t>(nanos_per_second - 1);
+    t.seconds_ = seconds;
+    t.nanos_ = nanosecond - nanosecond % pow10_u32(9 - t.fraction_digits_);
+    return t;
+  }
+
+  // Whether the instant lies in 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z, the years
+  // ISO-8601 text can hold (unix seconds decoded from JSON can be any int64).
+  [[nodiscard]] constexpr bool in_iso_range() const noexcept {
+    return seconds_ >= min_iso_seconds && seconds_ <= max_iso_seconds;
+  }
+  static constexpr std::int64_t min_iso_seconds = -62167219200;  // 0000-01-01T00:00:00Z
+  static constexpr std::int64_t max_iso_seconds = 253402300799;  // 9999-12-31T23:59:59Z
+
   // Seconds since the epoch, rounded towards the past.
   [[nodiscard]] constexpr std::int64_t unix_seconds() const noexcept { return seconds_; }
   // Nanoseconds since the epoch. int64 nanoseconds span 1677-09-21 .. 2262-04-11; beyond that the
@@ -1443,8 +1554,15 @@ class timestamp {
   // Writes the text back exactly as it was read (ISO: same fraction digits, separator and offset
   // spelling; unix seconds: the decimal integer). Returns the end, or nullptr when [first, last) is
   // shorter than needed (max_text always suffices).
+  // nullptr also for ISO text whose local year is outside 0000..9999: never a wrapped or clamped year.
   constexpr char* to_chars(char* first, char* last) const noexcept {
     char buffer[max_text] = {};
+    if (wire_form() == form::iso8601) {
+      const std::int64_t local = seconds_ + std::int64_t{offset_} * 60;  // |seconds_| < 2^63 - 2^17 below
+      if (seconds_ < min_iso_seconds - seconds_per_day || seconds_ > max_iso_seconds + seconds_per_day ||
+          local < min_iso_seconds || local > max_iso_seconds)
+        return nullptr;
+    }
     const char* const end = wire_form() == form::unix_seconds ? write_unix(buffer) : write_iso(buffer);
     const auto size = end - buffer;
     if (last - first < size) return nullptr;
@@ -1454,7 +1572,8 @@ class timestamp {
 
   [[nodiscard]] std::string to_string() const {
     char buffer[max_text];
-    const char* const end = to_chars(buffer, buffer + max_text);
+    const char* end = to_chars(buffer, buffer + max_text);
+    if (end == nullptr) end = from_unix_seconds(seconds_).write_unix(buffer);  // beyond ISO's years
     return std::string(buffer, static_cast<std::size_t>(end - buffer));
   }
 
@@ -1567,7 +1686,8 @@ class timestamp {
 template <class CharT, class Traits>
 std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const timestamp& value) {
   char buffer[timestamp::max_text];
-  const char* const end = value.to_chars(buffer, buffer + timestamp::max_text);
+  const char* end = value.to_chars(buffer, buffer + timestamp::max_text);
+  if (end == nullptr) end = timestamp::from_unix_seconds(value.unix_seconds()).to_chars(buffer, buffer + timestamp::max_text);
   for (const char* p = buffer; p != end; ++p) os.put(os.widen(*p));
   return os;
 }
@@ -3664,11 +3784,14 @@ BETWIRE_END_NAMESPACE
 #include <array>
 #include <bit>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -3858,30 +3981,30 @@ BETWIRE_ALWAYS_INLINE bool read_integer(Int& value, read_context& c) {
   return true;
 }
 
-// Text of a validated JSON number -> double from its first 18 significant digits and its exponent:
-// exact for every text of at most 18 significant digits (every double's shortest text has at most
-// 17), +-0 below the smallest subnormal and +-inf above DBL_MAX.
+// Text of a validated JSON number -> double, correctly rounded (ties to even) whatever its number of
+// digits: +-0 below the smallest subnormal and +-inf above DBL_MAX. The first 19 significant digits
+// and the exponent go through the exact decimal_to_double; when later digits were dropped and the
+// value's two possible roundings differ, the whole text decides against their midpoint.
 inline double parse_double_digits(const char* first, const char* last) noexcept {
-  // libc++ (19) has no floating-point from_chars: gather up to 18 significant digits and let the
-  // exact decimal-to-binary conversion of betwire::decimal round them. Digits past the 18th are
-  // dropped, which is exact for every double's shortest text (at most 17 digits).
   const char* p = first;
   const bool negative = *p == '-';
   if (negative) ++p;
   std::uint64_t mantissa = 0;
   int digits = 0;
+  bool dropped = false;  // a non-zero digit past the 19th
   long exponent = 0;
   auto take = [&](char ch, bool fraction) {
     if (digits == 0 && ch == '0') {
       if (fraction) --exponent;
       return;
     }
-    if (digits < 18) {
+    if (digits < 19) {
       mantissa = mantissa * 10 + static_cast<std::uint64_t>(ch - '0');
       ++digits;
       if (fraction) --exponent;
-    } else if (!fraction) {
-      ++exponent;
+    } else {
+      if (ch != '0') dropped = true;
+      if (!fraction) ++exponent;
     }
   };
   for (; p < last && is_digit(*p); ++p) take(*p, false);
@@ -3898,7 +4021,21 @@ inline double parse_double_digits(const char* first, const char* last) noexcept 
   }
   if (exponent > 100000) exponent = 100000;
   if (exponent < -100000) exponent = -100000;
-  const double magnitude = mantissa == 0 ? 0.0 : betwire::detail::decimal_to_double(mantissa, static_cast<int>(exponent));
+  double magnitude = 0.0;
+  if (mantissa != 0) {
+    const int e = static_cast<int>(exponent);
+    magnitude = betwire::detail::decimal_to_double(mantissa, e);
+    if (dropped) {
+      // The value lies strictly between mantissa * 10^e and (mantissa + 1) * 10^e (no overflow:
+      // mantissa < 10^19), an interval narrower than half an ulp.
+      const double above = betwire::detail::decimal_to_double(mantissa + 1, e);
+      if (above != magnitude) {
+        const auto low = std::bit_cast<std::uint64_t>(magnitude);
+        const int order = betwire::detail::compare_number_text(first, last, low, std::bit_cast<std::uint64_t>(above));
+        if (order > 0 || (order == 0 && (low & 1) != 0)) magnitude = above;
+      }
+    }
+  }
   return negative ? -magnitude : magnitude;
 }
 
@@ -3934,13 +4071,37 @@ inline bool read_floating(Float& value, read_context& c) {
   if (!std::isfinite(d))
     return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
   if constexpr (std::numeric_limits<Float>::max_exponent < std::numeric_limits<double>::max_exponent) {
-    // A narrower type (float): values up to the midpoint between its largest finite value and the
-    // next power of two round to that largest value (3.4028235e38, FLT_MAX's shortest text, is
-    // above FLT_MAX); from the midpoint on they would round to infinity.
+    // A narrower type (float). Rounding the text to double and then to float rounds twice, which
+    // is wrong exactly when the double lands on a midpoint between two floats (every such midpoint
+    // is a double): then the text itself is compared with that midpoint. Values below the midpoint
+    // between the largest float and the next power of two round to the largest float
+    // (3.4028235e38, FLT_MAX's shortest text, is above FLT_MAX); from it on, to infinity.
     using L = std::numeric_limits<Float>;
     const double overflow = std::ldexp(1.0, L::max_exponent) - std::ldexp(1.0, L::max_exponent - L::digits - 1);
-    if (d >= overflow || d <= -overflow)
+    const double magnitude = std::fabs(d);
+    if (magnitude > overflow ||
+        (magnitude == overflow && betwire::detail::compare_number_text(t.first, t.last, std::bit_cast<std::uint64_t>(overflow),
+                                                                        std::bit_cast<std::uint64_t>(overflow)) >= 0))
       return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+    if (magnitude == overflow) {
+      value = std::signbit(d) ? -L::max() : L::max();
+      return true;
+    }
+    Float nearest = static_cast<Float>(magnitude);  // ties to even
+    if (static_cast<double>(nearest) != magnitude) {
+      const Float other = std::nextafter(nearest, static_cast<double>(nearest) < magnitude ? L::infinity() : Float(0));
+      const double midpoint = (static_cast<double>(nearest) + static_cast<double>(other)) / 2;
+      if (midpoint == magnitude) {
+        const auto mid_bits = std::bit_cast<std::uint64_t>(midpoint);
+        const int order = betwire::detail::compare_number_text(t.first, t.last, mid_bits, mid_bits);
+        const Float lower = nearest < other ? nearest : other;
+        const Float upper = nearest < other ? other : nearest;
+        if (order < 0) nearest = lower;
+        else if (order > 0) nearest = upper;  // order == 0: a true tie, the cast's even choice stands
+      }
+    }
+    value = std::signbit(d) ? -nearest : nearest;
+    return true;
   }
   value = static_cast<Float>(d);
   return true;
@@ -4275,59 +4436,128 @@ inline bool read_object(T& obj, read_context& c) {
   }(std::make_index_sequence<n>{});
 }
 
-// The keys of an object_map seen so far, to find a repeated one in O(1) per key whatever the
-// input (a linear search would make a hostile object of n keys cost n^2 compares). An
-// open-addressing table of member indices keyed by a hash of every byte of the key: on the stack
-// for up to 128 keys (PredictStreet's largest map has 100), on the heap beyond.
+// A per-process seed for member_keys: keys aimed at one probe chain of one process's table do not
+// collide in another's. Drawn once from the steady clock and an address (ASLR).
+inline std::uint64_t member_hash_seed() noexcept {
+  static const std::uint64_t seed = [] {
+    const int local = 0;
+    std::uint64_t z = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                      (static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&local)) << 16) ^
+                      static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&member_hash_seed));
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;  // splitmix64's finaliser
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }();
+  return seed;
+}
+
+// The keys of an object_map seen so far, to find a repeated one in O(1) per key (a linear search
+// would make a hostile object of n keys cost n^2 compares). An open-addressing table of member
+// indices keyed by a seeded hash of every byte of the key: on the stack for up to 128 keys
+// (PredictStreet's largest map has 100), on the heap beyond. The seed is per process, and the work
+// is bounded even against someone who knows it: once a probe chain grows past max_probe slots the
+// keys move to a balanced tree, O(log n) per key from then on.
 class member_keys {
  public:
   static constexpr std::size_t none = ~std::size_t{0};
+  static constexpr std::size_t max_probe = 32;
+
+  member_keys() noexcept : seed_(member_hash_seed()) {}
+  explicit member_keys(std::uint64_t seed) noexcept : seed_(seed) {}
 
   // The index of an earlier member whose key is `key`, or none (then `index` is recorded for it).
   // key_of(j) gives member j's key.
   template <class KeyOf>
   std::size_t find_or_add(std::string_view key, std::size_t index, KeyOf&& key_of) {
-    if (2 * (count_ + 1) > mask_ + 1) grow(key_of);
-    for (std::size_t slot = hash(key) & mask_;; slot = (slot + 1) & mask_) {
+    if (tree_ != nullptr) return tree_find_or_add(key, index);
+    if (2 * (count_ + 1) > mask_ + 1 && !grow(key_of)) {
+      to_tree(key_of);
+      return tree_find_or_add(key, index);
+    }
+    std::size_t chain = 0;
+    for (std::size_t slot = hash(key, seed_) & mask_;; slot = (slot + 1) & mask_) {
+      ++probes_;
       const std::uint32_t entry = slots_[slot];
       if (entry == 0) {
+        if (chain >= max_probe) {
+          to_tree(key_of);
+          return tree_find_or_add(key, index);
+        }
         slots_[slot] = static_cast<std::uint32_t>(index + 1);
         ++count_;
         return none;
       }
       if (key_of(entry - 1) == key) return entry - 1;
+      ++chain;
     }
   }
 
- private:
-  static std::uint64_t hash(std::string_view key) noexcept {
-    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ key.size();
+  // Slots examined and keys compared so far: the work done, for tests.
+  [[nodiscard]] std::size_t probes() const noexcept { return probes_; }
+  [[nodiscard]] bool degraded() const noexcept { return tree_ != nullptr; }
+
+  static std::uint64_t hash(std::string_view key, std::uint64_t seed) noexcept {
+    std::uint64_t h = (0x9E3779B97F4A7C15ull ^ seed) + key.size();
     std::size_t i = 0;
     for (; i + 8 <= key.size(); i += 8) h = (h ^ load8(key.data() + i)) * 0xBF58476D1CE4E5B9ull, h ^= h >> 31;
     for (; i < key.size(); ++i) h = (h ^ static_cast<unsigned char>(key[i])) * 0x94D049BB133111EBull;
-    return h ^ (h >> 29);
+    h ^= seed;
+    h *= 0xD6E8FEB86659FD93ull;
+    return h ^ (h >> 32);
+  }
+
+ private:
+  struct counting_less {
+    std::size_t* probes;
+    bool operator()(std::string_view a, std::string_view b) const noexcept {
+      ++*probes;
+      return a < b;
+    }
+  };
+  using tree = std::map<std::string_view, std::size_t, counting_less>;
+
+  std::size_t tree_find_or_add(std::string_view key, std::size_t index) {
+    const auto [it, added] = tree_->try_emplace(key, index);
+    return added ? none : it->second;
   }
 
   template <class KeyOf>
-  void grow(KeyOf&& key_of) {
+  void to_tree(KeyOf&& key_of) {
+    tree_ = std::make_unique<tree>(counting_less{&probes_});
+    for (std::size_t s = 0; s <= mask_; ++s)
+      if (slots_[s] != 0) tree_->try_emplace(key_of(slots_[s] - 1), slots_[s] - 1);
+  }
+
+  // Doubles the table; false (the table unchanged) when a chain would grow past max_probe.
+  template <class KeyOf>
+  bool grow(KeyOf&& key_of) {
     std::vector<std::uint32_t> bigger((mask_ + 1) * 2, 0);
     const std::size_t mask = bigger.size() - 1;
     for (std::size_t s = 0; s <= mask_; ++s) {
       if (slots_[s] == 0) continue;
-      std::size_t slot = hash(key_of(slots_[s] - 1)) & mask;
-      while (bigger[slot] != 0) slot = (slot + 1) & mask;
+      std::size_t slot = hash(key_of(slots_[s] - 1), seed_) & mask;
+      for (std::size_t chain = 0; bigger[slot] != 0; ++chain) {
+        if (chain >= max_probe) return false;
+        slot = (slot + 1) & mask;
+        ++probes_;
+      }
+      ++probes_;
       bigger[slot] = slots_[s];
     }
     heap_ = std::move(bigger);
     slots_ = heap_.data();
     mask_ = mask;
+    return true;
   }
 
+  std::uint64_t seed_;
   std::array<std::uint32_t, 256> stack_{};  // 0: empty; else member index + 1
   std::vector<std::uint32_t> heap_;
   std::uint32_t* slots_ = stack_.data();
   std::size_t mask_ = 255;
   std::size_t count_ = 0;
+  std::size_t probes_ = 0;
+  std::unique_ptr<tree> tree_;
 };
 
 template <read_options O, class Map>
@@ -4492,19 +4722,35 @@ BETWIRE_NOINLINE inline error make_error(const read_context& c) {
   return e;
 }
 
+// The error of a failed read of [first, last) that lies inside the document [doc_first,
+// doc_last): its offset, line, column and excerpt counted in the whole document.
+BETWIRE_NOINLINE inline error make_error_within(read_context& c, char* doc_first, char* doc_last) {
+  if (doc_first != nullptr && doc_first < c.begin) {
+    std::uint32_t lines_before = 0;
+    char* line_start = doc_first;
+    for (char* q = doc_first; q < c.begin; ++q)
+      if (*q == '\n') ++lines_before, line_start = q + 1;
+    if (c.error_line_start == nullptr || c.error_line_start == c.begin) c.error_line_start = line_start;
+    c.error_line = (c.error_line == 0 ? 1 : c.error_line) + lines_before;
+    c.begin = doc_first;
+  }
+  if (doc_last != nullptr && doc_last > c.end) c.end = doc_last;
+  return make_error(c);
+}
+
 template <read_options O, class T>
-result<void> decode_span(char* first, char* last, T& value) {
+result<void> decode_span(char* first, char* last, T& value, char* doc_first = nullptr, char* doc_last = nullptr) {
   read_context c(first, last, O.max_depth);
   skip_ws(c);
   if (c.at_end()) {
     c.fail_here(errc::unexpected_end, "empty document");
-    return fail(make_error(c));
+    return fail(make_error_within(c, doc_first, doc_last));
   }
-  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error(c));
+  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error_within(c, doc_first, doc_last));
   skip_ws(c);
   if (BETWIRE_UNLIKELY(!c.at_end())) {
     c.fail_here(errc::trailing_garbage, "unexpected text after the JSON value");
-    return fail(make_error(c));
+    return fail(make_error_within(c, doc_first, doc_last));
   }
   return {};
 }
@@ -4523,6 +4769,20 @@ template <read_options O = read_options{}, class T>
 template <read_options O = read_options{}, class T>
 [[nodiscard]] result<void> decode(std::string& buffer, T& value) {
   return detail::decode_span<O>(buffer.data(), buffer.data() + buffer.size(), value);
+}
+
+// Decodes `part`, a range of `document` (the text of a json::raw member decoded from it, say), into
+// `value`, in place like decode. An error's offset, line, column and excerpt count from the start
+// of the whole document, so a venue that decodes an envelope in two steps reports positions its
+// user can find; the JSON path is the part's own (prefix it with the member's). A part that is
+// not inside `document` is decoded on its own.
+template <read_options O = read_options{}, class T>
+[[nodiscard]] result<void> decode_part(std::span<char> document, std::span<char> part, T& value) {
+  char* const doc_first = document.data();
+  char* const doc_last = document.data() + document.size();
+  const bool inside = part.data() >= doc_first && part.data() + part.size() <= doc_last;
+  return detail::decode_span<O>(part.data(), part.data() + part.size(), value, inside ? doc_first : nullptr,
+                                inside ? doc_last : nullptr);
 }
 
 // A temporary buffer would leave every string_view dangling.
@@ -5482,45 +5742,85 @@ namespace detail {
   return 0;
 }
 
+// Exactly `n` ASCII digits, or -1.
+[[nodiscard]] constexpr int fixed_digits(std::string_view s) noexcept {
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return s.empty() ? -1 : v;
+}
+
+[[nodiscard]] constexpr int weekday_index(std::string_view d) noexcept {  // 0 = Sunday
+  constexpr std::string_view names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  for (int i = 0; i < 7; ++i)
+    if (iequals(d, names[i])) return i;
+  return -1;
+}
+
+[[nodiscard]] constexpr int days_in_month(int year, int month) noexcept {
+  constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : days[month - 1];
+}
+
 }  // namespace detail
 
 // Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7) into seconds since the
-// epoch.
+// epoch. Strict: every field has exactly its digits (no sign, no space), the day exists in its month
+// (leap years counted), hours < 24, minutes < 60, seconds <= 60 (a leap second), and the weekday is
+// the one of that date. Anything else is nullopt.
 [[nodiscard]] constexpr std::optional<std::int64_t> parse_http_date(std::string_view s) noexcept {
   s = trim_ows(s);
   // "Sun, 06 Nov 1994 08:49:37 GMT" is 29 characters.
   if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
       s[19] != ':' || s[22] != ':' || s[25] != ' ' || s.substr(26) != "GMT")
     return std::nullopt;
-  const auto day = detail::parse_int(s.substr(5, 2));
+  const int weekday = detail::weekday_index(s.substr(0, 3));
+  const int day = detail::fixed_digits(s.substr(5, 2));
   const int mon = detail::month_index(s.substr(8, 3));
-  const auto year = detail::parse_int(s.substr(12, 4));
-  const auto hh = detail::parse_int(s.substr(17, 2));
-  const auto mm = detail::parse_int(s.substr(20, 2));
-  const auto ss = detail::parse_int(s.substr(23, 2));
-  if (!day || !year || !hh || !mm || !ss || mon == 0 || *day < 1 || *day > 31 || *hh > 23 ||
-      *mm > 59 || *ss > 60)
+  const int year = detail::fixed_digits(s.substr(12, 4));
+  const int hh = detail::fixed_digits(s.substr(17, 2));
+  const int mm = detail::fixed_digits(s.substr(20, 2));
+  const int ss = detail::fixed_digits(s.substr(23, 2));
+  if (weekday < 0 || mon == 0 || year < 0 || day < 1 || day > detail::days_in_month(year, mon) || hh < 0 ||
+      hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
     return std::nullopt;
-  // Four characters, so the year fits an int.
-  const std::int64_t days = ::betwire::detail::days_from_civil(
-      static_cast<int>(*year), static_cast<unsigned>(mon), static_cast<unsigned>(*day));
-  return days * 86400 + *hh * 3600 + *mm * 60 + *ss;
+  const std::int64_t days = ::betwire::detail::days_from_civil(year, static_cast<unsigned>(mon),
+                                                               static_cast<unsigned>(day));
+  // 1970-01-01 was a Thursday (4).
+  if (((days % 7 + 7 + 4) % 7) != weekday) return std::nullopt;
+  return days * 86400 + hh * 3600 + mm * 60 + ss;
 }
 
-// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns the delay,
-// counted from `now` for a date (never negative), or nullopt when the value is neither.
+// The largest Retry-After kept (about 31.7 years): longer values, in either form, are clamped to it
+// when the header is parsed, so that converting it to any std::chrono duration down to nanoseconds
+// cannot overflow. Any retry policy gives up long before.
+inline constexpr std::int64_t max_retry_after_seconds = 1'000'000'000;
+
+// Retry-After is either delay-seconds (1*DIGIT) or an HTTP-date (RFC 9110 §10.2.3). Returns the
+// delay, counted from `now` for a date (never negative), at most max_retry_after_seconds (however
+// many digits the value has), or nullopt when the value is neither.
 [[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now) noexcept {
   value = trim_ows(value);
-  if (auto secs = detail::parse_int(value)) {
-    if (*secs < 0) return std::nullopt;
-    return std::chrono::seconds(*secs);
+  if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
+    std::int64_t secs = 0;
+    for (char c : value) {
+      if (c < '0' || c > '9') {
+        secs = -1;
+        break;
+      }
+      if (secs < max_retry_after_seconds) secs = secs * 10 + (c - '0');  // saturates below
+    }
+    if (secs >= 0) return std::chrono::seconds(secs < max_retry_after_seconds ? secs : max_retry_after_seconds);
   }
   if (auto when = parse_http_date(value)) {
     const auto now_s =
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     const std::int64_t delta = *when - static_cast<std::int64_t>(now_s);
-    return std::chrono::seconds(delta > 0 ? delta : 0);
+    return std::chrono::seconds(delta <= 0 ? 0 : delta < max_retry_after_seconds ? delta : max_retry_after_seconds);
   }
   return std::nullopt;
 }
@@ -5735,16 +6035,55 @@ inline void append_printable(std::string& out, std::string_view s, std::size_t m
   return out;
 }
 
-// Replaces every occurrence of `value` in `text` with "***" (used to scrub error texts of any
-// credential a peer may have echoed back). Values shorter than 4 bytes are left alone: they could
-// not be told apart from ordinary text.
+namespace detail {
+// The piece of `value` that an excerpt cut at `at` leaves in `text`: the longest prefix of `value`
+// (at least `min` bytes, shorter than value) ending at `at`, or the longest suffix starting there.
+// Returns the range to redact, empty when there is none.
+inline std::pair<std::size_t, std::size_t> cut_piece(std::string_view text, std::string_view value,
+                                                     std::size_t at, bool ends_here, std::size_t min) {
+  for (std::size_t n = value.size() - 1; n >= min; --n) {
+    if (ends_here) {
+      if (n <= at && text.substr(at - n, n) == value.substr(0, n)) return {at - n, n};
+    } else {
+      if (n <= text.size() - at && text.substr(at, n) == value.substr(value.size() - n)) return {at, n};
+    }
+  }
+  return {at, 0};
+}
+}  // namespace detail
+
+// Bytes of a credential shorter than this are left in texts: they cannot be told apart from
+// ordinary text.
+inline constexpr std::size_t min_scrubbed_bytes = 4;
+
+// Scrubs a credential a peer may have echoed back from an error text: every whole occurrence of
+// `value` becomes "***", and so does what an excerpt that cut it left at a cut: a prefix of `value`
+// at the end of `text` or before a "..." (the mark append_printable puts where it cut), a suffix of
+// it at the start of `text` or after a "...", and a text that is wholly a piece of `value` (an
+// excerpt shorter than the credential). Values shorter than min_scrubbed_bytes are left alone.
 inline void scrub(std::string& text, std::string_view value) {
-  if (value.size() < 4) return;
+  if (value.size() < min_scrubbed_bytes) return;
   std::size_t pos = 0;
   while ((pos = text.find(value, pos)) != std::string::npos) {
     text.replace(pos, value.size(), secret::redacted());
     pos += secret::redacted().size();
   }
+  if (text.size() >= min_scrubbed_bytes && value.find(text) != std::string_view::npos) {
+    text.assign(secret::redacted());
+    return;
+  }
+  // Cut edges, scanned from the back so that replacing a piece keeps earlier positions valid.
+  constexpr std::string_view mark = "...";
+  const auto redact = [&](std::pair<std::size_t, std::size_t> piece) {
+    if (piece.second != 0) text.replace(piece.first, piece.second, secret::redacted());
+  };
+  redact(detail::cut_piece(text, value, text.size(), true, min_scrubbed_bytes));
+  for (std::size_t at = text.rfind(mark); at != std::string::npos;
+       at = at == 0 ? std::string::npos : text.rfind(mark, at - 1)) {
+    redact(detail::cut_piece(text, value, at + mark.size(), false, min_scrubbed_bytes));
+    redact(detail::cut_piece(text, value, at, true, min_scrubbed_bytes));
+  }
+  redact(detail::cut_piece(text, value, 0, false, min_scrubbed_bytes));
 }
 
 }  // namespace http
@@ -6535,7 +6874,11 @@ result<void> send_with_retry(T& t, const request& req, response& resp, const ret
       if (!is_retryable_status(resp.status)) return sent;
       wait = backoff_delay(policy, info.attempts, jitter);
       if (resp.retry_after) {
-        const auto ra = std::chrono::duration_cast<std::chrono::milliseconds>(*resp.retry_after);
+        // Compared in whole seconds first: a transport may fill retry_after itself, unclamped,
+        // and converting a huge one to milliseconds would overflow.
+        const std::int64_t ra_s = resp.retry_after->count();
+        if (ra_s > policy.max_retry_after.count() / 1000) return sent;
+        const std::chrono::milliseconds ra(ra_s < 0 ? 0 : ra_s * 1000);
         if (ra > policy.max_retry_after) return sent;
         if (ra > wait) wait = ra;
       }
@@ -6778,7 +7121,8 @@ BETWIRE_END_NAMESPACE
 //
 // The same Page object is decoded into on every step, so a loop over *_view pages allocates
 // nothing once warm (and views live until the next step). An error is shown as the last element,
-// never swallowed. How the cursor moves is a venue's policy:
+// never swallowed; so is a loop (a cursor that comes back, however many pages later). How the cursor
+// moves is a venue's policy:
 //
 //   struct policy {
 //     // Reads the next cursor from `page` into `cursor` (which holds the one just sent, empty on
@@ -6865,13 +7209,38 @@ class page_range {
         return true;  // the error is shown as one more element
       case page_step::next: break;
     }
+    if (loops()) {
+      current_ = value_type(fail(error(error_category::decode, errc::invalid_value,
+                                       "nextCursor repeats an earlier cursor: the pages loop, pagination stopped")),
+                            current_.info());
+      return true;
+    }
     fetch_page();
     return true;
+  }
+
+  // Brent's cycle detection over the cursors sent: a checkpoint cursor is kept, replaced after 1,
+  // 2, 4, ... steps, and every new cursor is compared with it. A loop of any length (A, B, A, B, ...)
+  // is found within about twice its length plus the pages before it, in O(1) memory; a policy
+  // sees only the cursor just sent.
+  bool loops() {
+    if (!cursor_.has_value()) return false;
+    if (checkpoint_.has_value() && *checkpoint_ == *cursor_) return true;
+    if (++steps_ == power_) {
+      if (checkpoint_.has_value()) *checkpoint_ = *cursor_;  // reuses its capacity
+      else checkpoint_.emplace(*cursor_);
+      power_ *= 2;
+      steps_ = 0;
+    }
+    return false;
   }
 
   Fetch fetch_;
   value_type current_{result<Page>(Page{}), {}};
   std::optional<Cursor> cursor_{};
+  std::optional<Cursor> checkpoint_{};
+  std::size_t power_ = 1;
+  std::size_t steps_ = 0;
   std::size_t pages_ = 0;
   bool started_ = false;
 };
@@ -7429,7 +7798,7 @@ inline bool append_place_order(const place_order& o, json::detail::write_context
     const timestamp& t = *o.expires_at;
     tail.expires_at = t.wire_form() == timestamp::form::iso8601
                           ? t
-                          : timestamp::from_unix_nanos(t.unix_seconds() * 1'000'000'000 + t.nanosecond(), 0, 6);
+                          : timestamp::from_unix(t.unix_seconds(), t.nanosecond(), 0, 6);
   }
   tail.accept_better_odds = o.accept_better_odds;
   tail.accept_partial_stake = o.accept_partial_stake;
@@ -7477,6 +7846,9 @@ struct error_probe {
       return fail(detail::validation_error(errc::invalid_argument,
                                            at + ".bookmakers: a name is empty or contains a comma"));
   }
+  if (o.expires_at && !o.expires_at->in_iso_range())
+    return fail(detail::validation_error(errc::invalid_argument,
+                                         at + ".expiresAt is outside the years 0000..9999 ISO-8601 can write"));
   if (!o.meta.text.empty() && !detail::is_json_object(o.meta.text))
     return fail(detail::validation_error(errc::invalid_argument, at + ".meta is not a JSON object"));
   return {};
@@ -8550,7 +8922,7 @@ template <class Str>
   const std::size_t at = static_cast<std::size_t>(wire.cancelled.text.data() - body.data());
   const std::span<char> text(body.data() + at, wire.cancelled.text.size());
   if (kind == '[') {
-    if (auto r = json::decode(text, ids); !r) {
+    if (auto r = json::decode_part(body, text, ids); !r) {
       error e = std::move(r).error();
       e.path = "cancelled" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
       return fail(std::move(e));
@@ -8560,7 +8932,7 @@ template <class Str>
     out.ids_known = true;
   } else if (kind == '-' || (kind >= '0' && kind <= '9')) {
     std::int64_t n = 0;
-    if (auto r = json::decode(text, n); !r) {
+    if (auto r = json::decode_part(body, text, n); !r) {
       error e = std::move(r).error();
       e.path = "cancelled";
       return fail(std::move(e));
@@ -9309,10 +9681,9 @@ result<void> decode_envelope(std::string& body, Result& out, int http_status = 0
   const std::string_view text = probe.result->text;
   const auto at = static_cast<std::size_t>(text.data() - body.data());
   std::span<char> inner(body.data() + at, text.size());
-  if (auto r = json::decode(inner, out); !r) {
+  if (auto r = json::decode_part(body, inner, out); !r) {  // positions in the whole body
     error e = std::move(r).error();
-    e.offset += at;
-    e.path = e.path.empty() ? std::string("result") : "result." + e.path;
+    e.path = "result" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
     e.http_status = http_status;
     return fail(std::move(e));
   }

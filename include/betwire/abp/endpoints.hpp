@@ -169,7 +169,7 @@ inline bool append_place_order(const place_order& o, json::detail::write_context
     const timestamp& t = *o.expires_at;
     tail.expires_at = t.wire_form() == timestamp::form::iso8601
                           ? t
-                          : timestamp::from_unix_nanos(t.unix_seconds() * 1'000'000'000 + t.nanosecond(), 0, 6);
+                          : timestamp::from_unix(t.unix_seconds(), t.nanosecond(), 0, 6);
   }
   tail.accept_better_odds = o.accept_better_odds;
   tail.accept_partial_stake = o.accept_partial_stake;
@@ -217,6 +217,9 @@ struct error_probe {
       return fail(detail::validation_error(errc::invalid_argument,
                                            at + ".bookmakers: a name is empty or contains a comma"));
   }
+  if (o.expires_at && !o.expires_at->in_iso_range())
+    return fail(detail::validation_error(errc::invalid_argument,
+                                         at + ".expiresAt is outside the years 0000..9999 ISO-8601 can write"));
   if (!o.meta.text.empty() && !detail::is_json_object(o.meta.text))
     return fail(detail::validation_error(errc::invalid_argument, at + ".meta is not a JSON object"));
   return {};

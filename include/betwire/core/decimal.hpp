@@ -75,11 +75,12 @@ constexpr char* write_digits_backwards(char* end, std::uint64_t v) noexcept {
 
 // A fixed-capacity unsigned big integer, just enough for the exact comparisons of
 // decimal_to_double (a 64-bit mantissa times at most 10^344, against midpoints below 2^2100).
-class small_bigint {
+template <int Limbs>
+class basic_bigint {
  public:
-  static constexpr int max_limbs = 112;  // 3584 bits; the worst case needs about 3250
+  static constexpr int max_limbs = Limbs;
 
-  constexpr explicit small_bigint(std::uint64_t v) noexcept {
+  constexpr explicit basic_bigint(std::uint64_t v) noexcept {
     limbs_[0] = static_cast<std::uint32_t>(v);
     limbs_[1] = static_cast<std::uint32_t>(v >> 32);
     size_ = limbs_[1] != 0 ? 2 : (limbs_[0] != 0 ? 1 : 0);
@@ -117,7 +118,17 @@ class small_bigint {
     trim();
   }
 
-  constexpr void add(const small_bigint& other) noexcept {
+  constexpr void add_small(std::uint32_t v) noexcept {
+    std::uint64_t carry = v;
+    for (int i = 0; i < size_ && carry != 0; ++i) {
+      const std::uint64_t sum = std::uint64_t{limbs_[i]} + carry;
+      limbs_[i] = static_cast<std::uint32_t>(sum);
+      carry = sum >> 32;
+    }
+    if (carry != 0 && size_ < max_limbs) limbs_[size_++] = static_cast<std::uint32_t>(carry);
+  }
+
+  constexpr void add(const basic_bigint& other) noexcept {
     const int n = size_ > other.size_ ? size_ : other.size_;
     std::uint64_t carry = 0;
     for (int i = 0; i < n; ++i) {
@@ -130,7 +141,7 @@ class small_bigint {
     if (carry != 0 && size_ < max_limbs) limbs_[size_++] = static_cast<std::uint32_t>(carry);
   }
 
-  friend constexpr std::strong_ordering operator<=>(const small_bigint& a, const small_bigint& b) noexcept {
+  friend constexpr std::strong_ordering operator<=>(const basic_bigint& a, const basic_bigint& b) noexcept {
     if (a.size_ != b.size_) return a.size_ <=> b.size_;
     for (int i = a.size_ - 1; i >= 0; --i)
       if (a.limbs_[i] != b.limbs_[i]) return a.limbs_[i] <=> b.limbs_[i];
@@ -144,6 +155,25 @@ class small_bigint {
   std::uint32_t limbs_[max_limbs] = {};
   int size_ = 0;
 };
+
+// 3584 bits: decimal_to_double's worst case needs about 3250.
+using small_bigint = basic_bigint<112>;
+
+// Adds the finite non-negative double with bit pattern `bits` to `sum`, in units of 2^-1074 (the
+// pattern of +inf reads as 2^1024).
+template <int Limbs>
+constexpr void add_double_units(basic_bigint<Limbs>& sum, std::uint64_t bits) noexcept {
+  const auto biased = static_cast<int>(bits >> 52);
+  std::uint64_t mantissa = bits & ((std::uint64_t{1} << 52) - 1);
+  int shift = 0;  // value = mantissa * 2^(shift - 1074)
+  if (biased != 0) {
+    mantissa |= std::uint64_t{1} << 52;
+    shift = biased - 1;
+  }
+  basic_bigint<Limbs> term(mantissa);
+  term.shift_left(shift);
+  sum.add(term);
+}
 
 // The double nearest to m * 10^e (ties to even), for any uint64 m and int e. Exact: an estimate is corrected
 // by comparing the exact value against the midpoints between neighbouring doubles. Used where the
@@ -220,6 +250,66 @@ class small_bigint {
     break;
   }
   return std::bit_cast<double>(u);
+}
+
+// Compares |x|, x the number in [first, last) (text of the JSON number grammar, already validated),
+// exactly with (a + b) / 2, a and b finite non-negative doubles given by their bit patterns (a == b
+// compares with a itself; the pattern of +inf reads as 2^1024). Returns <0, 0 or >0. Significant
+// digits past the 800th only count as "a little more": a midpoint of two doubles has at most 767
+// significant digits, so they cannot tip the comparison any other way. For the rare texts whose
+// rounding a 19-digit prefix cannot decide, and for the double rounding of floats.
+[[nodiscard]] inline int compare_number_text(const char* first, const char* last, std::uint64_t bits_a,
+                                             std::uint64_t bits_b) noexcept {
+  using big = basic_bigint<128>;  // 800 digits (2658 bits) shifted by 1075: under 3750 bits
+  constexpr int max_digits = 800;
+  const char* p = first;
+  if (p < last && *p == '-') ++p;
+  big exact(0);
+  int digits = 0;
+  bool more = false;
+  long exponent = 0;
+  const auto take = [&](char ch, bool fraction) {
+    if (digits == 0 && ch == '0') {
+      if (fraction) --exponent;
+      return;
+    }
+    if (digits < max_digits) {
+      exact.multiply(10);
+      exact.add_small(static_cast<std::uint32_t>(ch - '0'));
+      ++digits;
+      if (fraction) --exponent;
+    } else {
+      if (ch != '0') more = true;
+      if (!fraction) ++exponent;
+    }
+  };
+  for (; p < last && is_ascii_digit(*p); ++p) take(*p, false);
+  if (p < last && *p == '.')
+    for (++p; p < last && is_ascii_digit(*p); ++p) take(*p, true);
+  if (p < last && (*p == 'e' || *p == 'E')) {
+    ++p;
+    const bool negative_exponent = p < last && *p == '-';
+    if (p < last && (*p == '+' || *p == '-')) ++p;
+    long e = 0;
+    for (; p < last && is_ascii_digit(*p); ++p)
+      if (e < 100000) e = e * 10 + (*p - '0');
+    exponent += negative_exponent ? -e : e;
+  }
+  big target(0);
+  add_double_units(target, bits_a);
+  add_double_units(target, bits_b);  // (a + b) in units of 2^-1074: the half-sum in units of 2^-1075
+  if (digits == 0) return (target <=> big(0)) == 0 ? 0 : -1;
+  if (exponent > 100000) exponent = 100000;
+  if (exponent < -100000) exponent = -100000;
+  if (exponent >= 0)
+    exact.multiply_pow10(static_cast<int>(exponent));
+  else
+    target.multiply_pow10(static_cast<int>(-exponent));
+  exact.shift_left(1075);
+  const auto order = exact <=> target;
+  if (order < 0) return -1;
+  if (order > 0) return 1;
+  return more ? 1 : 0;
 }
 
 // Called only from the consteval literal operators: calling a non-constexpr function there is what

@@ -235,6 +235,27 @@ class timestamp {
     return t;
   }
 
+  // The same from whole seconds and the nanosecond within them (clamped to 999'999'999): no
+  // multiplication, so every int64 second is kept as it is. ISO text has four-digit years: check
+  // in_iso_range() before writing a timestamp from arbitrary seconds.
+  [[nodiscard]] static constexpr timestamp from_unix(std::int64_t seconds, std::uint32_t nanosecond,
+                                                     int offset_minutes = 0, int fraction_digits = 6) noexcept {
+    timestamp t = from_unix_nanos(0, offset_minutes, fraction_digits);
+    if (nanosecond >= static_cast<std::uint32_t>(nanos_per_second))
+      nanosecond = static_cast<std::uint32_t>(nanos_per_second - 1);
+    t.seconds_ = seconds;
+    t.nanos_ = nanosecond - nanosecond % pow10_u32(9 - t.fraction_digits_);
+    return t;
+  }
+
+  // Whether the instant lies in 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z, the years
+  // ISO-8601 text can hold (unix seconds decoded from JSON can be any int64).
+  [[nodiscard]] constexpr bool in_iso_range() const noexcept {
+    return seconds_ >= min_iso_seconds && seconds_ <= max_iso_seconds;
+  }
+  static constexpr std::int64_t min_iso_seconds = -62167219200;  // 0000-01-01T00:00:00Z
+  static constexpr std::int64_t max_iso_seconds = 253402300799;  // 9999-12-31T23:59:59Z
+
   // Seconds since the epoch, rounded towards the past.
   [[nodiscard]] constexpr std::int64_t unix_seconds() const noexcept { return seconds_; }
   // Nanoseconds since the epoch. int64 nanoseconds span 1677-09-21 .. 2262-04-11; beyond that the
@@ -269,8 +290,15 @@ class timestamp {
   // Writes the text back exactly as it was read (ISO: same fraction digits, separator and offset
   // spelling; unix seconds: the decimal integer). Returns the end, or nullptr when [first, last) is
   // shorter than needed (max_text always suffices).
+  // nullptr also for ISO text whose local year is outside 0000..9999: never a wrapped or clamped year.
   constexpr char* to_chars(char* first, char* last) const noexcept {
     char buffer[max_text] = {};
+    if (wire_form() == form::iso8601) {
+      const std::int64_t local = seconds_ + std::int64_t{offset_} * 60;  // |seconds_| < 2^63 - 2^17 below
+      if (seconds_ < min_iso_seconds - seconds_per_day || seconds_ > max_iso_seconds + seconds_per_day ||
+          local < min_iso_seconds || local > max_iso_seconds)
+        return nullptr;
+    }
     const char* const end = wire_form() == form::unix_seconds ? write_unix(buffer) : write_iso(buffer);
     const auto size = end - buffer;
     if (last - first < size) return nullptr;
@@ -280,7 +308,8 @@ class timestamp {
 
   [[nodiscard]] std::string to_string() const {
     char buffer[max_text];
-    const char* const end = to_chars(buffer, buffer + max_text);
+    const char* end = to_chars(buffer, buffer + max_text);
+    if (end == nullptr) end = from_unix_seconds(seconds_).write_unix(buffer);  // beyond ISO's years
     return std::string(buffer, static_cast<std::size_t>(end - buffer));
   }
 
@@ -393,7 +422,8 @@ class timestamp {
 template <class CharT, class Traits>
 std::basic_ostream<CharT, Traits>& operator<<(std::basic_ostream<CharT, Traits>& os, const timestamp& value) {
   char buffer[timestamp::max_text];
-  const char* const end = value.to_chars(buffer, buffer + timestamp::max_text);
+  const char* end = value.to_chars(buffer, buffer + timestamp::max_text);
+  if (end == nullptr) end = timestamp::from_unix_seconds(value.unix_seconds()).to_chars(buffer, buffer + timestamp::max_text);
   for (const char* p = buffer; p != end; ++p) os.put(os.widen(*p));
   return os;
 }

@@ -210,45 +210,85 @@ namespace detail {
   return 0;
 }
 
+// Exactly `n` ASCII digits, or -1.
+[[nodiscard]] constexpr int fixed_digits(std::string_view s) noexcept {
+  int v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return -1;
+    v = v * 10 + (c - '0');
+  }
+  return s.empty() ? -1 : v;
+}
+
+[[nodiscard]] constexpr int weekday_index(std::string_view d) noexcept {  // 0 = Sunday
+  constexpr std::string_view names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  for (int i = 0; i < 7; ++i)
+    if (iequals(d, names[i])) return i;
+  return -1;
+}
+
+[[nodiscard]] constexpr int days_in_month(int year, int month) noexcept {
+  constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : days[month - 1];
+}
+
 }  // namespace detail
 
 // Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7) into seconds since the
-// epoch.
+// epoch. Strict: every field has exactly its digits (no sign, no space), the day exists in its month
+// (leap years counted), hours < 24, minutes < 60, seconds <= 60 (a leap second), and the weekday is
+// the one of that date. Anything else is nullopt.
 [[nodiscard]] constexpr std::optional<std::int64_t> parse_http_date(std::string_view s) noexcept {
   s = trim_ows(s);
   // "Sun, 06 Nov 1994 08:49:37 GMT" is 29 characters.
   if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
       s[19] != ':' || s[22] != ':' || s[25] != ' ' || s.substr(26) != "GMT")
     return std::nullopt;
-  const auto day = detail::parse_int(s.substr(5, 2));
+  const int weekday = detail::weekday_index(s.substr(0, 3));
+  const int day = detail::fixed_digits(s.substr(5, 2));
   const int mon = detail::month_index(s.substr(8, 3));
-  const auto year = detail::parse_int(s.substr(12, 4));
-  const auto hh = detail::parse_int(s.substr(17, 2));
-  const auto mm = detail::parse_int(s.substr(20, 2));
-  const auto ss = detail::parse_int(s.substr(23, 2));
-  if (!day || !year || !hh || !mm || !ss || mon == 0 || *day < 1 || *day > 31 || *hh > 23 ||
-      *mm > 59 || *ss > 60)
+  const int year = detail::fixed_digits(s.substr(12, 4));
+  const int hh = detail::fixed_digits(s.substr(17, 2));
+  const int mm = detail::fixed_digits(s.substr(20, 2));
+  const int ss = detail::fixed_digits(s.substr(23, 2));
+  if (weekday < 0 || mon == 0 || year < 0 || day < 1 || day > detail::days_in_month(year, mon) || hh < 0 ||
+      hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
     return std::nullopt;
-  // Four characters, so the year fits an int.
-  const std::int64_t days = ::betwire::detail::days_from_civil(
-      static_cast<int>(*year), static_cast<unsigned>(mon), static_cast<unsigned>(*day));
-  return days * 86400 + *hh * 3600 + *mm * 60 + *ss;
+  const std::int64_t days = ::betwire::detail::days_from_civil(year, static_cast<unsigned>(mon),
+                                                               static_cast<unsigned>(day));
+  // 1970-01-01 was a Thursday (4).
+  if (((days % 7 + 7 + 4) % 7) != weekday) return std::nullopt;
+  return days * 86400 + hh * 3600 + mm * 60 + ss;
 }
 
-// Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns the delay,
-// counted from `now` for a date (never negative), or nullopt when the value is neither.
+// The largest Retry-After kept (about 31.7 years): longer values, in either form, are clamped to it
+// when the header is parsed, so that converting it to any std::chrono duration down to nanoseconds
+// cannot overflow. Any retry policy gives up long before.
+inline constexpr std::int64_t max_retry_after_seconds = 1'000'000'000;
+
+// Retry-After is either delay-seconds (1*DIGIT) or an HTTP-date (RFC 9110 §10.2.3). Returns the
+// delay, counted from `now` for a date (never negative), at most max_retry_after_seconds (however
+// many digits the value has), or nullopt when the value is neither.
 [[nodiscard]] inline std::optional<std::chrono::seconds> parse_retry_after(
     std::string_view value, std::chrono::system_clock::time_point now) noexcept {
   value = trim_ows(value);
-  if (auto secs = detail::parse_int(value)) {
-    if (*secs < 0) return std::nullopt;
-    return std::chrono::seconds(*secs);
+  if (!value.empty() && value.front() >= '0' && value.front() <= '9') {
+    std::int64_t secs = 0;
+    for (char c : value) {
+      if (c < '0' || c > '9') {
+        secs = -1;
+        break;
+      }
+      if (secs < max_retry_after_seconds) secs = secs * 10 + (c - '0');  // saturates below
+    }
+    if (secs >= 0) return std::chrono::seconds(secs < max_retry_after_seconds ? secs : max_retry_after_seconds);
   }
   if (auto when = parse_http_date(value)) {
     const auto now_s =
         std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
     const std::int64_t delta = *when - static_cast<std::int64_t>(now_s);
-    return std::chrono::seconds(delta > 0 ? delta : 0);
+    return std::chrono::seconds(delta <= 0 ? 0 : delta < max_retry_after_seconds ? delta : max_retry_after_seconds);
   }
   return std::nullopt;
 }

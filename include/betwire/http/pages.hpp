@@ -10,7 +10,8 @@
 //
 // The same Page object is decoded into on every step, so a loop over *_view pages allocates
 // nothing once warm (and views live until the next step). An error is shown as the last element,
-// never swallowed. How the cursor moves is a venue's policy:
+// never swallowed; so is a loop (a cursor that comes back, however many pages later). How the cursor
+// moves is a venue's policy:
 //
 //   struct policy {
 //     // Reads the next cursor from `page` into `cursor` (which holds the one just sent, empty on
@@ -101,13 +102,38 @@ class page_range {
         return true;  // the error is shown as one more element
       case page_step::next: break;
     }
+    if (loops()) {
+      current_ = value_type(fail(error(error_category::decode, errc::invalid_value,
+                                       "nextCursor repeats an earlier cursor: the pages loop, pagination stopped")),
+                            current_.info());
+      return true;
+    }
     fetch_page();
     return true;
+  }
+
+  // Brent's cycle detection over the cursors sent: a checkpoint cursor is kept, replaced after 1,
+  // 2, 4, ... steps, and every new cursor is compared with it. A loop of any length (A, B, A, B, ...)
+  // is found within about twice its length plus the pages before it, in O(1) memory; a policy
+  // sees only the cursor just sent.
+  bool loops() {
+    if (!cursor_.has_value()) return false;
+    if (checkpoint_.has_value() && *checkpoint_ == *cursor_) return true;
+    if (++steps_ == power_) {
+      if (checkpoint_.has_value()) *checkpoint_ = *cursor_;  // reuses its capacity
+      else checkpoint_.emplace(*cursor_);
+      power_ *= 2;
+      steps_ = 0;
+    }
+    return false;
   }
 
   Fetch fetch_;
   value_type current_{result<Page>(Page{}), {}};
   std::optional<Cursor> cursor_{};
+  std::optional<Cursor> checkpoint_{};
+  std::size_t power_ = 1;
+  std::size_t steps_ = 0;
   std::size_t pages_ = 0;
   bool started_ = false;
 };

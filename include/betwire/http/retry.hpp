@@ -137,7 +137,11 @@ result<void> send_with_retry(T& t, const request& req, response& resp, const ret
       if (!is_retryable_status(resp.status)) return sent;
       wait = backoff_delay(policy, info.attempts, jitter);
       if (resp.retry_after) {
-        const auto ra = std::chrono::duration_cast<std::chrono::milliseconds>(*resp.retry_after);
+        // Compared in whole seconds first: a transport may fill retry_after itself, unclamped,
+        // and converting a huge one to milliseconds would overflow.
+        const std::int64_t ra_s = resp.retry_after->count();
+        if (ra_s > policy.max_retry_after.count() / 1000) return sent;
+        const std::chrono::milliseconds ra(ra_s < 0 ? 0 : ra_s * 1000);
         if (ra > policy.max_retry_after) return sent;
         if (ra > wait) wait = ra;
       }

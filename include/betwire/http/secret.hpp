@@ -130,16 +130,55 @@ inline void append_printable(std::string& out, std::string_view s, std::size_t m
   return out;
 }
 
-// Replaces every occurrence of `value` in `text` with "***" (used to scrub error texts of any
-// credential a peer may have echoed back). Values shorter than 4 bytes are left alone: they could
-// not be told apart from ordinary text.
+namespace detail {
+// The piece of `value` that an excerpt cut at `at` leaves in `text`: the longest prefix of `value`
+// (at least `min` bytes, shorter than value) ending at `at`, or the longest suffix starting there.
+// Returns the range to redact, empty when there is none.
+inline std::pair<std::size_t, std::size_t> cut_piece(std::string_view text, std::string_view value,
+                                                     std::size_t at, bool ends_here, std::size_t min) {
+  for (std::size_t n = value.size() - 1; n >= min; --n) {
+    if (ends_here) {
+      if (n <= at && text.substr(at - n, n) == value.substr(0, n)) return {at - n, n};
+    } else {
+      if (n <= text.size() - at && text.substr(at, n) == value.substr(value.size() - n)) return {at, n};
+    }
+  }
+  return {at, 0};
+}
+}  // namespace detail
+
+// Bytes of a credential shorter than this are left in texts: they cannot be told apart from
+// ordinary text.
+inline constexpr std::size_t min_scrubbed_bytes = 4;
+
+// Scrubs a credential a peer may have echoed back from an error text: every whole occurrence of
+// `value` becomes "***", and so does what an excerpt that cut it left at a cut: a prefix of `value`
+// at the end of `text` or before a "..." (the mark append_printable puts where it cut), a suffix of
+// it at the start of `text` or after a "...", and a text that is wholly a piece of `value` (an
+// excerpt shorter than the credential). Values shorter than min_scrubbed_bytes are left alone.
 inline void scrub(std::string& text, std::string_view value) {
-  if (value.size() < 4) return;
+  if (value.size() < min_scrubbed_bytes) return;
   std::size_t pos = 0;
   while ((pos = text.find(value, pos)) != std::string::npos) {
     text.replace(pos, value.size(), secret::redacted());
     pos += secret::redacted().size();
   }
+  if (text.size() >= min_scrubbed_bytes && value.find(text) != std::string_view::npos) {
+    text.assign(secret::redacted());
+    return;
+  }
+  // Cut edges, scanned from the back so that replacing a piece keeps earlier positions valid.
+  constexpr std::string_view mark = "...";
+  const auto redact = [&](std::pair<std::size_t, std::size_t> piece) {
+    if (piece.second != 0) text.replace(piece.first, piece.second, secret::redacted());
+  };
+  redact(detail::cut_piece(text, value, text.size(), true, min_scrubbed_bytes));
+  for (std::size_t at = text.rfind(mark); at != std::string::npos;
+       at = at == 0 ? std::string::npos : text.rfind(mark, at - 1)) {
+    redact(detail::cut_piece(text, value, at + mark.size(), false, min_scrubbed_bytes));
+    redact(detail::cut_piece(text, value, at, true, min_scrubbed_bytes));
+  }
+  redact(detail::cut_piece(text, value, 0, false, min_scrubbed_bytes));
 }
 
 }  // namespace http

@@ -23,11 +23,14 @@
 #include <array>
 #include <bit>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -217,30 +220,30 @@ BETWIRE_ALWAYS_INLINE bool read_integer(Int& value, read_context& c) {
   return true;
 }
 
-// Text of a validated JSON number -> double from its first 18 significant digits and its exponent:
-// exact for every text of at most 18 significant digits (every double's shortest text has at most
-// 17), +-0 below the smallest subnormal and +-inf above DBL_MAX.
+// Text of a validated JSON number -> double, correctly rounded (ties to even) whatever its number of
+// digits: +-0 below the smallest subnormal and +-inf above DBL_MAX. The first 19 significant digits
+// and the exponent go through the exact decimal_to_double; when later digits were dropped and the
+// value's two possible roundings differ, the whole text decides against their midpoint.
 inline double parse_double_digits(const char* first, const char* last) noexcept {
-  // libc++ (19) has no floating-point from_chars: gather up to 18 significant digits and let the
-  // exact decimal-to-binary conversion of betwire::decimal round them. Digits past the 18th are
-  // dropped, which is exact for every double's shortest text (at most 17 digits).
   const char* p = first;
   const bool negative = *p == '-';
   if (negative) ++p;
   std::uint64_t mantissa = 0;
   int digits = 0;
+  bool dropped = false;  // a non-zero digit past the 19th
   long exponent = 0;
   auto take = [&](char ch, bool fraction) {
     if (digits == 0 && ch == '0') {
       if (fraction) --exponent;
       return;
     }
-    if (digits < 18) {
+    if (digits < 19) {
       mantissa = mantissa * 10 + static_cast<std::uint64_t>(ch - '0');
       ++digits;
       if (fraction) --exponent;
-    } else if (!fraction) {
-      ++exponent;
+    } else {
+      if (ch != '0') dropped = true;
+      if (!fraction) ++exponent;
     }
   };
   for (; p < last && is_digit(*p); ++p) take(*p, false);
@@ -257,7 +260,21 @@ inline double parse_double_digits(const char* first, const char* last) noexcept 
   }
   if (exponent > 100000) exponent = 100000;
   if (exponent < -100000) exponent = -100000;
-  const double magnitude = mantissa == 0 ? 0.0 : betwire::detail::decimal_to_double(mantissa, static_cast<int>(exponent));
+  double magnitude = 0.0;
+  if (mantissa != 0) {
+    const int e = static_cast<int>(exponent);
+    magnitude = betwire::detail::decimal_to_double(mantissa, e);
+    if (dropped) {
+      // The value lies strictly between mantissa * 10^e and (mantissa + 1) * 10^e (no overflow:
+      // mantissa < 10^19), an interval narrower than half an ulp.
+      const double above = betwire::detail::decimal_to_double(mantissa + 1, e);
+      if (above != magnitude) {
+        const auto low = std::bit_cast<std::uint64_t>(magnitude);
+        const int order = betwire::detail::compare_number_text(first, last, low, std::bit_cast<std::uint64_t>(above));
+        if (order > 0 || (order == 0 && (low & 1) != 0)) magnitude = above;
+      }
+    }
+  }
   return negative ? -magnitude : magnitude;
 }
 
@@ -293,13 +310,37 @@ inline bool read_floating(Float& value, read_context& c) {
   if (!std::isfinite(d))
     return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
   if constexpr (std::numeric_limits<Float>::max_exponent < std::numeric_limits<double>::max_exponent) {
-    // A narrower type (float): values up to the midpoint between its largest finite value and the
-    // next power of two round to that largest value (3.4028235e38, FLT_MAX's shortest text, is
-    // above FLT_MAX); from the midpoint on they would round to infinity.
+    // A narrower type (float). Rounding the text to double and then to float rounds twice, which
+    // is wrong exactly when the double lands on a midpoint between two floats (every such midpoint
+    // is a double): then the text itself is compared with that midpoint. Values below the midpoint
+    // between the largest float and the next power of two round to the largest float
+    // (3.4028235e38, FLT_MAX's shortest text, is above FLT_MAX); from it on, to infinity.
     using L = std::numeric_limits<Float>;
     const double overflow = std::ldexp(1.0, L::max_exponent) - std::ldexp(1.0, L::max_exponent - L::digits - 1);
-    if (d >= overflow || d <= -overflow)
+    const double magnitude = std::fabs(d);
+    if (magnitude > overflow ||
+        (magnitude == overflow && betwire::detail::compare_number_text(t.first, t.last, std::bit_cast<std::uint64_t>(overflow),
+                                                                        std::bit_cast<std::uint64_t>(overflow)) >= 0))
       return c.fail(errc::number_out_of_range, at, "number out of range for a floating-point type");
+    if (magnitude == overflow) {
+      value = std::signbit(d) ? -L::max() : L::max();
+      return true;
+    }
+    Float nearest = static_cast<Float>(magnitude);  // ties to even
+    if (static_cast<double>(nearest) != magnitude) {
+      const Float other = std::nextafter(nearest, static_cast<double>(nearest) < magnitude ? L::infinity() : Float(0));
+      const double midpoint = (static_cast<double>(nearest) + static_cast<double>(other)) / 2;
+      if (midpoint == magnitude) {
+        const auto mid_bits = std::bit_cast<std::uint64_t>(midpoint);
+        const int order = betwire::detail::compare_number_text(t.first, t.last, mid_bits, mid_bits);
+        const Float lower = nearest < other ? nearest : other;
+        const Float upper = nearest < other ? other : nearest;
+        if (order < 0) nearest = lower;
+        else if (order > 0) nearest = upper;  // order == 0: a true tie, the cast's even choice stands
+      }
+    }
+    value = std::signbit(d) ? -nearest : nearest;
+    return true;
   }
   value = static_cast<Float>(d);
   return true;
@@ -634,59 +675,128 @@ inline bool read_object(T& obj, read_context& c) {
   }(std::make_index_sequence<n>{});
 }
 
-// The keys of an object_map seen so far, to find a repeated one in O(1) per key whatever the
-// input (a linear search would make a hostile object of n keys cost n^2 compares). An
-// open-addressing table of member indices keyed by a hash of every byte of the key: on the stack
-// for up to 128 keys (PredictStreet's largest map has 100), on the heap beyond.
+// A per-process seed for member_keys: keys aimed at one probe chain of one process's table do not
+// collide in another's. Drawn once from the steady clock and an address (ASLR).
+inline std::uint64_t member_hash_seed() noexcept {
+  static const std::uint64_t seed = [] {
+    const int local = 0;
+    std::uint64_t z = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+                      (static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&local)) << 16) ^
+                      static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(&member_hash_seed));
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;  // splitmix64's finaliser
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }();
+  return seed;
+}
+
+// The keys of an object_map seen so far, to find a repeated one in O(1) per key (a linear search
+// would make a hostile object of n keys cost n^2 compares). An open-addressing table of member
+// indices keyed by a seeded hash of every byte of the key: on the stack for up to 128 keys
+// (PredictStreet's largest map has 100), on the heap beyond. The seed is per process, and the work
+// is bounded even against someone who knows it: once a probe chain grows past max_probe slots the
+// keys move to a balanced tree, O(log n) per key from then on.
 class member_keys {
  public:
   static constexpr std::size_t none = ~std::size_t{0};
+  static constexpr std::size_t max_probe = 32;
+
+  member_keys() noexcept : seed_(member_hash_seed()) {}
+  explicit member_keys(std::uint64_t seed) noexcept : seed_(seed) {}
 
   // The index of an earlier member whose key is `key`, or none (then `index` is recorded for it).
   // key_of(j) gives member j's key.
   template <class KeyOf>
   std::size_t find_or_add(std::string_view key, std::size_t index, KeyOf&& key_of) {
-    if (2 * (count_ + 1) > mask_ + 1) grow(key_of);
-    for (std::size_t slot = hash(key) & mask_;; slot = (slot + 1) & mask_) {
+    if (tree_ != nullptr) return tree_find_or_add(key, index);
+    if (2 * (count_ + 1) > mask_ + 1 && !grow(key_of)) {
+      to_tree(key_of);
+      return tree_find_or_add(key, index);
+    }
+    std::size_t chain = 0;
+    for (std::size_t slot = hash(key, seed_) & mask_;; slot = (slot + 1) & mask_) {
+      ++probes_;
       const std::uint32_t entry = slots_[slot];
       if (entry == 0) {
+        if (chain >= max_probe) {
+          to_tree(key_of);
+          return tree_find_or_add(key, index);
+        }
         slots_[slot] = static_cast<std::uint32_t>(index + 1);
         ++count_;
         return none;
       }
       if (key_of(entry - 1) == key) return entry - 1;
+      ++chain;
     }
   }
 
- private:
-  static std::uint64_t hash(std::string_view key) noexcept {
-    std::uint64_t h = 0x9E3779B97F4A7C15ull ^ key.size();
+  // Slots examined and keys compared so far: the work done, for tests.
+  [[nodiscard]] std::size_t probes() const noexcept { return probes_; }
+  [[nodiscard]] bool degraded() const noexcept { return tree_ != nullptr; }
+
+  static std::uint64_t hash(std::string_view key, std::uint64_t seed) noexcept {
+    std::uint64_t h = (0x9E3779B97F4A7C15ull ^ seed) + key.size();
     std::size_t i = 0;
     for (; i + 8 <= key.size(); i += 8) h = (h ^ load8(key.data() + i)) * 0xBF58476D1CE4E5B9ull, h ^= h >> 31;
     for (; i < key.size(); ++i) h = (h ^ static_cast<unsigned char>(key[i])) * 0x94D049BB133111EBull;
-    return h ^ (h >> 29);
+    h ^= seed;
+    h *= 0xD6E8FEB86659FD93ull;
+    return h ^ (h >> 32);
+  }
+
+ private:
+  struct counting_less {
+    std::size_t* probes;
+    bool operator()(std::string_view a, std::string_view b) const noexcept {
+      ++*probes;
+      return a < b;
+    }
+  };
+  using tree = std::map<std::string_view, std::size_t, counting_less>;
+
+  std::size_t tree_find_or_add(std::string_view key, std::size_t index) {
+    const auto [it, added] = tree_->try_emplace(key, index);
+    return added ? none : it->second;
   }
 
   template <class KeyOf>
-  void grow(KeyOf&& key_of) {
+  void to_tree(KeyOf&& key_of) {
+    tree_ = std::make_unique<tree>(counting_less{&probes_});
+    for (std::size_t s = 0; s <= mask_; ++s)
+      if (slots_[s] != 0) tree_->try_emplace(key_of(slots_[s] - 1), slots_[s] - 1);
+  }
+
+  // Doubles the table; false (the table unchanged) when a chain would grow past max_probe.
+  template <class KeyOf>
+  bool grow(KeyOf&& key_of) {
     std::vector<std::uint32_t> bigger((mask_ + 1) * 2, 0);
     const std::size_t mask = bigger.size() - 1;
     for (std::size_t s = 0; s <= mask_; ++s) {
       if (slots_[s] == 0) continue;
-      std::size_t slot = hash(key_of(slots_[s] - 1)) & mask;
-      while (bigger[slot] != 0) slot = (slot + 1) & mask;
+      std::size_t slot = hash(key_of(slots_[s] - 1), seed_) & mask;
+      for (std::size_t chain = 0; bigger[slot] != 0; ++chain) {
+        if (chain >= max_probe) return false;
+        slot = (slot + 1) & mask;
+        ++probes_;
+      }
+      ++probes_;
       bigger[slot] = slots_[s];
     }
     heap_ = std::move(bigger);
     slots_ = heap_.data();
     mask_ = mask;
+    return true;
   }
 
+  std::uint64_t seed_;
   std::array<std::uint32_t, 256> stack_{};  // 0: empty; else member index + 1
   std::vector<std::uint32_t> heap_;
   std::uint32_t* slots_ = stack_.data();
   std::size_t mask_ = 255;
   std::size_t count_ = 0;
+  std::size_t probes_ = 0;
+  std::unique_ptr<tree> tree_;
 };
 
 template <read_options O, class Map>
@@ -851,19 +961,35 @@ BETWIRE_NOINLINE inline error make_error(const read_context& c) {
   return e;
 }
 
+// The error of a failed read of [first, last) that lies inside the document [doc_first,
+// doc_last): its offset, line, column and excerpt counted in the whole document.
+BETWIRE_NOINLINE inline error make_error_within(read_context& c, char* doc_first, char* doc_last) {
+  if (doc_first != nullptr && doc_first < c.begin) {
+    std::uint32_t lines_before = 0;
+    char* line_start = doc_first;
+    for (char* q = doc_first; q < c.begin; ++q)
+      if (*q == '\n') ++lines_before, line_start = q + 1;
+    if (c.error_line_start == nullptr || c.error_line_start == c.begin) c.error_line_start = line_start;
+    c.error_line = (c.error_line == 0 ? 1 : c.error_line) + lines_before;
+    c.begin = doc_first;
+  }
+  if (doc_last != nullptr && doc_last > c.end) c.end = doc_last;
+  return make_error(c);
+}
+
 template <read_options O, class T>
-result<void> decode_span(char* first, char* last, T& value) {
+result<void> decode_span(char* first, char* last, T& value, char* doc_first = nullptr, char* doc_last = nullptr) {
   read_context c(first, last, O.max_depth);
   skip_ws(c);
   if (c.at_end()) {
     c.fail_here(errc::unexpected_end, "empty document");
-    return fail(make_error(c));
+    return fail(make_error_within(c, doc_first, doc_last));
   }
-  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error(c));
+  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error_within(c, doc_first, doc_last));
   skip_ws(c);
   if (BETWIRE_UNLIKELY(!c.at_end())) {
     c.fail_here(errc::trailing_garbage, "unexpected text after the JSON value");
-    return fail(make_error(c));
+    return fail(make_error_within(c, doc_first, doc_last));
   }
   return {};
 }
@@ -882,6 +1008,20 @@ template <read_options O = read_options{}, class T>
 template <read_options O = read_options{}, class T>
 [[nodiscard]] result<void> decode(std::string& buffer, T& value) {
   return detail::decode_span<O>(buffer.data(), buffer.data() + buffer.size(), value);
+}
+
+// Decodes `part`, a range of `document` (the text of a json::raw member decoded from it, say), into
+// `value`, in place like decode. An error's offset, line, column and excerpt count from the start
+// of the whole document, so a venue that decodes an envelope in two steps reports positions its
+// user can find; the JSON path is the part's own (prefix it with the member's). A part that is
+// not inside `document` is decoded on its own.
+template <read_options O = read_options{}, class T>
+[[nodiscard]] result<void> decode_part(std::span<char> document, std::span<char> part, T& value) {
+  char* const doc_first = document.data();
+  char* const doc_last = document.data() + document.size();
+  const bool inside = part.data() >= doc_first && part.data() + part.size() <= doc_last;
+  return detail::decode_span<O>(part.data(), part.data() + part.size(), value, inside ? doc_first : nullptr,
+                                inside ? doc_last : nullptr);
 }
 
 // A temporary buffer would leave every string_view dangling.

@@ -174,10 +174,9 @@ result<void> decode_envelope(std::string& body, Result& out, int http_status = 0
   const std::string_view text = probe.result->text;
   const auto at = static_cast<std::size_t>(text.data() - body.data());
   std::span<char> inner(body.data() + at, text.size());
-  if (auto r = json::decode(inner, out); !r) {
+  if (auto r = json::decode_part(body, inner, out); !r) {  // positions in the whole body
     error e = std::move(r).error();
-    e.offset += at;
-    e.path = e.path.empty() ? std::string("result") : "result." + e.path;
+    e.path = "result" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
     e.http_status = http_status;
     return fail(std::move(e));
   }

@@ -419,7 +419,7 @@ template <class Str>
   const std::size_t at = static_cast<std::size_t>(wire.cancelled.text.data() - body.data());
   const std::span<char> text(body.data() + at, wire.cancelled.text.size());
   if (kind == '[') {
-    if (auto r = json::decode(text, ids); !r) {
+    if (auto r = json::decode_part(body, text, ids); !r) {
       error e = std::move(r).error();
       e.path = "cancelled" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
       return fail(std::move(e));
@@ -429,7 +429,7 @@ template <class Str>
     out.ids_known = true;
   } else if (kind == '-' || (kind >= '0' && kind <= '9')) {
     std::int64_t n = 0;
-    if (auto r = json::decode(text, n); !r) {
+    if (auto r = json::decode_part(body, text, n); !r) {
       error e = std::move(r).error();
       e.path = "cancelled";
       return fail(std::move(e));
