@@ -29,6 +29,7 @@
 #include <betwire/http/encode.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
+#include <betwire/http/observer.hpp>
 #include <betwire/http/pages.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>

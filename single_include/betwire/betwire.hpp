@@ -5134,6 +5134,9 @@ BETWIRE_END_NAMESPACE
 //
 // Secrets: header values set as secrets (or under an authentication header name) are scrubbed
 // ("***") from every error text the core returns, even if a peer echoes them back.
+//
+// Observing: client_options::observer (or set_observer) is told about every send and every call
+// (observer.hpp), with the same credentials redacted; reply_info carries the elapsed time.
 
 // ---- begin <betwire/http/endpoint.hpp> -------------------------------------
 #ifndef BETWIRE_HTTP_ENDPOINT_HPP
@@ -6641,6 +6644,8 @@ struct reply_info {
   http::rate_limit_info rate_limit{};               // X-RateLimit-* of the last response
   std::optional<std::chrono::seconds> retry_after{};  // Retry-After of the last response
   std::uint32_t attempts = 0;                       // sends made (retries + 1)
+  std::chrono::nanoseconds elapsed{0};              // first send to last response, waits included
+  std::chrono::milliseconds slept{0};               // waited between sends (the retry policy)
 };
 
 // What a client call returns: a betwire::result<T> (it IS one, by inheritance) with the status,
@@ -6658,6 +6663,8 @@ class reply : public result<T> {
     return info_.retry_after;
   }
   [[nodiscard]] std::uint32_t attempts() const noexcept { return info_.attempts; }
+  [[nodiscard]] std::chrono::nanoseconds elapsed() const noexcept { return info_.elapsed; }
+  [[nodiscard]] std::chrono::milliseconds slept() const noexcept { return info_.slept; }
   [[nodiscard]] const reply_info& info() const noexcept { return info_; }
   [[nodiscard]] const result_type& as_result() const& noexcept { return *this; }
   [[nodiscard]] result_type&& as_result() && noexcept { return std::move(*this); }
@@ -6671,6 +6678,155 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_ENDPOINT_HPP
 // ---- end <betwire/http/endpoint.hpp> ---------------------------------------
+// ---- begin <betwire/http/observer.hpp> -------------------------------------
+#ifndef BETWIRE_HTTP_OBSERVER_HPP
+#define BETWIRE_HTTP_OBSERVER_HPP
+
+// Observing calls: a hook every client accepts (client_options::observer, set_observer) that is
+// told about each attempt (each send, retries included) and about each call once it has returned.
+//
+//   struct line_logger {
+//     void operator()(const betwire::http::call_event& e) const {
+//       std::printf("%s %.*s -> %d in %lld us (%u attempts)\n", ...);
+//     }
+//   } logger;
+//   abp.set_observer(betwire::http::observe(logger));   // viewed, not copied: keep `logger` alive
+//
+// Secrets stay out by construction: an event carries no header and no body, only the method, the
+// endpoint's path template, the target (path and query) with every credential the client sends
+// replaced by "***", numbers, the rate-limit headers and an error whose texts have been scrubbed
+// the same way. A transport decorator, by contrast, sees the raw request: observe here instead.
+//
+// Events are views: their strings and the error are valid during the callback only.
+// Observers run on the calling thread, synchronously; a slow observer slows the call.
+
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+// One send of a call, reported when the transport has returned and the retry policy has decided
+// whether another send follows.
+struct attempt_event {
+  http::method method = http::method::get;
+  std::string_view endpoint;                 // the path template ("/bets/{betId}"); empty for send()
+  std::string_view target;                   // path and query as sent, credentials as "***"
+  std::uint32_t attempt = 0;                 // 1 for the first send
+  std::chrono::milliseconds slept_before{0}; // waited before this send (0 for the first)
+  std::chrono::nanoseconds elapsed{0};       // this send, in the transport
+  int status = 0;                            // 0: no complete response (see `error`)
+  http::rate_limit_info rate_limit{};        // X-RateLimit-* of this response
+  std::optional<std::chrono::seconds> retry_after{};
+  const betwire::error* error = nullptr;     // the transport's failure (scrubbed); null when a
+                                             // response arrived, whatever its status
+  bool last = true;                          // no other send follows
+};
+
+// One call, reported once, when it returns: after decoding, with the error the caller gets.
+struct call_event {
+  http::method method = http::method::get;
+  std::string_view endpoint;                 // the path template; empty for send()
+  std::string_view target;                   // as in attempt_event; empty when nothing was built
+  std::uint32_t attempts = 0;                // sends made (0: refused before sending)
+  std::chrono::nanoseconds elapsed{0};       // first send to last response, waits included
+  std::chrono::milliseconds slept{0};        // total wait between sends
+  int status = 0;                            // of the last response; 0 when none
+  http::rate_limit_info rate_limit{};
+  std::optional<std::chrono::seconds> retry_after{};
+  const betwire::error* error = nullptr;     // what the call returns (scrubbed); null on success
+};
+
+// The hook: a context pointer and up to two functions; either may be null. Cheap to copy; it does
+// not own its context.
+struct observer {
+  void* context = nullptr;
+  void (*on_attempt)(void* context, const attempt_event&) = nullptr;
+  void (*on_call)(void* context, const call_event&) = nullptr;
+
+  [[nodiscard]] constexpr bool wants_attempts() const noexcept { return on_attempt != nullptr; }
+  [[nodiscard]] constexpr bool wants_calls() const noexcept { return on_call != nullptr; }
+  [[nodiscard]] constexpr explicit operator bool() const noexcept {
+    return on_attempt != nullptr || on_call != nullptr;
+  }
+  void attempt(const attempt_event& e) const {
+    if (on_attempt) on_attempt(context, e);
+  }
+  void call(const call_event& e) const {
+    if (on_call) on_call(context, e);
+  }
+};
+
+// An observer viewing `f`, which is called with an attempt_event, a call_event, or both, whichever
+// it accepts (at least one). `f` must outlive every client it is given to.
+template <class F>
+[[nodiscard]] observer observe(F& f) noexcept {
+  constexpr bool attempts = std::is_invocable_v<F&, const attempt_event&>;
+  constexpr bool calls = std::is_invocable_v<F&, const call_event&>;
+  static_assert(attempts || calls, "observe(f): f must be callable with an attempt_event or a call_event");
+  observer o;
+  o.context = const_cast<void*>(static_cast<const void*>(&f));
+  if constexpr (attempts)
+    o.on_attempt = [](void* c, const attempt_event& e) { (*static_cast<F*>(c))(e); };
+  if constexpr (calls)
+    o.on_call = [](void* c, const call_event& e) { (*static_cast<F*>(c))(e); };
+  return o;
+}
+template <class F>
+observer observe(F&& f) = delete;  // a temporary would dangle: pass an object that outlives the client
+
+// Replaces credentials in what observers see. Holds views of up to max_secrets values; values
+// shorter than 4 bytes are ignored (see scrub). Used by http::client, and by any other driver that
+// reports to an observer, so that every event is redacted the same way.
+class redactor {
+ public:
+  static constexpr std::size_t max_secrets = 8;
+
+  void clear() noexcept { count_ = 0; }
+  void add(std::string_view value) noexcept {
+    if (value.size() < 4 || count_ == max_secrets) return;
+    secrets_[count_++] = value;
+  }
+
+  // `text` itself when it holds no credential; otherwise a scrubbed copy kept in `buffer`.
+  [[nodiscard]] std::string_view text(std::string_view text, std::string& buffer) const {
+    bool found = false;
+    for (std::size_t i = 0; i < count_ && !found; ++i)
+      found = text.find(secrets_[i]) != std::string_view::npos;
+    if (!found) return text;
+    buffer.assign(text);
+    for (std::size_t i = 0; i < count_; ++i) scrub(buffer, secrets_[i]);
+    return buffer;
+  }
+
+  // Every text of `e` scrubbed.
+  [[nodiscard]] betwire::error scrubbed(betwire::error e) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      scrub(e.message, secrets_[i]);
+      scrub(e.venue_message, secrets_[i]);
+      scrub(e.venue_code, secrets_[i]);
+      scrub(e.excerpt, secrets_[i]);
+    }
+    return e;
+  }
+
+ private:
+  std::array<std::string_view, max_secrets> secrets_{};
+  std::size_t count_ = 0;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_OBSERVER_HPP
+// ---- end <betwire/http/observer.hpp> ---------------------------------------
 // ---- begin <betwire/http/retry.hpp> ----------------------------------------
 #ifndef BETWIRE_HTTP_RETRY_HPP
 #define BETWIRE_HTTP_RETRY_HPP
@@ -6854,19 +7010,42 @@ class jitter_source {
 struct attempt_info {
   std::uint32_t attempts = 0;                 // sends made (1 = no retry)
   std::chrono::milliseconds slept{0};         // total time spent waiting between them
+  std::chrono::nanoseconds elapsed{0};        // first send to last response, waits included
+  std::chrono::nanoseconds last_send{0};      // the last send alone
+  std::chrono::milliseconds slept_before_last{0};  // the wait right before the last send
+};
+
+// One send that another follows, as send_with_retry reports it before waiting (the last send is
+// described by attempt_info once send_with_retry returns). `resp` still holds its response.
+struct retried_attempt {
+  std::uint32_t attempt = 0;                  // 1 for the first send
+  std::chrono::milliseconds slept_before{0};
+  std::chrono::nanoseconds elapsed{0};        // this send
+  const result<void>* sent = nullptr;         // what the transport returned
+  std::chrono::milliseconds wait{0};          // the wait that follows
+};
+
+struct ignore_retried_attempt {
+  constexpr void operator()(const retried_attempt&) const noexcept {}
 };
 
 // Sends `req`, re-sending it while the policy allows (see the top of this file). Returns the
-// result of the last send; `resp` holds the last response.
-template <transport T>
+// result of the last send; `resp` holds the last response. `on_retried` is called with every send
+// that is followed by another, before the wait (observers: see http::client).
+template <transport T, class OnRetried = ignore_retried_attempt>
 result<void> send_with_retry(T& t, const request& req, response& resp, const retry_policy& policy,
-                             const retry_clock& clock, jitter_source& jitter, attempt_info& info) {
+                             const retry_clock& clock, jitter_source& jitter, attempt_info& info,
+                             OnRetried&& on_retried = {}) {
   info = {};
   const bool retryable = may_retry(req, policy);
   const auto start = clock.now(clock.context);
   for (;;) {
+    const auto sent_at = info.attempts == 0 ? start : clock.now(clock.context);
     result<void> sent = t.send(req, resp);
+    const auto done_at = clock.now(clock.context);
     ++info.attempts;
+    info.elapsed = done_at - start;
+    info.last_send = done_at - sent_at;
     if (!retryable || info.attempts >= policy.max_attempts) return sent;
 
     std::chrono::milliseconds wait{0};
@@ -6887,11 +7066,12 @@ result<void> send_with_retry(T& t, const request& req, response& resp, const ret
       wait = backoff_delay(policy, info.attempts, jitter);
     }
 
-    const auto elapsed =
-        std::chrono::duration_cast<std::chrono::milliseconds>(clock.now(clock.context) - start);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(done_at - start);
     if (elapsed + wait > policy.budget) return sent;
+    on_retried(retried_attempt{info.attempts, info.slept_before_last, info.last_send, &sent, wait});
     clock.sleep_for(clock.context, wait);
     info.slept += wait;
+    info.slept_before_last = wait;
   }
 }
 
@@ -6925,6 +7105,7 @@ template <class V>
 struct client_options {
   http::retry_policy retry{};  // off unless retry.enabled
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+  http::observer observer{};   // told about every send and every call (observer.hpp)
 };
 
 template <transport T>
@@ -6935,6 +7116,7 @@ class client {
   explicit client(T& t, client_options options = {})
       : transport_(&t),
         policy_(options.retry),
+        observer_(options.observer),
         jitter_(options.jitter_seed != 0 ? options.jitter_seed
                                          : static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(this)) |
                                                1U) {}
@@ -6969,7 +7151,7 @@ class client {
     requires(!detail::has_path_type<E>)
   reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
     request r;
-    if (auto b = http::build_request<E>(req, buffers_, r); !b) return {fail(scrubbed(std::move(b).error())), {}};
+    if (auto b = http::build_request<E>(req, buffers_, r); !b) return refused<E>(std::move(b).error());
     return run<E>(r, out, extra);
   }
 
@@ -6979,7 +7161,7 @@ class client {
                    std::span<const header> extra = {}) {
     request r;
     if (auto b = http::build_request<E>(path_params, req, buffers_, r); !b)
-      return {fail(scrubbed(std::move(b).error())), {}};
+      return refused<E>(std::move(b).error());
     return run<E>(r, out, extra);
   }
 
@@ -7004,13 +7186,9 @@ class client {
   // Sends an already built request (headers of the core and `extra` added) and returns the raw
   // response: for callers that classify and decode themselves.
   reply<void> send(request& r, std::span<const header> extra = {}) {
-    reply_info info;
-    if (auto h = add_headers(r, extra); !h) return {fail(scrubbed(std::move(h).error())), info};
-    attempt_info attempts;
-    result<void> sent = send_with_retry(*transport_, r, response_, policy_, clock_, jitter_, attempts);
-    info = make_info(attempts);
-    if (!sent) return {fail(scrubbed(std::move(sent).error())), info};
-    return {result<void>{}, info};
+    reply<void> sent = send_as(r, extra, {});
+    if (observer_.wants_calls()) report_call(r, {}, sent);
+    return sent;
   }
 
   // ---- state ----
@@ -7021,6 +7199,9 @@ class client {
   [[nodiscard]] const http::retry_policy& retry_policy() const noexcept { return policy_; }
   void set_retry_policy(const http::retry_policy& p) noexcept { policy_ = p; }
   void set_clock(const retry_clock& c) noexcept { clock_ = c; }
+  // The observer (observer.hpp); a default-constructed one turns observing off.
+  void set_observer(const http::observer& o) noexcept { observer_ = o; }
+  [[nodiscard]] const http::observer& observer() const noexcept { return observer_; }
   [[nodiscard]] T& transport() noexcept { return *transport_; }
 
   // The request of the last call (without its per-call extra headers), formatted with its
@@ -7057,17 +7238,56 @@ class client {
     return {};
   }
 
+  reply<void> send_as(request& r, std::span<const header> extra, std::string_view endpoint) {
+    reply_info info;
+    if (auto h = add_headers(r, extra); !h) return {fail(scrubbed(std::move(h).error())), info};
+    attempt_info attempts;
+    result<void> sent = observer_.wants_attempts()
+                            ? send_observed(r, extra, endpoint, attempts)
+                            : send_with_retry(*transport_, r, response_, policy_, clock_, jitter_, attempts);
+    info = make_info(attempts);
+    if (!sent) return {fail(scrubbed(std::move(sent).error())), info};
+    return {result<void>{}, info};
+  }
+
+  result<void> send_observed(const request& r, std::span<const header> extra, std::string_view endpoint,
+                             attempt_info& attempts) {
+    result<void> sent = send_with_retry(
+        *transport_, r, response_, policy_, clock_, jitter_, attempts, [&](const retried_attempt& a) {
+          report_attempt(r, extra, endpoint, a.attempt, a.slept_before, a.elapsed, *a.sent, false);
+        });
+    report_attempt(r, extra, endpoint, attempts.attempts, attempts.slept_before_last, attempts.last_send, sent,
+                   true);
+    return sent;
+  }
+
   template <endpoint E>
   reply<void> run(request& r, response_t<E>& out, std::span<const header> extra) {
-    reply<void> sent = send(r, extra);
+    reply<void> sent = send_as(r, extra, E::path);
     // Kept for describe_last_request(): the per-call `extra` headers are dropped (the caller's
     // array may not outlive the call); everything else views the core's own buffers.
     last_request_ = r;
     (void)add_headers(last_request_, {});
-    if (!sent) return sent;
-    result<void> decoded = http::read_response<E>(response_, out);
-    if (!decoded) return {fail(scrubbed(std::move(decoded).error())), sent.info()};
+    if (sent) {
+      result<void> decoded = http::read_response<E>(response_, out);
+      if (!decoded) sent = {fail(scrubbed(std::move(decoded).error())), sent.info()};
+    }
+    if (observer_.wants_calls()) report_call(last_request_, E::path, sent);
     return sent;
+  }
+
+  // A call refused before anything was sent (validation, encoding).
+  template <endpoint E>
+  reply<void> refused(error e) {
+    reply<void> r{fail(scrubbed(std::move(e))), {}};
+    if (observer_.wants_calls()) {
+      call_event ev;
+      ev.method = E::method;
+      ev.endpoint = E::path;
+      ev.error = &r.error();
+      observer_.call(ev);
+    }
+    return r;
   }
 
   reply_info make_info(const attempt_info& a) const {
@@ -7076,7 +7296,60 @@ class client {
     info.rate_limit = response_.rate_limit;
     info.retry_after = response_.retry_after;
     info.attempts = a.attempts;
+    info.elapsed = a.elapsed;
+    info.slept = a.slept;
     return info;
+  }
+
+  // ---- observing: every text an observer sees goes through redactor_ ----
+
+  const redactor& observed_secrets(std::span<const header> extra) {
+    redactor_.clear();
+    for (std::size_t i = 0; i < header_count_; ++i)
+      if (sensitive_[i]) redactor_.add(headers_[i].value);
+    for (const header& h : extra)
+      if (is_sensitive_header(h.name)) redactor_.add(h.value);
+    return redactor_;
+  }
+
+  void report_attempt(const request& r, std::span<const header> extra, std::string_view endpoint,
+                      std::uint32_t attempt, std::chrono::milliseconds slept_before,
+                      std::chrono::nanoseconds elapsed, const result<void>& sent, bool last) {
+    const redactor& secrets = observed_secrets(extra);
+    attempt_event ev;
+    ev.method = r.method;
+    ev.endpoint = endpoint;
+    ev.target = secrets.text(r.target, observed_text_);
+    ev.attempt = attempt;
+    ev.slept_before = slept_before;
+    ev.elapsed = elapsed;
+    ev.last = last;
+    if (sent) {
+      ev.status = response_.status;
+      ev.rate_limit = response_.rate_limit;
+      ev.retry_after = response_.retry_after;
+      observer_.attempt(ev);
+    } else {
+      const error e = secrets.scrubbed(sent.error());
+      ev.error = &e;
+      observer_.attempt(ev);
+    }
+  }
+
+  void report_call(const request& r, std::string_view endpoint, const reply<void>& done) {
+    const redactor& secrets = observed_secrets({});
+    call_event ev;
+    ev.method = r.method;
+    ev.endpoint = endpoint;
+    ev.target = secrets.text(r.target, observed_text_);
+    ev.attempts = done.attempts();
+    ev.elapsed = done.info().elapsed;
+    ev.slept = done.info().slept;
+    ev.status = done.status();
+    ev.rate_limit = done.rate_limit();
+    ev.retry_after = done.retry_after();
+    if (!done) ev.error = &done.error();  // already scrubbed by the core
+    observer_.call(ev);
   }
 
   // Removes every credential this core sends from an error's texts.
@@ -7094,6 +7367,9 @@ class client {
   T* transport_;
   http::retry_policy policy_;
   retry_clock clock_{};
+  http::observer observer_;
+  redactor redactor_;
+  std::string observed_text_;  // a redacted target, when it held a credential
   jitter_source jitter_;
   request_buffers buffers_;
   response response_;
@@ -8063,6 +8339,7 @@ struct client_options {
   betwire::secret api_key{};      // sent as x-api-key; empty: no key is sent (the venue answers 401)
   http::retry_policy retry{};     // off unless retry.enabled; placements need retry.retry_placements
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+  http::observer observer{};     // told about every send and call (http/observer.hpp)
 };
 
 // ABP's keyset pagination: while hasMore, the next page starts after nextCursor, which must
@@ -8089,7 +8366,8 @@ class client {
  public:
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
-        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
+                                  .observer = options.observer}) {
     if (!key_.empty()) {
       if (auto r = core_.set_header("x-api-key", key_); !r) setup_error_ = std::move(r).error();
     }
@@ -8186,6 +8464,7 @@ class client {
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
   void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+  void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
   static bool needs_uuids(const place_orders_request& req) noexcept {
@@ -9071,6 +9350,7 @@ struct client_options {
   std::string wallet{};           // multi_wallet partners: X-User-Wallet (validated, sent lower-cased)
   http::retry_policy retry{};     // off unless retry.enabled
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+  http::observer observer{};     // told about every send and call (http/observer.hpp)
 };
 
 // Which chunk of a cancel_batch_all failed, and why.
@@ -9124,7 +9404,8 @@ class client {
  public:
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
-        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
+                                  .observer = options.observer}) {
     if (!key_.empty()) {
       if (auto k = check_api_key(key_.reveal()); !k) {
         setup_error_ = std::move(k).error();
@@ -9302,6 +9583,7 @@ class client {
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
   void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+  void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
   template <class E>
@@ -9938,6 +10220,7 @@ struct client_options {
   http::retry_policy retry{.enabled = true};  // reads and cancels only: safe to re-send
   rate_limit limit{};
   std::uint64_t jitter_seed = 0;
+  http::observer observer{};     // told about every send and call (http/observer.hpp)
 };
 
 template <transport T>
@@ -9947,7 +10230,8 @@ class client {
       : key_(std::move(options.api_key)),
         limiter_(options.limit),
         net_(t, limiter_),
-        core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+        core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
+                                  .observer = options.observer}) {
     if (key_.empty()) {
       setup_error_ = error(error_category::validation, errc::invalid_api_key, "the user's apikey is empty");
     } else if (auto r = core_.set_header("apikey", key_); !r) {
@@ -10091,6 +10375,7 @@ class client {
     core_.set_clock(c);
     limiter_.set_clock(c);
   }
+  void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
   template <class E>

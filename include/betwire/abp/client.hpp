@@ -43,6 +43,7 @@
 #include <betwire/http/client.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/pages.hpp>
+#include <betwire/http/observer.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
@@ -62,6 +63,7 @@ struct client_options {
   betwire::secret api_key{};      // sent as x-api-key; empty: no key is sent (the venue answers 401)
   http::retry_policy retry{};     // off unless retry.enabled; placements need retry.retry_placements
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+  http::observer observer{};     // told about every send and call (http/observer.hpp)
 };
 
 // ABP's keyset pagination: while hasMore, the next page starts after nextCursor, which must
@@ -88,7 +90,8 @@ class client {
  public:
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
-        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
+                                  .observer = options.observer}) {
     if (!key_.empty()) {
       if (auto r = core_.set_header("x-api-key", key_); !r) setup_error_ = std::move(r).error();
     }
@@ -185,6 +188,7 @@ class client {
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
   void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+  void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
   static bool needs_uuids(const place_orders_request& req) noexcept {

@@ -23,12 +23,16 @@
 //
 // Secrets: header values set as secrets (or under an authentication header name) are scrubbed
 // ("***") from every error text the core returns, even if a peer echoes them back.
+//
+// Observing: client_options::observer (or set_observer) is told about every send and every call
+// (observer.hpp), with the same credentials redacted; reply_info carries the elapsed time.
 
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
+#include <betwire/http/observer.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
@@ -57,6 +61,7 @@ template <class V>
 struct client_options {
   http::retry_policy retry{};  // off unless retry.enabled
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+  http::observer observer{};   // told about every send and every call (observer.hpp)
 };
 
 template <transport T>
@@ -67,6 +72,7 @@ class client {
   explicit client(T& t, client_options options = {})
       : transport_(&t),
         policy_(options.retry),
+        observer_(options.observer),
         jitter_(options.jitter_seed != 0 ? options.jitter_seed
                                          : static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(this)) |
                                                1U) {}
@@ -101,7 +107,7 @@ class client {
     requires(!detail::has_path_type<E>)
   reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
     request r;
-    if (auto b = http::build_request<E>(req, buffers_, r); !b) return {fail(scrubbed(std::move(b).error())), {}};
+    if (auto b = http::build_request<E>(req, buffers_, r); !b) return refused<E>(std::move(b).error());
     return run<E>(r, out, extra);
   }
 
@@ -111,7 +117,7 @@ class client {
                    std::span<const header> extra = {}) {
     request r;
     if (auto b = http::build_request<E>(path_params, req, buffers_, r); !b)
-      return {fail(scrubbed(std::move(b).error())), {}};
+      return refused<E>(std::move(b).error());
     return run<E>(r, out, extra);
   }
 
@@ -136,13 +142,9 @@ class client {
   // Sends an already built request (headers of the core and `extra` added) and returns the raw
   // response: for callers that classify and decode themselves.
   reply<void> send(request& r, std::span<const header> extra = {}) {
-    reply_info info;
-    if (auto h = add_headers(r, extra); !h) return {fail(scrubbed(std::move(h).error())), info};
-    attempt_info attempts;
-    result<void> sent = send_with_retry(*transport_, r, response_, policy_, clock_, jitter_, attempts);
-    info = make_info(attempts);
-    if (!sent) return {fail(scrubbed(std::move(sent).error())), info};
-    return {result<void>{}, info};
+    reply<void> sent = send_as(r, extra, {});
+    if (observer_.wants_calls()) report_call(r, {}, sent);
+    return sent;
   }
 
   // ---- state ----
@@ -153,6 +155,9 @@ class client {
   [[nodiscard]] const http::retry_policy& retry_policy() const noexcept { return policy_; }
   void set_retry_policy(const http::retry_policy& p) noexcept { policy_ = p; }
   void set_clock(const retry_clock& c) noexcept { clock_ = c; }
+  // The observer (observer.hpp); a default-constructed one turns observing off.
+  void set_observer(const http::observer& o) noexcept { observer_ = o; }
+  [[nodiscard]] const http::observer& observer() const noexcept { return observer_; }
   [[nodiscard]] T& transport() noexcept { return *transport_; }
 
   // The request of the last call (without its per-call extra headers), formatted with its
@@ -189,17 +194,56 @@ class client {
     return {};
   }
 
+  reply<void> send_as(request& r, std::span<const header> extra, std::string_view endpoint) {
+    reply_info info;
+    if (auto h = add_headers(r, extra); !h) return {fail(scrubbed(std::move(h).error())), info};
+    attempt_info attempts;
+    result<void> sent = observer_.wants_attempts()
+                            ? send_observed(r, extra, endpoint, attempts)
+                            : send_with_retry(*transport_, r, response_, policy_, clock_, jitter_, attempts);
+    info = make_info(attempts);
+    if (!sent) return {fail(scrubbed(std::move(sent).error())), info};
+    return {result<void>{}, info};
+  }
+
+  result<void> send_observed(const request& r, std::span<const header> extra, std::string_view endpoint,
+                             attempt_info& attempts) {
+    result<void> sent = send_with_retry(
+        *transport_, r, response_, policy_, clock_, jitter_, attempts, [&](const retried_attempt& a) {
+          report_attempt(r, extra, endpoint, a.attempt, a.slept_before, a.elapsed, *a.sent, false);
+        });
+    report_attempt(r, extra, endpoint, attempts.attempts, attempts.slept_before_last, attempts.last_send, sent,
+                   true);
+    return sent;
+  }
+
   template <endpoint E>
   reply<void> run(request& r, response_t<E>& out, std::span<const header> extra) {
-    reply<void> sent = send(r, extra);
+    reply<void> sent = send_as(r, extra, E::path);
     // Kept for describe_last_request(): the per-call `extra` headers are dropped (the caller's
     // array may not outlive the call); everything else views the core's own buffers.
     last_request_ = r;
     (void)add_headers(last_request_, {});
-    if (!sent) return sent;
-    result<void> decoded = http::read_response<E>(response_, out);
-    if (!decoded) return {fail(scrubbed(std::move(decoded).error())), sent.info()};
+    if (sent) {
+      result<void> decoded = http::read_response<E>(response_, out);
+      if (!decoded) sent = {fail(scrubbed(std::move(decoded).error())), sent.info()};
+    }
+    if (observer_.wants_calls()) report_call(last_request_, E::path, sent);
     return sent;
+  }
+
+  // A call refused before anything was sent (validation, encoding).
+  template <endpoint E>
+  reply<void> refused(error e) {
+    reply<void> r{fail(scrubbed(std::move(e))), {}};
+    if (observer_.wants_calls()) {
+      call_event ev;
+      ev.method = E::method;
+      ev.endpoint = E::path;
+      ev.error = &r.error();
+      observer_.call(ev);
+    }
+    return r;
   }
 
   reply_info make_info(const attempt_info& a) const {
@@ -208,7 +252,60 @@ class client {
     info.rate_limit = response_.rate_limit;
     info.retry_after = response_.retry_after;
     info.attempts = a.attempts;
+    info.elapsed = a.elapsed;
+    info.slept = a.slept;
     return info;
+  }
+
+  // ---- observing: every text an observer sees goes through redactor_ ----
+
+  const redactor& observed_secrets(std::span<const header> extra) {
+    redactor_.clear();
+    for (std::size_t i = 0; i < header_count_; ++i)
+      if (sensitive_[i]) redactor_.add(headers_[i].value);
+    for (const header& h : extra)
+      if (is_sensitive_header(h.name)) redactor_.add(h.value);
+    return redactor_;
+  }
+
+  void report_attempt(const request& r, std::span<const header> extra, std::string_view endpoint,
+                      std::uint32_t attempt, std::chrono::milliseconds slept_before,
+                      std::chrono::nanoseconds elapsed, const result<void>& sent, bool last) {
+    const redactor& secrets = observed_secrets(extra);
+    attempt_event ev;
+    ev.method = r.method;
+    ev.endpoint = endpoint;
+    ev.target = secrets.text(r.target, observed_text_);
+    ev.attempt = attempt;
+    ev.slept_before = slept_before;
+    ev.elapsed = elapsed;
+    ev.last = last;
+    if (sent) {
+      ev.status = response_.status;
+      ev.rate_limit = response_.rate_limit;
+      ev.retry_after = response_.retry_after;
+      observer_.attempt(ev);
+    } else {
+      const error e = secrets.scrubbed(sent.error());
+      ev.error = &e;
+      observer_.attempt(ev);
+    }
+  }
+
+  void report_call(const request& r, std::string_view endpoint, const reply<void>& done) {
+    const redactor& secrets = observed_secrets({});
+    call_event ev;
+    ev.method = r.method;
+    ev.endpoint = endpoint;
+    ev.target = secrets.text(r.target, observed_text_);
+    ev.attempts = done.attempts();
+    ev.elapsed = done.info().elapsed;
+    ev.slept = done.info().slept;
+    ev.status = done.status();
+    ev.rate_limit = done.rate_limit();
+    ev.retry_after = done.retry_after();
+    if (!done) ev.error = &done.error();  // already scrubbed by the core
+    observer_.call(ev);
   }
 
   // Removes every credential this core sends from an error's texts.
@@ -226,6 +323,9 @@ class client {
   T* transport_;
   http::retry_policy policy_;
   retry_clock clock_{};
+  http::observer observer_;
+  redactor redactor_;
+  std::string observed_text_;  // a redacted target, when it held a credential
   jitter_source jitter_;
   request_buffers buffers_;
   response response_;

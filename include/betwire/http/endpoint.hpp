@@ -328,6 +328,8 @@ struct reply_info {
   http::rate_limit_info rate_limit{};               // X-RateLimit-* of the last response
   std::optional<std::chrono::seconds> retry_after{};  // Retry-After of the last response
   std::uint32_t attempts = 0;                       // sends made (retries + 1)
+  std::chrono::nanoseconds elapsed{0};              // first send to last response, waits included
+  std::chrono::milliseconds slept{0};               // waited between sends (the retry policy)
 };
 
 // What a client call returns: a betwire::result<T> (it IS one, by inheritance) with the status,
@@ -345,6 +347,8 @@ class reply : public result<T> {
     return info_.retry_after;
   }
   [[nodiscard]] std::uint32_t attempts() const noexcept { return info_.attempts; }
+  [[nodiscard]] std::chrono::nanoseconds elapsed() const noexcept { return info_.elapsed; }
+  [[nodiscard]] std::chrono::milliseconds slept() const noexcept { return info_.slept; }
   [[nodiscard]] const reply_info& info() const noexcept { return info_; }
   [[nodiscard]] const result_type& as_result() const& noexcept { return *this; }
   [[nodiscard]] result_type&& as_result() && noexcept { return std::move(*this); }

@@ -117,19 +117,42 @@ class jitter_source {
 struct attempt_info {
   std::uint32_t attempts = 0;                 // sends made (1 = no retry)
   std::chrono::milliseconds slept{0};         // total time spent waiting between them
+  std::chrono::nanoseconds elapsed{0};        // first send to last response, waits included
+  std::chrono::nanoseconds last_send{0};      // the last send alone
+  std::chrono::milliseconds slept_before_last{0};  // the wait right before the last send
+};
+
+// One send that another follows, as send_with_retry reports it before waiting (the last send is
+// described by attempt_info once send_with_retry returns). `resp` still holds its response.
+struct retried_attempt {
+  std::uint32_t attempt = 0;                  // 1 for the first send
+  std::chrono::milliseconds slept_before{0};
+  std::chrono::nanoseconds elapsed{0};        // this send
+  const result<void>* sent = nullptr;         // what the transport returned
+  std::chrono::milliseconds wait{0};          // the wait that follows
+};
+
+struct ignore_retried_attempt {
+  constexpr void operator()(const retried_attempt&) const noexcept {}
 };
 
 // Sends `req`, re-sending it while the policy allows (see the top of this file). Returns the
-// result of the last send; `resp` holds the last response.
-template <transport T>
+// result of the last send; `resp` holds the last response. `on_retried` is called with every send
+// that is followed by another, before the wait (observers: see http::client).
+template <transport T, class OnRetried = ignore_retried_attempt>
 result<void> send_with_retry(T& t, const request& req, response& resp, const retry_policy& policy,
-                             const retry_clock& clock, jitter_source& jitter, attempt_info& info) {
+                             const retry_clock& clock, jitter_source& jitter, attempt_info& info,
+                             OnRetried&& on_retried = {}) {
   info = {};
   const bool retryable = may_retry(req, policy);
   const auto start = clock.now(clock.context);
   for (;;) {
+    const auto sent_at = info.attempts == 0 ? start : clock.now(clock.context);
     result<void> sent = t.send(req, resp);
+    const auto done_at = clock.now(clock.context);
     ++info.attempts;
+    info.elapsed = done_at - start;
+    info.last_send = done_at - sent_at;
     if (!retryable || info.attempts >= policy.max_attempts) return sent;
 
     std::chrono::milliseconds wait{0};
@@ -150,11 +173,12 @@ result<void> send_with_retry(T& t, const request& req, response& resp, const ret
       wait = backoff_delay(policy, info.attempts, jitter);
     }
 
-    const auto elapsed =
-        std::chrono::duration_cast<std::chrono::milliseconds>(clock.now(clock.context) - start);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(done_at - start);
     if (elapsed + wait > policy.budget) return sent;
+    on_retried(retried_attempt{info.attempts, info.slept_before_last, info.last_send, &sent, wait});
     clock.sleep_for(clock.context, wait);
     info.slept += wait;
+    info.slept_before_last = wait;
   }
 }
 

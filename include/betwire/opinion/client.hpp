@@ -27,6 +27,7 @@
 #include <betwire/http/client.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
+#include <betwire/http/observer.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
@@ -169,6 +170,7 @@ struct client_options {
   http::retry_policy retry{.enabled = true};  // reads and cancels only: safe to re-send
   rate_limit limit{};
   std::uint64_t jitter_seed = 0;
+  http::observer observer{};     // told about every send and call (http/observer.hpp)
 };
 
 template <transport T>
@@ -178,7 +180,8 @@ class client {
       : key_(std::move(options.api_key)),
         limiter_(options.limit),
         net_(t, limiter_),
-        core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+        core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
+                                  .observer = options.observer}) {
     if (key_.empty()) {
       setup_error_ = error(error_category::validation, errc::invalid_api_key, "the user's apikey is empty");
     } else if (auto r = core_.set_header("apikey", key_); !r) {
@@ -322,6 +325,7 @@ class client {
     core_.set_clock(c);
     limiter_.set_clock(c);
   }
+  void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
   template <class E>

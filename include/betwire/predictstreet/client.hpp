@@ -30,6 +30,7 @@
 #include <betwire/http/client.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/pages.hpp>
+#include <betwire/http/observer.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
@@ -55,6 +56,7 @@ struct client_options {
   std::string wallet{};           // multi_wallet partners: X-User-Wallet (validated, sent lower-cased)
   http::retry_policy retry{};     // off unless retry.enabled
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
+  http::observer observer{};     // told about every send and call (http/observer.hpp)
 };
 
 // Which chunk of a cancel_batch_all failed, and why.
@@ -108,7 +110,8 @@ class client {
  public:
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
-        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed}) {
+        core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
+                                  .observer = options.observer}) {
     if (!key_.empty()) {
       if (auto k = check_api_key(key_.reveal()); !k) {
         setup_error_ = std::move(k).error();
@@ -286,6 +289,7 @@ class client {
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
   void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+  void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
   template <class E>
