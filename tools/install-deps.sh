@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev
   # the libcurl transport, and the venue simulator
   libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev
+  # the simulator's WebSocket /ws (Boost.Beast, header-only)
+  libboost-dev
   # benchmarks and their peers
   libbenchmark-dev libsimdjson-dev rapidjson-dev
 )

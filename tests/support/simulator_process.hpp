@@ -7,13 +7,16 @@
 //   betwire::test::simulator_process sim3{"/path/to/betwire_simulator", {"--venues", "abp"}};
 //   if (!sim.ok()) { report(sim.error()); return; }
 //   std::string url = sim.base_url("abp");                   // http://127.0.0.1:PORT/abp
+//   std::string ws = sim.ws_url();                            // ws://127.0.0.1:WSPORT/ws (ABP's stream)
 //   auto r = sim.post("/_sim/faults", R"({"path_prefix":"/abp/orders","fault":"drop","count":1})");
 //   // r.ok, r.status, r.body, r.header("Retry-After")
 //
 // The child is started with `--port 0 --watch-stdin <extra args>` (its stdin is a pipe only this
 // object holds, so the simulator exits by itself if the test process dies); the constructor waits (bounded) for its single
 // "betwire_simulator listening on <host>:<port>" line on a pipe. The destructor (or stop()) sends
-// SIGTERM, waits up to a grace period, then SIGKILLs, and always reaps the child.
+// SIGTERM, waits up to a grace period, then SIGKILLs, and always reaps the child. The line is
+// "betwire_simulator listening on <host>:<port> ws <host>:<wsport>" (a simulator older than /ws
+// prints only the first part: then ws_port() is 0).
 //
 // http_call()/http_connection are a minimal blocking HTTP/1.1 client over loopback (Content-Length
 // and chunked bodies), enough for control endpoints and for tests that must see raw behaviour
@@ -338,11 +341,14 @@ class simulator_process {
   bool ok() const { return ok_; }
   const std::string& error() const { return error_; }
   int port() const { return port_; }
+  int ws_port() const { return ws_port_; }  // ABP's WebSocket /ws; 0 = this simulator has none
   pid_t pid() const { return pid_; }
   const std::string& host() const { return host_; }
 
   // "http://127.0.0.1:PORT"
   std::string root_url() const { return "http://" + host_ + ":" + std::to_string(port_); }
+  // "ws://127.0.0.1:WSPORT/ws", or "" when the simulator has no /ws.
+  std::string ws_url() const { return ws_port_ > 0 ? "ws://" + ws_host_ + ":" + std::to_string(ws_port_) + "/ws" : std::string(); }
   // The base URL a venue client uses: "abp" -> .../abp, "predictstreet" (or "ps") -> .../predictstreet,
   // "opinion" -> .../opinion/openapi. Anything else is appended as a path.
   std::string base_url(std::string_view venue) const {
@@ -483,28 +489,36 @@ class simulator_process {
     }
     line.resize(line.find('\n'));
     static constexpr std::string_view prefix = "betwire_simulator listening on ";
-    const auto colon = line.rfind(':');
-    if (line.compare(0, prefix.size(), prefix) != 0 || colon == std::string::npos || colon < prefix.size()) {
+    static constexpr std::string_view ws_marker = " ws ";
+    if (line.compare(0, prefix.size(), prefix) != 0) {
       stop(500);
       fail_("simulator_process: unexpected first line '" + line + "'");
       return;
     }
-    host_ = line.substr(prefix.size(), colon - prefix.size());
-    int port = 0;
-    for (std::size_t i = colon + 1; i < line.size(); ++i) {
-      if (line[i] < '0' || line[i] > '9' || port > 65535) {
-        port = -1;
-        break;
-      }
-      port = port * 10 + (line[i] - '0');
-    }
-    if (port <= 0 || port > 65535) {
+    const std::string rest = line.substr(prefix.size());
+    const auto ws_at = rest.find(ws_marker);
+    if (!parse_endpoint_(rest.substr(0, ws_at), host_, port_) ||
+        (ws_at != std::string::npos && !parse_endpoint_(rest.substr(ws_at + ws_marker.size()), ws_host_, ws_port_))) {
       stop(500);
-      fail_("simulator_process: bad port in '" + line + "'");
+      fail_("simulator_process: bad address in '" + line + "'");
       return;
     }
-    port_ = port;
     ok_ = true;
+  }
+
+  // "<host>:<port>" (the host may be "[::1]"); false when malformed.
+  static bool parse_endpoint_(const std::string& text, std::string& host, int& port) {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) return false;
+    int p = 0;
+    for (std::size_t i = colon + 1; i < text.size(); ++i) {
+      if (text[i] < '0' || text[i] > '9' || p > 65535) return false;
+      p = p * 10 + (text[i] - '0');
+    }
+    if (p <= 0 || p > 65535) return false;
+    host = text.substr(0, colon);
+    port = p;
+    return true;
   }
 
   bool ok_ = false;
@@ -513,6 +527,8 @@ class simulator_process {
   int life_fd_ = -1;  // write end of the child's stdin
   int port_ = 0;
   std::string host_ = "127.0.0.1";
+  int ws_port_ = 0;
+  std::string ws_host_ = "127.0.0.1";
 };
 
 }  // namespace betwire::test

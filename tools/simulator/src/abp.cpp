@@ -76,6 +76,9 @@ struct Bet {
   bool test_bet = false;
   std::string user_ref, request_uuid;
   std::optional<std::string> decline_reason;
+  // Stream-only fields (the /ws bet row): set by POST /_sim/abp/set-bet.
+  std::optional<std::string> settlement_amount, settled_at;
+  std::string updated_at;  // "" = placedAt
 };
 
 struct Order {
@@ -90,6 +93,7 @@ struct Order {
   std::string expires_at;
   bool accept_better_odds = true, accept_partial_stake = true;
   std::string client_name, status, created_at, updated_at;
+  std::string filled_at;  // /ws row only: when a stake was first filled ("" = null)
   micros created_us = 0;
   ojson meta;  // null or an object
   std::vector<std::int64_t> bets;
@@ -183,16 +187,10 @@ class Abp final : public Venue {
     std::string key = c.header("x-api-key");
     if (key.empty()) key = c.header("X-ABP-API-KEY");  // older revisions of the documents
     if (key.empty()) return error_reply(401, "Missing API key");
-    std::string client;
-    if (key == "abp-test-key-0001") {
-      client = "demo";
-    } else if (key == "abp-test-key-0002") {
-      client = "acme";
-    } else if (key == "abp-test-key-noclient") {
-      return error_reply(403, "Access denied: client not resolved from API key");
-    } else {
-      return error_reply(401, "Invalid API key");
-    }
+    const auto resolved = abp_client_for_key(key);
+    if (!resolved) return error_reply(401, "Invalid API key");
+    if (resolved->empty()) return error_reply(403, "Access denied: client not resolved from API key");
+    const std::string client = *resolved;
     // Rate limit middleware: 60 requests/minute per key, sliding window.
     auto v = rate_[key].hit(60, std::chrono::seconds(60), rate_limits);
     if (!v.allowed) {
@@ -215,6 +213,7 @@ class Abp final : public Venue {
   std::optional<Reply> control(std::string_view action, const ojson& body) override {
     ++generation_;
     if (action == "set-order") return set_order(body);
+    if (action == "set-bet") return set_bet(body);
     if (action == "order") {
       const auto id = body.value("orderId", std::int64_t{0});
       auto it = orders_.find(id);
@@ -431,6 +430,7 @@ class Abp final : public Venue {
     } else {
       b.settlement_status = "UNSETTLED";
     }
+    if (b.settlement_status != "UNSETTLED") b.settled_at = b.placed_at;
     b.client_name = o.client_name;
     b.test_bet = o.test_order;
     b.user_ref = o.user_ref;
@@ -698,6 +698,7 @@ class Abp final : public Venue {
         // updatedAt is left as it was: the documented response shows it unchanged.
         o.status = "CANCELLED";
         cancelled.push_back(render(o));
+        publish_order(o, "UPDATE");
       } else {
         not_cancelled.push_back(render(o));
       }
@@ -884,6 +885,9 @@ class Abp final : public Venue {
         ref.status = "PARTIALLY_FILLED";
         ref.filled = half;
       }
+      if (frac >= 97 && frac <= 99) ref.filled_at = ref.created_at;
+      publish_order(ref, "INSERT");
+      for (auto id : ref.bets) publish_bet(bets_.at(id), "INSERT");
       accepted.push_back(render(ref));
     }
     if (duplicates == list.size()) return Reply::json(409, {{"detail", "Duplicate requestUuid: every order was already placed"}});
@@ -954,7 +958,9 @@ class Abp final : public Venue {
       auto t = decimal_text_of(b["filledStake"]);
       if (!t) return Reply::json(400, {{"error", "filledStake must be a number"}});
       o.filled = *t;
+      if (o.filled_at.empty() && to_double(o.filled) > 0) o.filled_at = format_iso(clock->now(), 6, "+00:00");
     }
+    const Bet* new_bet = nullptr;
     if (b.contains("addBet")) {
       const ojson& ab = b["addBet"];
       const std::string st = ab.value("betStatus", std::string("CONFIRMED"));
@@ -964,9 +970,133 @@ class Abp final : public Venue {
       Bet& bet = add_bet(o, st, stake, ab.contains("declineReason") ? std::optional<std::string>(ab["declineReason"].get<std::string>())
                                                                  : std::nullopt);
       if (ab.contains("settlementStatus")) bet.settlement_status = ab["settlementStatus"].get<std::string>();
+      bet.settled_at = bet.settlement_status != "UNSETTLED" ? std::optional<std::string>(format_iso(clock->now(), 6, "+00:00"))
+                                                            : std::nullopt;
       if (ab.contains("bookmaker")) bet.bookmaker = ab["bookmaker"].get<std::string>();
+      new_bet = &bet;
     }
+    publish_order(o, "UPDATE");
+    if (new_bet) publish_bet(*new_bet, "INSERT");
     return Reply::json(200, render(o));
+  }
+
+  // POST /_sim/abp/set-bet {"betId", "betStatus"?, "settlementStatus"?, "settlementAmount"?}: a bet
+  // changes at the bookmaker (bets UPDATE on /ws; settlements SETTLED once it is settled).
+  Reply set_bet(const ojson& b) {
+    if (!b.contains("betId") || !b["betId"].is_number_integer()) return Reply::json(400, {{"error", "betId required"}});
+    auto it = bets_.find(b["betId"].get<std::int64_t>());
+    if (it == bets_.end()) return Reply::json(404, {{"error", "no such bet"}});
+    Bet& bet = it->second;
+    if (b.contains("betStatus")) {
+      const auto s = b["betStatus"].is_string() ? b["betStatus"].get<std::string>() : std::string();
+      if (!kBetStatuses.count(s)) return Reply::json(400, {{"error", "unknown bet status " + s}});
+      bet.bet_status = s;
+    }
+    if (b.contains("settlementAmount")) {
+      auto t = decimal_text_of(b["settlementAmount"]);
+      if (!t) return Reply::json(400, {{"error", "settlementAmount must be a number"}});
+      bet.settlement_amount = *t;
+    }
+    const std::string now = format_iso(clock->now(), 6, "+00:00");
+    bool settled_now = false;
+    if (b.contains("settlementStatus")) {
+      if (!b["settlementStatus"].is_string()) return Reply::json(400, {{"error", "settlementStatus must be a string"}});
+      bet.settlement_status = b["settlementStatus"].get<std::string>();
+      settled_now = bet.settlement_status != "UNSETTLED";
+      bet.settled_at = settled_now ? std::optional<std::string>(now) : std::nullopt;
+    }
+    bet.updated_at = now;
+    publish_bet(bet, "UPDATE", settled_now);
+    return Reply::json(200, render_bet(bet));
+  }
+
+  // --- /ws: every mutation of an order or bet is published here (ws.cpp numbers and sends it) --
+  // The rows are the stream's (websocket-notes 6.1: the full DB row, not the REST object).
+  void publish_order(const Order& o, const char* event) {
+    if (stream) stream(o.client_name, "orders", event, stream_order_row(o));
+  }
+  // A bet INSERT/UPDATE; a settled bet also goes out on `settlements` (SETTLED, same row).
+  void publish_bet(const Bet& b, const char* event, std::optional<bool> settled = std::nullopt) {
+    if (!stream) return;
+    const ojson row = stream_bet_row(b);
+    stream(b.client_name, "bets", event, row);
+    if (settled.value_or(b.settlement_status != "UNSETTLED")) stream(b.client_name, "settlements", "SETTLED", row);
+  }
+  // a - b for decimal texts, exactly.
+  static std::string decimal_minus(const std::string& a, const std::string& b) {
+    auto scale_of = [](const std::string& t) {
+      const auto dot = t.find('.');
+      return dot == std::string::npos ? 0 : static_cast<int>(t.size() - dot - 1);
+    };
+    const int scale = std::max(scale_of(a), scale_of(b));
+    auto units = [scale, &scale_of](const std::string& t) {
+      std::string digits = t;
+      digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+      digits.append(static_cast<std::size_t>(scale - scale_of(t)), '0');
+      return parse_int(digits).value_or(0);
+    };
+    return format_units(units(a) - units(b), scale);
+  }
+  ojson stream_order_row(const Order& o) const {
+    ojson j = ojson::object();
+    j["orderId"] = o.order_id;
+    j["requestUuid"] = o.request_uuid;
+    j["client"] = o.client_name;
+    j["clientName"] = o.client_name;
+    j["fixtureId"] = o.fixture_id;
+    j["outcomeId"] = o.outcome_id;
+    j["playerId"] = o.player_id;
+    j["orderPrice"] = decimal_token(o.price);
+    j["orderStake"] = decimal_token(o.stake);
+    j["filledStake"] = decimal_token(o.filled);
+    j["remainingStake"] = decimal_token(decimal_minus(o.stake, o.filled));
+    j["orderStatus"] = o.status;
+    j["statusReason"] = o.status == "CANCELLED" ? ojson("Cancelled by client") : ojson(nullptr);
+    j["userRef"] = o.user_ref;
+    j["testOrder"] = o.test_order;
+    j["acceptBetterOdds"] = o.accept_better_odds;
+    j["acceptPartialStake"] = o.accept_partial_stake;
+    j["orderCurrency"] = o.currency;
+    j["back"] = o.back;
+    j["allowedBookmakers"] = o.allowed_bookmakers;
+    j["oddsInfo"] = nullptr;
+    j["meta"] = o.meta.is_null() ? ojson::object() : o.meta;
+    j["expiresAt"] = o.expires_at;
+    j["filledAt"] = o.filled_at.empty() ? ojson(nullptr) : ojson(o.filled_at);
+    j["createdAt"] = o.created_at;
+    j["updatedAt"] = o.updated_at;
+    return j;
+  }
+  ojson stream_bet_row(const Bet& b) const {
+    ojson j = ojson::object();
+    j["betId"] = b.bet_id;
+    j["orderId"] = b.order_id;
+    j["bookmaker"] = b.bookmaker;
+    j["bookmakerBetId"] = b.bookmaker_bet_id;
+    j["betStatus"] = b.bet_status;
+    j["settlementStatus"] = b.settlement_status;
+    j["placedStake"] = decimal_token(b.placed_stake);
+    j["placedPrice"] = decimal_token(b.placed_price);
+    j["placedCurrency"] = b.placed_currency;
+    j["account"] = b.bookmaker + "_main";
+    j["requestUuid"] = b.request_uuid;
+    j["userRef"] = b.user_ref;
+    j["testBet"] = b.test_bet;
+    j["client"] = b.client_name;
+    j["clientName"] = b.client_name;
+    j["sentData"] = {{"stake", decimal_token(b.placed_stake)}, {"price", decimal_token(b.placed_price)}};
+    j["receivedData"] = {{"betId", b.bookmaker_bet_id}, {"status", b.bet_status}, {"price", decimal_token(b.placed_price)}};
+    j["settlementAmount"] = b.settlement_amount ? decimal_token(*b.settlement_amount) : ojson(nullptr);
+    j["settlementReason"] = nullptr;
+    j["settledAt"] = b.settled_at ? ojson(*b.settled_at) : ojson(nullptr);
+    j["declineReason"] = b.decline_reason ? ojson(*b.decline_reason) : ojson(nullptr);
+    j["betRequestId"] = nullptr;
+    j["oddsInfo"] = nullptr;
+    j["meta"] = ojson::object();
+    j["placedAt"] = b.placed_at;
+    j["createdAt"] = b.placed_at;
+    j["updatedAt"] = b.updated_at.empty() ? b.placed_at : b.updated_at;
+    return j;
   }
 
   std::map<std::int64_t, Order> orders_;
@@ -982,5 +1112,12 @@ class Abp final : public Venue {
 }  // namespace
 
 std::unique_ptr<Venue> make_abp() { return std::make_unique<Abp>(); }
+
+std::optional<std::string> abp_client_for_key(std::string_view key) {
+  if (key == "abp-test-key-0001") return "demo";
+  if (key == "abp-test-key-0002") return "acme";
+  if (key == "abp-test-key-noclient") return "";
+  return std::nullopt;
+}
 
 }  // namespace sim

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "sim.hpp"
+#include "ws.hpp"
 
 namespace sim {
 namespace {
@@ -201,6 +202,15 @@ class Simulator {
     svr.Options(".*", h);
   }
 
+  // The /ws stream: hears of the ABP store's mutations, answers /_sim/ws/..., is reset with the rest.
+  void attach_ws(WsServer& ws) {
+    ws_ = &ws;
+    if (Venue* abp = venue_by_name("abp")) {
+      abp->stream = [&ws](const std::string& client, const std::string& channel, const std::string& event,
+                          const ojson& payload) { ws.publish(client, channel, event, payload); };
+    }
+  }
+
   void request_stop() {
     {
       std::lock_guard<std::mutex> lk(stop_mu_);
@@ -221,6 +231,7 @@ class Simulator {
     armed_.clear();
     reset_stats();
     last_request_ = nullptr;
+    if (ws_) ws_->reset();
   }
 
   void reset_stats() {
@@ -450,6 +461,8 @@ class Simulator {
       if (body.is_discarded() || !body.is_object()) return Reply::json(400, {{"error", "body must be a JSON object"}});
     }
     const std::string& m = req.method;
+    // /_sim/ws/...: the stream has its own thread and state, and needs no venue lock.
+    if (path.rfind("ws/", 0) == 0 && ws_) return ws_->control(m, path.substr(3), body);
     std::lock_guard<std::mutex> lk(mu_);
     try {
       if (path == "ping") return Reply::json(200, {{"ok", true}});
@@ -564,6 +577,7 @@ class Simulator {
   ojson last_request_;
   std::vector<ArmedFault> armed_;
   httplib::Server* server_ = nullptr;
+  WsServer* ws_ = nullptr;
 
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
@@ -587,7 +601,16 @@ void usage(std::FILE* out) {
       "  --threads N              worker threads (default 16)\n"
       "  --keep-alive-timeout S   idle keep-alive timeout in seconds (default 10)\n"
       "  --watch-stdin            exit when stdin reaches end-of-file (the parent died or closed it)\n"
-      "prints 'betwire_simulator listening on <host>:<port>' once ready; stops on SIGTERM/SIGINT or\n"
+      "  --ws-port N              ABP WebSocket /ws port (0 = pick a free one; default 0)\n"
+      "  --ws-keepalive server-ping|client-ping   keepalive revision (default server-ping)\n"
+      "  --ws-ping-ms N           server ping interval (default 30000)\n"
+      "  --ws-pong-timeout-ms N   close when a ping stays unanswered this long (default 120000)\n"
+      "  --ws-heartbeat-ms N      client-ping revision: heartbeat interval (default 60000)\n"
+      "  --ws-login-timeout-ms N  close when no login arrives within this (default 30000)\n"
+      "  --ws-resend-ms N         reliable delivery: re-send unacked messages after this (default 30000)\n"
+      "  --ws-max-connections N   logged-in connections per API key (default 5)\n"
+      "  --ws-buffer N            retained messages per subscription / unacked per connection (default 100)\n"
+      "prints 'betwire_simulator listening on <host>:<port> ws <host>:<wsport>' once ready; stops on SIGTERM/SIGINT or\n"
       "POST /_sim/shutdown. See tools/simulator/README.md.\n",
       out);
 }
@@ -611,6 +634,8 @@ int main(int argc, char** argv) {
   long keep_alive = 10;
   std::set<std::string> enabled = {"abp", "predictstreet", "opinion"};
   bool watch_stdin = false;
+  int ws_port = 0;
+  WsOptions ws_opt;
 
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -653,6 +678,21 @@ int main(int argc, char** argv) {
     else if (a == "--opinion-orders") opt.opinion_orders = static_cast<int>(num(0, 1000000));
     else if (a == "--threads") threads = static_cast<std::size_t>(num(1, 256));
     else if (a == "--keep-alive-timeout") keep_alive = static_cast<long>(num(1, 3600));
+    else if (a == "--ws-port") ws_port = static_cast<int>(num(0, 65535));
+    else if (a == "--ws-ping-ms") ws_opt.ping_ms = static_cast<long>(num(1, 3600000));
+    else if (a == "--ws-pong-timeout-ms") ws_opt.pong_timeout_ms = static_cast<long>(num(1, 3600000));
+    else if (a == "--ws-heartbeat-ms") ws_opt.heartbeat_ms = static_cast<long>(num(1, 3600000));
+    else if (a == "--ws-login-timeout-ms") ws_opt.login_timeout_ms = static_cast<long>(num(1, 3600000));
+    else if (a == "--ws-resend-ms") ws_opt.resend_ms = static_cast<long>(num(1, 3600000));
+    else if (a == "--ws-max-connections") ws_opt.max_connections = static_cast<long>(num(1, 10000));
+    else if (a == "--ws-buffer") ws_opt.buffer = static_cast<long>(num(1, 1000000));
+    else if (a == "--ws-keepalive") {
+      if (val != "server-ping" && val != "client-ping") {
+        std::fprintf(stderr, "betwire_simulator: --ws-keepalive takes server-ping or client-ping\n");
+        return 2;
+      }
+      ws_opt.client_ping = val == "client-ping";
+    }
     else if (a == "--rate-limits") {
       if (val != "on" && val != "off") {
         std::fprintf(stderr, "betwire_simulator: --rate-limits takes on or off\n");
@@ -695,7 +735,16 @@ int main(int argc, char** argv) {
   sigaddset(&stop_set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_set, nullptr);
 
+  // Declared before the HTTP server: cpp-httplib's workers publish into it until listen returns.
+  WsServer ws(ws_opt);
+  std::string ws_error;
+  const int ws_bound = ws.bind(host, ws_port, ws_error);
+  if (ws_bound <= 0) {
+    std::fprintf(stderr, "betwire_simulator: /ws: %s\n", ws_error.c_str());
+    return 1;
+  }
   Simulator simulator(opt, enabled);
+  simulator.attach_ws(ws);
   httplib::Server svr;
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr.set_keep_alive_max_count(1000000);
@@ -755,10 +804,12 @@ int main(int argc, char** argv) {
   }
 
   const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  std::printf("betwire_simulator listening on %s:%d\n", shown.c_str(), bound);
+  ws.start();
+  std::printf("betwire_simulator listening on %s:%d ws %s:%d\n", shown.c_str(), bound, shown.c_str(), ws_bound);
   std::fflush(stdout);
 
   const bool ok = svr.listen_after_bind();
+  ws.stop();
   done = true;
   simulator.request_stop();
   signals.join();

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -160,11 +161,18 @@ class Venue {
 
   bool rate_limits = false;
   SimClock* clock = nullptr;
+  // The /ws stream (ws.cpp) hears of every store mutation through this (empty = nobody listens).
+  // Called with the simulator's lock held: it must only hand the event over, never block.
+  using StreamSink = std::function<void(const std::string& client, const std::string& channel, const std::string& event,
+                                        const ojson& payload)>;
+  StreamSink stream;
 };
 
 std::unique_ptr<Venue> make_abp();
 std::unique_ptr<Venue> make_predictstreet();
 std::unique_ptr<Venue> make_opinion();
+// The client an ABP API key resolves to: nullopt = unknown key, "" = a key without a client.
+std::optional<std::string> abp_client_for_key(std::string_view key);
 
 // Small helpers shared by the venues.
 std::vector<std::string> split(std::string_view s, char sep);  // keeps empty pieces
