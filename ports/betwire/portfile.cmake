@@ -25,11 +25,14 @@ vcpkg_cmake_configure(
     -DBETWIRE_BUILD_EXAMPLES=OFF
     -DBETWIRE_BUILD_BENCHMARKS=OFF
     -DBETWIRE_BUILD_SIMULATOR=OFF
+    "-DBETWIRE_CMAKE_DIR=share/${PORT}"  # where vcpkg wants it: the fixup has nothing to move
 )
 vcpkg_cmake_install()
-vcpkg_cmake_config_fixup(CONFIG_PATH share/cmake/betwire)
+vcpkg_cmake_config_fixup()
 vcpkg_fixup_pkgconfig()
 
-file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/lib" "${CURRENT_PACKAGES_DIR}/debug")
+# Header-only: nothing in lib/ or debug/; the licence goes to share/betwire/copyright instead.
+file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}/lib" "${CURRENT_PACKAGES_DIR}/debug"
+     "${CURRENT_PACKAGES_DIR}/share/doc")
 file(INSTALL "${CMAKE_CURRENT_LIST_DIR}/usage" DESTINATION "${CURRENT_PACKAGES_DIR}/share/${PORT}")
 vcpkg_install_copyright(FILE_LIST "${SOURCE_PATH}/LICENSE")

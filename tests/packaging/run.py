@@ -5,7 +5,8 @@ usage: run.py <case> --work <dir> --source <betwire source dir> --version <x.y.z
               [--prefix <install prefix>] [--build <betwire build dir>] [--curl]
               [--cmake <cmake>] [--generator <name>] [--make-program <path>]
               [--meson <meson>] [--cxx <compiler>] [--cxx-flags <flags>]
-cases: install, find_package, add_subdirectory, meson_pkgconfig, meson_subproject, vcpkg_port
+cases: install, find_package, add_subdirectory, fetchcontent, meson_pkgconfig, meson_subproject,
+       meson_wrap, vcpkg_port
 
 Every case starts from an empty <work>/<case> directory, copies the consumer project there (with
 consumer.cpp as main.cpp), configures, builds and runs it; any failing step fails the test.
@@ -14,6 +15,7 @@ import argparse
 import json
 import os
 import pathlib
+import re
 import shlex
 import shutil
 import subprocess
@@ -38,17 +40,17 @@ def fresh(path):
     return path
 
 
-def project(args, case):
-    """A fresh copy of tests/packaging/<case> with consumer.cpp as main.cpp."""
-    work = fresh(pathlib.Path(args.work) / case)
+def project(args, case, name=None):
+    """A fresh copy of tests/packaging/<case> with consumer.cpp as main.cpp, in <work>/<name>."""
+    work = fresh(pathlib.Path(args.work) / (name or case))
     src = work / "src"
     shutil.copytree(HERE / case, src)
     shutil.copy(HERE / "consumer.cpp", src / "main.cpp")
     return work, src
 
 
-def cmake_case(args, case, extra):
-    work, src = project(args, case)
+def cmake_case(args, case, extra, name=None):
+    work, src = project(args, case, name)
     build = work / "build"
     cmd = [args.cmake, "-S", src, "-B", build, "-G", args.generator]
     if args.make_program:
@@ -80,10 +82,76 @@ def meson_case(args, case, env_extra, setup_extra, prepare=None):
     return build, env
 
 
+def git_head(source):
+    """The repository and commit a user would pin: the local checkout and its HEAD."""
+    proc = subprocess.run(["git", "-C", source, "rev-parse", "HEAD"], stdout=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{source} is not a git checkout: this case pins a commit of it")
+    dirty = subprocess.run(["git", "-C", source, "status", "--porcelain", "--untracked-files=no"],
+                           stdout=subprocess.PIPE, text=True).stdout.strip()
+    if dirty:
+        print("note: uncommitted changes are not part of the commit this case checks out", flush=True)
+    return source, proc.stdout.strip()
+
+
+def vcpkg_port(args, source):
+    """Runs ports/betwire/portfile.cmake through vcpkg_shim.cmake, checks the packages tree the
+    way vcpkg's post-build checks would, then builds the find_package consumer against it."""
+    port = source / "ports" / "betwire"
+    manifest = json.loads((port / "vcpkg.json").read_text(encoding="utf-8"))
+    if manifest.get("name") != "betwire":
+        raise SystemExit("ports/betwire/vcpkg.json: name is not betwire")
+    if manifest.get("version-semver") != args.version:
+        raise SystemExit(f"ports/betwire/vcpkg.json: version-semver {manifest.get('version-semver')} "
+                         f"!= {args.version} from include/betwire/version.hpp")
+    if manifest.get("license") != "BSL-1.0":
+        raise SystemExit(f"ports/betwire/vcpkg.json: license is {manifest.get('license')!r}, not BSL-1.0")
+    if "curl" not in manifest.get("features", {}).get("curl", {}).get("dependencies", []):
+        raise SystemExit("ports/betwire/vcpkg.json: the curl feature must depend on curl")
+
+    work = fresh(pathlib.Path(args.work) / "vcpkg_port")
+    features = "core;curl" if args.curl else "core"
+    cmd = [args.cmake, f"-DPORTFILE={port / 'portfile.cmake'}", f"-DFEATURES={features}", f"-DWORK={work}",
+           f"-DCXX={args.cxx}", f"-DCXX_FLAGS={args.cxx_flags}", f"-DGENERATOR={args.generator}"]
+    if args.make_program:
+        cmd.append(f"-DMAKE_PROGRAM={args.make_program}")
+    run(cmd + ["-P", HERE / "vcpkg_shim.cmake"])
+
+    packages = work / "packages"
+    must = ["include/betwire/betwire.hpp", "include/betwire/version.hpp", "include/betwire/http/client.hpp",
+            "share/betwire/betwireConfig.cmake", "share/betwire/betwireConfigVersion.cmake",
+            "share/betwire/betwireTargets.cmake", "share/betwire/usage", "share/betwire/copyright",
+            "share/pkgconfig/betwire.pc", "share/pkgconfig/betwire-curl.pc"]
+    if args.curl:
+        must.append("include/betwire/transport/curl.hpp")
+    for rel in must:
+        if not (packages / rel).is_file():
+            raise SystemExit(f"the port did not install {rel}")
+    for rel in ["lib", "debug", "share/cmake", "bin"]:
+        if (packages / rel).exists():
+            raise SystemExit(f"the port left {rel}/ in a header-only package")
+    copyright_text = (packages / "share/betwire/copyright").read_text(encoding="utf-8")
+    if copyright_text != (source / "LICENSE").read_text(encoding="utf-8"):
+        raise SystemExit("share/betwire/copyright is not the text of LICENSE")
+    if "Boost Software License - Version 1.0" not in copyright_text:
+        raise SystemExit("share/betwire/copyright does not hold the Boost Software License")
+    if (packages / "share/betwire/usage").read_text(encoding="utf-8") != (port / "usage").read_text(encoding="utf-8"):
+        raise SystemExit("share/betwire/usage is not ports/betwire/usage")
+    # vcpkg refuses packages that name the directory they were built in (they would not relocate).
+    for f in packages.rglob("*"):
+        if f.is_file() and str(packages) in f.read_text(encoding="utf-8", errors="replace"):
+            raise SystemExit(f"{f.relative_to(packages)} contains the absolute path {packages}")
+    print(f"ports/betwire installed {sum(1 for f in packages.rglob('*') if f.is_file())} files, "
+          f"features {features}", flush=True)
+
+    # A user of the installed port: find_package from the packages tree.
+    cmake_case(args, "find_package", [f"-DCMAKE_PREFIX_PATH={packages}"], name="vcpkg_port_consumer")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("case", choices=["install", "find_package", "add_subdirectory", "meson_pkgconfig",
-                                    "meson_subproject", "vcpkg_port"])
+    p.add_argument("case", choices=["install", "find_package", "add_subdirectory", "fetchcontent",
+                                    "meson_pkgconfig", "meson_subproject", "meson_wrap", "vcpkg_port"])
     p.add_argument("--work", required=True)
     p.add_argument("--source", required=True)
     p.add_argument("--version", required=True)
@@ -129,25 +197,28 @@ def main():
                                text=True, env=env, check=True).stdout
         if '"unit.' in tests or '"sim.' in tests:
             raise SystemExit("betwire registered its own tests while being a subproject")
+    elif args.case == "fetchcontent":
+        repo, commit = git_head(source)
+        cmake_case(args, "fetchcontent", [f"-DBETWIRE_GIT_REPOSITORY={repo}", f"-DBETWIRE_GIT_TAG={commit}",
+                                          "-DFETCHCONTENT_QUIET=OFF"])
+    elif args.case == "meson_wrap":
+        repo, commit = git_head(source)
+        template = (source / "ports" / "meson" / "betwire.wrap").read_text(encoding="utf-8")
+
+        def add_wrap(src):
+            # The wrap users copy, with its url and revision pointed at the local repository.
+            text, n_url = re.subn(r"(?m)^url = .*$", f"url = {repo}", template)
+            text, n_rev = re.subn(r"(?m)^revision = .*$", f"revision = {commit}", text)
+            if n_url != 1 or n_rev != 1:
+                raise SystemExit("ports/meson/betwire.wrap needs exactly one `url = ` and one `revision = ` line")
+            (src / "subprojects").mkdir()
+            (src / "subprojects" / "betwire.wrap").write_text(text, encoding="utf-8")
+
+        build, env = meson_case(args, "meson_wrap", {}, ["--force-fallback-for=betwire"], prepare=add_wrap)
+        if not (build.parent / "src" / "subprojects" / "betwire" / "meson.build").is_file():
+            raise SystemExit("the wrap did not check betwire out into subprojects/betwire")
     elif args.case == "vcpkg_port":
-        # vcpkg is not available here; check what can be checked without it.
-        port = source / "ports" / "betwire"
-        manifest = json.loads((port / "vcpkg.json").read_text(encoding="utf-8"))
-        if manifest.get("name") != "betwire":
-            raise SystemExit("ports/betwire/vcpkg.json: name is not betwire")
-        if manifest.get("version-semver") != args.version:
-            raise SystemExit(f"ports/betwire/vcpkg.json: version-semver {manifest.get('version-semver')} "
-                             f"!= {args.version} from include/betwire/version.hpp")
-        if "curl" not in manifest.get("features", {}).get("curl", {}).get("dependencies", []):
-            raise SystemExit("ports/betwire/vcpkg.json: the curl feature must depend on curl")
-        portfile = (port / "portfile.cmake").read_text(encoding="utf-8")
-        for call in ["vcpkg_cmake_configure", "vcpkg_cmake_install", "vcpkg_cmake_config_fixup",
-                     "vcpkg_install_copyright", "-DBETWIRE_BUILD_TESTS=OFF", "curl BETWIRE_WITH_CURL"]:
-            if call not in portfile:
-                raise SystemExit(f"ports/betwire/portfile.cmake lacks {call}")
-        if not (port / "usage").is_file():
-            raise SystemExit("ports/betwire/usage is missing")
-        print(f"ports/betwire: version {args.version}, features {sorted(manifest['features'])}")
+        vcpkg_port(args, source)
     return 0
 
 
