@@ -4534,24 +4534,27 @@ class member_keys {
 
  private:
   struct counting_less {
+    using is_transparent = void;
     std::size_t* probes;
     bool operator()(std::string_view a, std::string_view b) const noexcept {
       ++*probes;
       return a < b;
     }
   };
-  using tree = std::map<std::string_view, std::size_t, counting_less>;
+  // Owning keys: the members' own strings move when their vector grows.
+  using tree = std::map<std::string, std::size_t, counting_less>;
 
   std::size_t tree_find_or_add(std::string_view key, std::size_t index) {
-    const auto [it, added] = tree_->try_emplace(key, index);
-    return added ? none : it->second;
+    if (const auto it = tree_->find(key); it != tree_->end()) return it->second;
+    tree_->emplace(std::string(key), index);
+    return none;
   }
 
   template <class KeyOf>
   void to_tree(KeyOf&& key_of) {
     tree_ = std::make_unique<tree>(counting_less{&probes_});
     for (std::size_t s = 0; s <= mask_; ++s)
-      if (slots_[s] != 0) tree_->try_emplace(key_of(slots_[s] - 1), slots_[s] - 1);
+      if (slots_[s] != 0) tree_->emplace(std::string(key_of(slots_[s] - 1)), slots_[s] - 1);
   }
 
   // Doubles the table; false (the table unchanged) when a chain would grow past max_probe.
