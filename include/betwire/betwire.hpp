@@ -26,10 +26,12 @@
 #include <betwire/json/read.hpp>
 #include <betwire/json/write.hpp>
 #include <betwire/http/client.hpp>
+#include <betwire/http/concurrent.hpp>
 #include <betwire/http/encode.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
 #include <betwire/http/observer.hpp>
+#include <betwire/http/pacing.hpp>
 #include <betwire/http/pages.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>

@@ -5167,6 +5167,42 @@ BETWIRE_END_NAMESPACE
 // Observing: client_options::observer (or set_observer) is told about every send and every call
 // (observer.hpp), with the same credentials redacted; reply_info carries the elapsed time.
 
+// ---- begin <betwire/http/concurrent.hpp> -----------------------------------
+#ifndef BETWIRE_HTTP_CONCURRENT_HPP
+#define BETWIRE_HTTP_CONCURRENT_HPP
+
+// Many requests in flight, without a runtime of betwire's own.
+//
+// * betwire::concurrent_transport: a network layer that can have several requests outstanding.
+//   submit() starts one and returns at once; poll() drives the I/O, waits up to a timeout for
+//   answers and reports each finished request exactly once, in whatever order they finish.
+//   transport/curl_multi.hpp is one (libcurl multi); http::serial_transport makes any blocking
+//   betwire::transport one, with one request in flight.
+// * A composite operation (cancel many orders, read every page) is a sans-I/O state machine: it
+//   hands out the next request to send (next), and takes answers back in any order (complete).
+//   It never touches a socket; it can be driven by hand, by a test, or by:
+// * http::pipeline<ConcurrentTransport>: runs machines over one transport. It adds each client's
+//   headers, paces every start through the operation's rate_limiter, keeps the in-flight window at
+//   what the limiter says reaches the limit, re-sends under the retry policy (never a request the
+//   policy forbids), and serves urgent operations first (priority lane). step() does one round and
+//   never blocks longer than asked, so it fits in any event loop; run() loops until done.
+//
+// A machine is any type with:
+//
+//   http::next_step next(http::outgoing& out);
+//       send: a request was built into `out` (out.id: the machine's name for it; build it with
+//             http::build_request<E>(..., out.buffers, out.request); headers are added later);
+//       wait: nothing to send until an answer comes back;
+//       done: finished (nothing to send, nothing outstanding).
+//   void complete(http::answer& a);
+//       the final outcome of request a.id (after any re-sends): a.sent is the transport's result;
+//       when it succeeded, a.resp is the answer (any status) — read it with
+//       http::read_response<E>(a.resp, value); views into a.resp.body die when complete returns.
+//       a.scrub(e) removes the client's credentials from an error before it is kept.
+//
+// Threading: a pipeline, its transport and its machines serve one thread. Rate limiters may be
+// shared between pipelines and threads (they are thread-safe).
+
 // ---- begin <betwire/http/endpoint.hpp> -------------------------------------
 #ifndef BETWIRE_HTTP_ENDPOINT_HPP
 #define BETWIRE_HTTP_ENDPOINT_HPP
@@ -6707,155 +6743,41 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_ENDPOINT_HPP
 // ---- end <betwire/http/endpoint.hpp> ---------------------------------------
-// ---- begin <betwire/http/observer.hpp> -------------------------------------
-#ifndef BETWIRE_HTTP_OBSERVER_HPP
-#define BETWIRE_HTTP_OBSERVER_HPP
+// ---- begin <betwire/http/pacing.hpp> ---------------------------------------
+#ifndef BETWIRE_HTTP_PACING_HPP
+#define BETWIRE_HTTP_PACING_HPP
 
-// Observing calls: a hook every client accepts (client_options::observer, set_observer) that is
-// told about each attempt (each send, retries included) and about each call once it has returned.
+// http::rate_limiter: keeps the requests on one key (or wallet, or bucket) under a venue's limit,
+// shared by every client and thread that uses the key. Venues declare their documented limits
+// (opinion::limits, predictstreet::limits, abp::limits); this file knows none of them.
 //
-//   struct line_logger {
-//     void operator()(const betwire::http::call_event& e) const {
-//       std::printf("%s %.*s -> %d in %lld us (%u attempts)\n", ...);
-//     }
-//   } logger;
-//   abp.set_observer(betwire::http::observe(logger));   // viewed, not copied: keep `logger` alive
+//   betwire::http::rate_limiter key_limit{{.requests = 15, .window = std::chrono::seconds(1)}};
+//   // two clients, two threads, one key: both pass &key_limit in their options
 //
-// Secrets stay out by construction: an event carries no header and no body, only the method, the
-// endpoint's path template, the target (path and query) with every credential the client sends
-// replaced by "***", numbers, the rate-limit headers and an error whose texts have been scrubbed
-// the same way. A transport decorator, by contrast, sees the raw request: observe here instead.
+// How it counts. The limiter has `requests` slots. A request takes a slot when it starts and the
+// slot's time is set: at the send (count_from::send, the default) or when the answer arrives
+// (count_from::response). A slot is reused only once its time is `window + guard` old, so no
+// window of that length ever holds more than `requests` starts. The guard is the configured margin
+// plus four times the measured RTT variation (RFC 6298's estimator): the venue counts a request when
+// it arrives, and arrivals move against sends by as much as the network delay varies. With a steady
+// network the limit, not the latency, bounds throughput: `requests` per `window + margin`.
+// count_from::response is for networks whose delay cannot be measured: it never lets the venue see
+// more, whatever the latency, at the price of a slot per round trip (requests / (window + RTT)).
 //
-// Events are views: their strings and the error are valid during the callback only.
-// Observers run on the calling thread, synchronously; a slow observer slows the call.
+// What it learns from answers (complete()):
+//   * 429: no request starts before its Retry-After has passed (the window when there is none);
+//   * X-RateLimit-Remaining 0 while this limiter still had slots free (someone else uses the key):
+//     none before X-RateLimit-Reset (epoch seconds when above 10^9, else seconds from now);
+//   * the round-trip time, for the guard and for in_flight_window(), the number of requests worth
+//     having outstanding to reach the limit: rate x (RTT + guard), + 1.
+// Pauses are capped at max_pause.
+//
+// Priority: `reserve` slots are kept for priority::urgent requests (normal ones start only while
+// more than `reserve` slots are free). 0 by default: it costs normal throughput.
+//
+// Thread-safe: every member function may be called from any thread. Time and sleep go through an
+// http::retry_clock (tests inject a fake one); the blocking acquire() sleeps outside the lock.
 
-
-#include <array>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <type_traits>
-
-BETWIRE_BEGIN_NAMESPACE
-namespace http {
-
-// One send of a call, reported when the transport has returned and the retry policy has decided
-// whether another send follows.
-struct attempt_event {
-  http::method method = http::method::get;
-  std::string_view endpoint;                 // the path template ("/bets/{betId}"); empty for send()
-  std::string_view target;                   // path and query as sent, credentials as "***"
-  std::uint32_t attempt = 0;                 // 1 for the first send
-  std::chrono::milliseconds slept_before{0}; // waited before this send (0 for the first)
-  std::chrono::nanoseconds elapsed{0};       // this send, in the transport
-  int status = 0;                            // 0: no complete response (see `error`)
-  http::rate_limit_info rate_limit{};        // X-RateLimit-* of this response
-  std::optional<std::chrono::seconds> retry_after{};
-  const betwire::error* error = nullptr;     // the transport's failure (scrubbed); null when a
-                                             // response arrived, whatever its status
-  bool last = true;                          // no other send follows
-};
-
-// One call, reported once, when it returns: after decoding, with the error the caller gets.
-struct call_event {
-  http::method method = http::method::get;
-  std::string_view endpoint;                 // the path template; empty for send()
-  std::string_view target;                   // as in attempt_event; empty when nothing was built
-  std::uint32_t attempts = 0;                // sends made (0: refused before sending)
-  std::chrono::nanoseconds elapsed{0};       // first send to last response, waits included
-  std::chrono::milliseconds slept{0};        // total wait between sends
-  int status = 0;                            // of the last response; 0 when none
-  http::rate_limit_info rate_limit{};
-  std::optional<std::chrono::seconds> retry_after{};
-  const betwire::error* error = nullptr;     // what the call returns (scrubbed); null on success
-};
-
-// The hook: a context pointer and up to two functions; either may be null. Cheap to copy; it does
-// not own its context.
-struct observer {
-  void* context = nullptr;
-  void (*on_attempt)(void* context, const attempt_event&) = nullptr;
-  void (*on_call)(void* context, const call_event&) = nullptr;
-
-  [[nodiscard]] constexpr bool wants_attempts() const noexcept { return on_attempt != nullptr; }
-  [[nodiscard]] constexpr bool wants_calls() const noexcept { return on_call != nullptr; }
-  [[nodiscard]] constexpr explicit operator bool() const noexcept {
-    return on_attempt != nullptr || on_call != nullptr;
-  }
-  void attempt(const attempt_event& e) const {
-    if (on_attempt) on_attempt(context, e);
-  }
-  void call(const call_event& e) const {
-    if (on_call) on_call(context, e);
-  }
-};
-
-// An observer viewing `f`, which is called with an attempt_event, a call_event, or both, whichever
-// it accepts (at least one). `f` must outlive every client it is given to.
-template <class F>
-[[nodiscard]] observer observe(F& f) noexcept {
-  constexpr bool attempts = std::is_invocable_v<F&, const attempt_event&>;
-  constexpr bool calls = std::is_invocable_v<F&, const call_event&>;
-  static_assert(attempts || calls, "observe(f): f must be callable with an attempt_event or a call_event");
-  observer o;
-  o.context = const_cast<void*>(static_cast<const void*>(&f));
-  if constexpr (attempts)
-    o.on_attempt = [](void* c, const attempt_event& e) { (*static_cast<F*>(c))(e); };
-  if constexpr (calls)
-    o.on_call = [](void* c, const call_event& e) { (*static_cast<F*>(c))(e); };
-  return o;
-}
-template <class F>
-observer observe(F&& f) = delete;  // a temporary would dangle: pass an object that outlives the client
-
-// Replaces credentials in what observers see. Holds views of up to max_secrets values; values
-// shorter than 4 bytes are ignored (see scrub). Used by http::client, and by any other driver that
-// reports to an observer, so that every event is redacted the same way.
-class redactor {
- public:
-  static constexpr std::size_t max_secrets = 8;
-
-  void clear() noexcept { count_ = 0; }
-  void add(std::string_view value) noexcept {
-    if (value.size() < 4 || count_ == max_secrets) return;
-    secrets_[count_++] = value;
-  }
-
-  // `text` itself when it holds no credential; otherwise a scrubbed copy kept in `buffer`.
-  [[nodiscard]] std::string_view text(std::string_view text, std::string& buffer) const {
-    bool found = false;
-    for (std::size_t i = 0; i < count_ && !found; ++i)
-      found = text.find(secrets_[i]) != std::string_view::npos;
-    if (!found) return text;
-    buffer.assign(text);
-    for (std::size_t i = 0; i < count_; ++i) scrub(buffer, secrets_[i]);
-    return buffer;
-  }
-
-  // Every text of `e` scrubbed.
-  [[nodiscard]] betwire::error scrubbed(betwire::error e) const {
-    for (std::size_t i = 0; i < count_; ++i) {
-      scrub(e.message, secrets_[i]);
-      scrub(e.venue_message, secrets_[i]);
-      scrub(e.venue_code, secrets_[i]);
-      scrub(e.excerpt, secrets_[i]);
-    }
-    return e;
-  }
-
- private:
-  std::array<std::string_view, max_secrets> secrets_{};
-  std::size_t count_ = 0;
-};
-
-}  // namespace http
-BETWIRE_END_NAMESPACE
-
-#endif  // BETWIRE_HTTP_OBSERVER_HPP
-// ---- end <betwire/http/observer.hpp> ---------------------------------------
 // ---- begin <betwire/http/retry.hpp> ----------------------------------------
 #ifndef BETWIRE_HTTP_RETRY_HPP
 #define BETWIRE_HTTP_RETRY_HPP
@@ -7110,6 +7032,954 @@ BETWIRE_END_NAMESPACE
 #endif  // BETWIRE_HTTP_RETRY_HPP
 // ---- end <betwire/http/retry.hpp> ------------------------------------------
 
+#include <algorithm>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <mutex>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+enum class priority : std::uint8_t { normal, urgent };
+
+enum class count_from : std::uint8_t { send, response };
+
+struct rate_limit {
+  std::uint32_t requests = 0;                // at most this many starts ... (0: no limit)
+  std::chrono::milliseconds window{1000};    // ... per rolling window of this length
+  std::chrono::milliseconds margin{5};       // added to the window, for clock granularity
+  http::count_from count_from = http::count_from::send;
+  std::uint32_t reserve = 0;                 // slots only urgent requests may take
+  std::chrono::milliseconds max_pause{60000};  // cap on a pause learnt from Retry-After or Reset
+};
+
+class rate_limiter {
+ public:
+  using time_point = retry_clock::time_point;
+
+  // A slot taken by one request; give it back with complete().
+  struct ticket {
+    std::uint32_t slot = std::numeric_limits<std::uint32_t>::max();
+    time_point started{};
+    [[nodiscard]] bool valid() const noexcept { return slot != std::numeric_limits<std::uint32_t>::max(); }
+    explicit operator bool() const noexcept { return valid(); }
+  };
+
+  explicit rate_limiter(rate_limit config = {}, retry_clock clock = {})
+      : config_(config), clock_(clock), slots_(config.requests) {}
+  rate_limiter(const rate_limiter&) = delete;
+  rate_limiter& operator=(const rate_limiter&) = delete;
+
+  [[nodiscard]] const rate_limit& config() const noexcept { return config_; }
+  [[nodiscard]] bool limited() const noexcept { return config_.requests != 0; }
+
+  void set_clock(const retry_clock& c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    clock_ = c;
+  }
+  [[nodiscard]] time_point now() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return clock_.now(clock_.context);
+  }
+
+  // Takes a slot if a request of priority `p` may start now. Otherwise returns an invalid ticket
+  // and sets `ready_at` to when it may (the caller asks again then).
+  ticket try_acquire(priority p, time_point& ready_at) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return try_acquire_locked(p, clock_.now(clock_.context), ready_at);
+  }
+
+  // Waits (through the clock) until a request may start, and takes the slot.
+  ticket acquire(priority p = priority::normal) {
+    for (;;) {
+      time_point ready{};
+      retry_clock c;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        const time_point now = clock_.now(clock_.context);
+        ticket t = try_acquire_locked(p, now, ready);
+        if (t) return t;
+        c = clock_;
+        const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(ready - now);
+        ++waits_;
+        waited_ += wait;
+      }
+      const time_point now = c.now(c.context);
+      // Whole milliseconds: a clock that sleeps in coarser steps than it is asked must still move.
+      if (ready > now) c.sleep_for(c.context, std::chrono::ceil<std::chrono::milliseconds>(ready - now));
+    }
+  }
+
+  // The request of `t` has ended: `resp` is its answer, or null when none arrived.
+  void complete(const ticket& t, const response* resp) {
+    std::lock_guard<std::mutex> lock(mu_);
+    const time_point now = clock_.now(clock_.context);
+    if (t.valid() && t.slot < slots_.size()) {
+      slot& s = slots_[t.slot];
+      if (config_.count_from == count_from::response) s.at = now;
+      s.in_flight = false;
+    }
+    if (in_flight_ > 0) --in_flight_;
+    if (resp == nullptr) return;
+    if (t.valid()) sample_rtt(now - t.started);
+    learn(*resp, now);
+  }
+
+  // Learns from an answer that was not paced by this limiter (another process's, a probe).
+  void observe(const response& resp) {
+    std::lock_guard<std::mutex> lock(mu_);
+    learn(resp, clock_.now(clock_.context));
+  }
+
+  // No request starts before `until`.
+  void pause_until(time_point until) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (until > paused_until_) paused_until_ = until;
+  }
+
+  // How many requests are worth having in flight at once to reach the limit (rate x (RTT +
+  // guard) + 1), at most `cap`. Before the first RTT sample, and without a limit: `cap`.
+  [[nodiscard]] std::size_t in_flight_window(std::size_t cap) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (config_.requests == 0 || !have_rtt_) return cap;
+    const double rate = static_cast<double>(config_.requests) /
+                        static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                config_.window + config_.margin)
+                                                .count());
+    const double need = rate * static_cast<double>((srtt_ + guard_locked()).count());
+    std::size_t w = static_cast<std::size_t>(need) + 2;  // ceil, + 1
+    if (w > config_.requests) w = config_.requests;
+    return w < cap ? w : cap;
+  }
+
+  struct statistics {
+    std::uint64_t started = 0;             // tickets handed out
+    std::uint64_t waits = 0;               // acquire() calls that slept
+    std::chrono::nanoseconds waited{0};    // total sleep of acquire()
+    std::uint64_t throttled = 0;           // 429 answers seen
+    std::chrono::nanoseconds srtt{0};      // smoothed round-trip time
+    std::chrono::nanoseconds rttvar{0};
+    std::chrono::nanoseconds guard{0};     // margin + 4 x rttvar (count_from::send)
+    std::size_t in_flight = 0;
+  };
+  [[nodiscard]] statistics stats() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return statistics{started_, waits_, waited_, throttled_, srtt_, rttvar_, guard_locked(), in_flight_};
+  }
+
+  // Forgets every slot, pause and sample (the configuration stays).
+  void reset() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (slot& s : slots_) s = slot{};
+    paused_until_ = {};
+    have_rtt_ = false;
+    srtt_ = rttvar_ = std::chrono::nanoseconds{0};
+    in_flight_ = 0;
+  }
+
+ private:
+  struct slot {
+    time_point at{};       // start (or answer) of the request that last used it
+    bool used = false;     // never used: free at once
+    bool in_flight = false;
+  };
+
+  [[nodiscard]] std::chrono::nanoseconds guard_locked() const noexcept {
+    const auto margin = std::chrono::duration_cast<std::chrono::nanoseconds>(config_.margin);
+    if (config_.count_from == count_from::response) return margin;
+    return margin + 4 * rttvar_;
+  }
+
+  // When slot `s` may be reused; time_point::max() while its request is in flight (count_from
+  // response) .
+  [[nodiscard]] time_point ready_of(const slot& s) const noexcept {
+    if (!s.used) return time_point::min();
+    if (s.in_flight && config_.count_from == count_from::response) return time_point::max();
+    return s.at + config_.window + guard_locked();
+  }
+
+  ticket try_acquire_locked(priority p, time_point now, time_point& ready_at) {
+    if (now < paused_until_) {
+      ready_at = paused_until_;
+      return {};
+    }
+    if (slots_.empty()) {
+      ++started_;
+      ++in_flight_;
+      return ticket{std::numeric_limits<std::uint32_t>::max() - 1, now};  // unlimited: a valid ticket
+    }
+    // The earliest-ready slot, and how many are ready now; normal requests leave `reserve` free.
+    const std::size_t need = p == priority::urgent ? 1 : std::size_t{config_.reserve} + 1;
+    std::size_t ready_count = 0;
+    std::size_t best = 0;
+    time_point best_ready = time_point::max();
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      const time_point r = ready_of(slots_[i]);
+      if (r <= now) ++ready_count;
+      if (r < best_ready) {
+        best_ready = r;
+        best = i;
+      }
+    }
+    if (ready_count < need) {
+      ready_at = ready_count == 0 ? best_ready : nth_ready(need, now);
+      if (ready_at == time_point::max()) ready_at = now + config_.window;  // all in flight: ask later
+      return {};
+    }
+    slot& s = slots_[best];
+    s.used = true;
+    s.at = now;
+    s.in_flight = true;
+    ++started_;
+    ++in_flight_;
+    return ticket{static_cast<std::uint32_t>(best), now};
+  }
+
+  // The time by which `n` slots will be ready (n is small: 1 + reserve).
+  [[nodiscard]] time_point nth_ready(std::size_t n, time_point now) const {
+    time_point last = time_point::min();
+    time_point result = time_point::max();
+    for (std::size_t k = 0; k < n; ++k) {  // k-th distinct smallest; O(n * slots)
+      time_point next = time_point::max();
+      for (const slot& s : slots_) {
+        const time_point r = ready_of(s);
+        if (r > last && r < next) next = r;
+      }
+      result = next;
+      last = next;
+      if (next == time_point::max()) break;
+    }
+    return result < now ? now : result;
+  }
+
+  void sample_rtt(std::chrono::steady_clock::duration d) {
+    const auto rtt = std::chrono::duration_cast<std::chrono::nanoseconds>(d);
+    if (rtt.count() < 0) return;
+    if (!have_rtt_) {
+      srtt_ = rtt;
+      rttvar_ = rtt / 2;
+      // A first sample says nothing about variation; assume little rather than half the RTT,
+      // which would cost throughput on every long, steady path.
+      if (rttvar_ > std::chrono::milliseconds(5)) rttvar_ = std::chrono::milliseconds(5);
+      have_rtt_ = true;
+      return;
+    }
+    const auto dev = srtt_ > rtt ? srtt_ - rtt : rtt - srtt_;
+    rttvar_ = (3 * rttvar_ + dev) / 4;
+    srtt_ = (7 * srtt_ + rtt) / 8;
+  }
+
+  void learn(const response& resp, time_point now) {
+    const auto cap = [&](std::chrono::steady_clock::duration d) {
+      return d > config_.max_pause ? std::chrono::steady_clock::duration(config_.max_pause) : d;
+    };
+    if (resp.status == 429) {
+      ++throttled_;
+      const std::chrono::steady_clock::duration wait =
+          resp.retry_after ? std::chrono::steady_clock::duration(*resp.retry_after)
+                           : std::chrono::steady_clock::duration(config_.window);
+      const time_point until = now + cap(wait);
+      if (until > paused_until_) paused_until_ = until;
+      return;
+    }
+    const auto& rl = resp.rate_limit;
+    if (rl.remaining && *rl.remaining <= 0 && rl.reset && !slots_.empty()) {
+      // Our own slots all in use within the window: the venue's 0 is ours, already paced.
+      std::size_t free_now = 0;
+      for (const slot& s : slots_)
+        if (ready_of(s) <= now) ++free_now;
+      if (free_now == 0) return;
+      std::int64_t secs = *rl.reset;
+      if (secs > 1000000000) {
+        const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+        secs -= static_cast<std::int64_t>(wall);
+      }
+      if (secs <= 0) return;
+      const time_point until = now + cap(std::chrono::seconds(secs));
+      if (until > paused_until_) paused_until_ = until;
+    }
+  }
+
+  rate_limit config_;
+  retry_clock clock_;
+  mutable std::mutex mu_;
+  std::vector<slot> slots_;
+  time_point paused_until_{};
+  bool have_rtt_ = false;
+  std::chrono::nanoseconds srtt_{0};
+  std::chrono::nanoseconds rttvar_{0};
+  std::uint64_t started_ = 0;
+  std::uint64_t waits_ = 0;
+  std::chrono::nanoseconds waited_{0};
+  std::uint64_t throttled_ = 0;
+  std::size_t in_flight_ = 0;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_PACING_HPP
+// ---- end <betwire/http/pacing.hpp> -----------------------------------------
+
+#include <array>
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+// One finished request, as a concurrent transport reports it.
+struct completion {
+  std::uint64_t tag = 0;      // what submit() was given
+  result<void> outcome{};     // success: a complete response (any status) is in its response
+};
+
+}  // namespace http
+
+// The concurrent transport contract. Besides what betwire::transport says about requests and
+// responses (base URL, headers, body, resp.clear() first, the status/error rules):
+//   submit(req, resp, tag): starts the request, or fails without starting it (then no completion
+//     follows). `req`'s viewed bytes and `resp` must stay valid until its completion is reported.
+//   poll(out, timeout): performs I/O, waits up to `timeout` (0: not at all) for at least one
+//     completion, writes up to out.size() of them, returns how many. Each submitted request is
+//     reported exactly once.
+//   in_flight(): submitted and not yet reported; capacity(): the most it accepts at once.
+// One thread at a time; nothing may throw.
+template <class T>
+concept concurrent_transport = requires(T& t, const http::request& req, http::response& resp, std::uint64_t tag,
+                                        std::span<http::completion> out, std::chrono::milliseconds timeout) {
+  { t.submit(req, resp, tag) } -> std::same_as<result<void>>;
+  { t.poll(out, timeout) } -> std::same_as<std::size_t>;
+  { t.in_flight() } -> std::convertible_to<std::size_t>;
+  { t.capacity() } -> std::convertible_to<std::size_t>;
+};
+
+namespace http {
+
+// Any blocking transport as a concurrent one with one request in flight: poll() performs the send.
+template <transport T>
+class serial_transport {
+ public:
+  explicit serial_transport(T& inner) noexcept : inner_(&inner) {}
+
+  result<void> submit(const request& req, response& resp, std::uint64_t tag) {
+    if (pending_) return fail(transport_error(errc::transport_failed, "serial_transport: one request at a time"));
+    req_ = &req;
+    resp_ = &resp;
+    tag_ = tag;
+    pending_ = true;
+    return {};
+  }
+  std::size_t poll(std::span<completion> out, std::chrono::milliseconds) {
+    if (!pending_ || out.empty()) return 0;
+    pending_ = false;
+    out[0].tag = tag_;
+    out[0].outcome = inner_->send(*req_, *resp_);
+    return 1;
+  }
+  [[nodiscard]] std::size_t in_flight() const noexcept { return pending_ ? 1 : 0; }
+  [[nodiscard]] static constexpr std::size_t capacity() noexcept { return 1; }
+  [[nodiscard]] T& inner() noexcept { return *inner_; }
+
+ private:
+  T* inner_;
+  const request* req_ = nullptr;
+  response* resp_ = nullptr;
+  std::uint64_t tag_ = 0;
+  bool pending_ = false;
+};
+
+// A blocking transport whose every send is paced by a rate_limiter (single calls of a client that
+// shares the limiter with its composite operations).
+template <transport T>
+class paced_transport {
+ public:
+  paced_transport(T& inner, rate_limiter& limiter, priority p = priority::normal) noexcept
+      : inner_(&inner), limiter_(&limiter), priority_(p) {}
+  result<void> send(const request& req, response& resp) {
+    const rate_limiter::ticket t = limiter_->acquire(priority_);
+    result<void> r = inner_->send(req, resp);
+    limiter_->complete(t, r ? &resp : nullptr);
+    return r;
+  }
+  void set_limiter(rate_limiter& l) noexcept { limiter_ = &l; }
+  [[nodiscard]] rate_limiter& limiter() noexcept { return *limiter_; }
+  [[nodiscard]] T& inner() noexcept { return *inner_; }
+
+ private:
+  T* inner_;
+  rate_limiter* limiter_;
+  priority priority_;
+};
+
+// ---- machines ------------------------------------------------------------------------------------
+
+enum class next_step : std::uint8_t { send, wait, done };
+
+// Where a machine builds its next request. Owned by the pipeline (one per request in flight) and
+// reused: building into it allocates nothing once warm.
+struct outgoing {
+  std::uint64_t id = 0;
+  request_buffers buffers;
+  http::request request;
+};
+
+// The client side of a request: its headers and how to scrub its credentials from an error.
+// http::client provides one (client.headers_source()).
+struct header_source {
+  const void* self = nullptr;
+  result<void> (*add)(const void* self, request& r) = nullptr;
+  error (*scrub)(const void* self, error e) = nullptr;
+};
+
+// The final outcome of one request of a machine.
+struct answer {
+  std::uint64_t id = 0;
+  result<void> sent{};        // the transport's result (after re-sends); success: resp holds the answer
+  response& resp;
+  reply_info info{};          // status, rate limits, Retry-After, attempts
+  const header_source* headers = nullptr;
+
+  [[nodiscard]] error scrub(error e) const {
+    if (headers != nullptr && headers->scrub != nullptr) return headers->scrub(headers->self, std::move(e));
+    return e;
+  }
+};
+
+template <class M>
+concept machine = requires(M& m, outgoing& out, answer& a) {
+  { m.next(out) } -> std::same_as<next_step>;
+  { m.complete(a) } -> std::same_as<void>;
+};
+
+// ---- per-item bookkeeping of the cancelling machines -------------------------------------------
+
+// Where one id of a cancelling operation stands. An id is `cancelled` or `not_cancelled` only on
+// the venue's word; `failed` means no usable answer (transport error, 5xx, 429 after the retries,
+// an undecodable body): whether the venue acted is unknown, and re-sending it is safe (the venues'
+// cancels are idempotent). `not_sent`: never sent (the operation stopped first): resume with these.
+enum class cancel_state : std::uint8_t { not_sent, in_flight, cancelled, not_cancelled, failed };
+
+[[nodiscard]] constexpr std::string_view to_string(cancel_state s) noexcept {
+  switch (s) {
+    case cancel_state::not_sent: return "not sent";
+    case cancel_state::in_flight: return "in flight";
+    case cancel_state::cancelled: return "cancelled";
+    case cancel_state::not_cancelled: return "not cancelled";
+    case cancel_state::failed: return "failed";
+  }
+  return "?";
+}
+
+// A venue's refusal of one cancel (its reason in the error), as opposed to a failure to get an
+// answer: a venue error under a status that is not 401/403/429/5xx.
+[[nodiscard]] inline bool is_venue_refusal(const error& e) noexcept {
+  if (e.category != error_category::venue) return false;
+  const int s = e.http_status;
+  return !(s == 401 || s == 403 || s == 429 || s >= 500);
+}
+
+// An error after which every further request of the operation would fail the same way (the key
+// is refused): the operation stops sending, the rest stays not_sent.
+[[nodiscard]] inline bool stops_the_operation(const error& e) noexcept {
+  return e.code == errc::unauthorized || e.code == errc::forbidden || e.code == errc::invalid_api_key ||
+         e.code == errc::invalid_wallet;
+}
+
+// How a machine is run by a pipeline.
+struct operation_options {
+  header_source headers{};               // empty: no headers added
+  rate_limiter* limiter = nullptr;       // null: unpaced
+  retry_policy retry{};                  // re-sends (off unless enabled)
+  http::priority priority = priority::normal;
+  std::size_t max_in_flight = 0;         // 0: the pipeline's window
+};
+
+struct pipeline_options {
+  std::size_t max_in_flight = 16;  // requests outstanding at once (further capped by the transport)
+  std::size_t urgent_reserve = 1;  // of those, kept free for urgent operations
+  std::size_t max_operations = 16;
+  retry_clock clock{};
+  std::uint64_t jitter_seed = 0x5eed;
+};
+
+namespace detail {
+
+// A machine behind function pointers: the pipeline runs machines of any type without allocating.
+struct erased_machine {
+  void* self = nullptr;
+  next_step (*next)(void*, outgoing&) = nullptr;
+  void (*complete)(void*, answer&) = nullptr;
+
+  template <machine M>
+  static erased_machine of(M& m) noexcept {
+    erased_machine e;
+    e.self = &m;
+    e.next = [](void* s, outgoing& o) { return static_cast<M*>(s)->next(o); };
+    e.complete = [](void* s, answer& a) { static_cast<M*>(s)->complete(a); };
+    return e;
+  }
+};
+
+}  // namespace detail
+
+template <concurrent_transport T>
+class pipeline {
+ public:
+  using time_point = retry_clock::time_point;
+
+  explicit pipeline(T& net, pipeline_options options = {})
+      : net_(&net), options_(options), jitter_(options.jitter_seed) {
+    std::size_t cap = options_.max_in_flight == 0 ? 1 : options_.max_in_flight;
+    if (cap > net.capacity()) cap = net.capacity();
+    if (cap == 0) cap = 1;
+    window_cap_ = cap;
+    // Slots also hold requests waiting for a re-send or for the limiter: twice the window.
+    slots_.resize(cap * 2);
+    completions_.resize(cap);
+    ops_.reserve(options_.max_operations);
+  }
+  pipeline(const pipeline&) = delete;
+  pipeline& operator=(const pipeline&) = delete;
+
+  // Runs `m` (kept by reference: keep it alive until it is done) from the next step() on.
+  template <machine M>
+  result<void> add(M& m, const operation_options& o = {}) {
+    if (ops_.size() == options_.max_operations) {
+      // Reuse the place of a finished operation.
+      for (op& x : ops_) {
+        if (x.finished) {
+          x = op{detail::erased_machine::of(m), o};
+          return {};
+        }
+      }
+      return fail(error(error_category::validation, errc::too_many_items, "pipeline: too many operations"));
+    }
+    ops_.push_back(op{detail::erased_machine::of(m), o});
+    return {};
+  }
+
+  // True when every operation is done and nothing is outstanding.
+  [[nodiscard]] bool idle() const noexcept {
+    for (const op& x : ops_)
+      if (!x.finished) return false;
+    return true;
+  }
+  [[nodiscard]] std::size_t in_flight() const noexcept { return in_flight_; }
+
+  // One round: starts what may start, waits up to `timeout` for answers (less when a start is due
+  // earlier), hands them to their machines. Returns how many answers were handed over.
+  std::size_t step(std::chrono::milliseconds timeout) {
+    dispatch();
+    std::chrono::milliseconds wait = timeout;
+    if (const auto due = until_due(); due < wait) wait = due;
+    if (in_flight_ == 0) {
+      if (idle()) return 0;
+      // Nothing outstanding: sleep here (through the clock) until something may start.
+      if (wait.count() > 0) options_.clock.sleep_for(options_.clock.context, wait);
+      dispatch();
+      if (in_flight_ == 0) return 0;
+      wait = std::chrono::milliseconds(0);
+    }
+    const std::size_t n = net_->poll(std::span<completion>(completions_.data(), completions_.size()), wait);
+    for (std::size_t i = 0; i < n; ++i) finish(completions_[i]);
+    if (n > 0) dispatch();
+    return n;
+  }
+
+  // Steps until idle.
+  void run() {
+    while (!idle()) step(std::chrono::milliseconds(1000));
+  }
+
+  // When step() must run at the latest for a start that is due (for an event loop's timer);
+  // max() when nothing waits on time.
+  [[nodiscard]] std::chrono::milliseconds until_due() const {
+    const time_point now = options_.clock.now(options_.clock.context);
+    time_point earliest = time_point::max();
+    for (const slot& s : slots_)
+      if (s.state == slot_state::queued && s.due < earliest) earliest = s.due;
+    for (const op& x : ops_)
+      if (!x.finished && x.blocked_until < earliest && x.blocked_until > now) earliest = x.blocked_until;
+    if (earliest == time_point::max()) return std::chrono::milliseconds::max();
+    if (earliest <= now) return std::chrono::milliseconds(0);
+    return std::chrono::ceil<std::chrono::milliseconds>(earliest - now);
+  }
+
+  [[nodiscard]] T& transport() noexcept { return *net_; }
+
+ private:
+  enum class slot_state : std::uint8_t { free, queued, in_flight };
+
+  struct op {
+    detail::erased_machine m;
+    operation_options o;
+    bool finished = false;
+    bool waiting = false;              // the machine said wait: ask again after an answer
+    std::size_t in_flight = 0;         // its slots queued or in flight
+    time_point blocked_until{};        // its limiter said not before
+  };
+
+  struct slot {
+    slot_state state = slot_state::free;
+    std::size_t op_index = 0;
+    outgoing out;
+    response resp;
+    rate_limiter::ticket ticket{};
+    time_point due{};
+    time_point first_sent{};
+    std::uint32_t attempts = 0;
+    std::chrono::milliseconds slept{0};
+  };
+
+  [[nodiscard]] time_point now() const { return options_.clock.now(options_.clock.context); }
+
+  [[nodiscard]] std::size_t window_of(const op& x) const {
+    std::size_t w = window_cap_;
+    if (x.o.priority == priority::normal && w > 1) {
+      const std::size_t reserve = options_.urgent_reserve < w ? options_.urgent_reserve : w - 1;
+      w -= reserve;
+    }
+    if (x.o.limiter != nullptr) {
+      const std::size_t lw = x.o.limiter->in_flight_window(w);
+      if (lw < w) w = lw;
+    }
+    if (x.o.max_in_flight != 0 && x.o.max_in_flight < w) w = x.o.max_in_flight;
+    return w == 0 ? 1 : w;
+  }
+
+  slot* free_slot() {
+    for (slot& s : slots_)
+      if (s.state == slot_state::free) return &s;
+    return nullptr;
+  }
+
+  // Starts queued requests whose time has come (urgent first), then asks machines for more.
+  void dispatch() {
+    for (int pass = 0; pass < 2; ++pass) {
+      const priority want = pass == 0 ? priority::urgent : priority::normal;
+      start_queued(want);
+      for (std::size_t i = 0; i < ops_.size(); ++i) {
+        op& x = ops_[i];
+        if (x.finished || x.o.priority != want) continue;
+        pull(i);
+      }
+      start_queued(want);
+    }
+  }
+
+  // Asks operation i for requests while it has room in its window.
+  void pull(std::size_t i) {
+    op& x = ops_[i];
+    if (x.waiting) return;
+    const time_point t = now();
+    if (x.blocked_until > t) return;
+    while (x.in_flight < window_of(x) && in_flight_ < window_cap_) {
+      slot* s = free_slot();
+      if (s == nullptr) return;
+      s->out.request = request{};
+      const next_step st = x.m.next(x.m.self, s->out);
+      if (st == next_step::wait) {
+        // Waiting for nothing of its own would never end: a machine waits only on its answers.
+        if (x.in_flight == 0) x.finished = true;
+        else x.waiting = true;
+        break;
+      }
+      if (st == next_step::done) {
+        if (x.in_flight == 0) x.finished = true;
+        else x.waiting = true;
+        break;
+      }
+      s->state = slot_state::queued;
+      s->op_index = i;
+      s->due = t;
+      s->attempts = 0;
+      s->slept = std::chrono::milliseconds(0);
+      ++x.in_flight;
+      if (!try_start(*s)) break;  // paced: the rest waits too
+    }
+  }
+
+  void start_queued(priority want) {
+    const time_point t = now();
+    for (slot& s : slots_) {
+      if (s.state != slot_state::queued || s.due > t) continue;
+      if (ops_[s.op_index].o.priority != want) continue;
+      if (in_flight_ >= window_cap_) return;
+      (void)try_start(s);
+    }
+  }
+
+  // Sends a queued slot if its limiter lets it start now; false when paced.
+  bool try_start(slot& s) {
+    op& x = ops_[s.op_index];
+    const time_point t = now();
+    if (in_flight_ >= window_cap_) return false;
+    if (x.o.limiter != nullptr) {
+      time_point ready{};
+      rate_limiter::ticket tk = x.o.limiter->try_acquire(x.o.priority, ready);
+      if (!tk) {
+        s.due = ready;
+        x.blocked_until = ready;
+        return false;
+      }
+      s.ticket = tk;
+    } else {
+      s.ticket = {};
+    }
+    if (s.attempts == 0) {
+      s.first_sent = t;
+      s.out.request.clear_headers();
+      if (x.o.headers.add != nullptr) {
+        if (auto h = x.o.headers.add(x.o.headers.self, s.out.request); !h) {
+          if (x.o.limiter != nullptr) x.o.limiter->complete(s.ticket, nullptr);
+          deliver(s, fail(std::move(h).error()));
+          return true;
+        }
+      }
+    }
+    ++s.attempts;
+    result<void> sub = net_->submit(s.out.request, s.resp, static_cast<std::uint64_t>(&s - slots_.data()));
+    if (!sub) {
+      if (x.o.limiter != nullptr) x.o.limiter->complete(s.ticket, nullptr);
+      deliver(s, std::move(sub));
+      return true;
+    }
+    s.state = slot_state::in_flight;
+    ++in_flight_;
+    return true;
+  }
+
+  void finish(completion& c) {
+    if (c.tag >= slots_.size()) return;
+    slot& s = slots_[static_cast<std::size_t>(c.tag)];
+    if (s.state != slot_state::in_flight) return;
+    --in_flight_;
+    op& x = ops_[s.op_index];
+    if (x.o.limiter != nullptr) x.o.limiter->complete(s.ticket, c.outcome ? &s.resp : nullptr);
+    if (auto wait = retry_wait(s, x, c.outcome)) {
+      s.state = slot_state::queued;
+      s.due = now() + *wait;
+      s.slept += *wait;
+      return;
+    }
+    deliver(s, std::move(c.outcome));
+  }
+
+  // The wait before a re-send of `s`, when the policy allows one (the rules of send_with_retry).
+  std::optional<std::chrono::milliseconds> retry_wait(const slot& s, const op& x, const result<void>& outcome) {
+    const retry_policy& p = x.o.retry;
+    if (!may_retry(s.out.request, p) || s.attempts >= p.max_attempts) return std::nullopt;
+    std::chrono::milliseconds wait = backoff_delay(p, s.attempts, jitter_);
+    if (outcome) {
+      if (!is_retryable_status(s.resp.status)) return std::nullopt;
+      if (s.resp.retry_after) {
+        const auto ra = std::chrono::duration_cast<std::chrono::milliseconds>(*s.resp.retry_after);
+        if (ra > p.max_retry_after) return std::nullopt;
+        if (ra > wait) wait = ra;
+      }
+    } else if (!is_retryable_error(outcome.error().code)) {
+      return std::nullopt;
+    }
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now() - s.first_sent);
+    if (elapsed + wait > p.budget) return std::nullopt;
+    return wait;
+  }
+
+  void deliver(slot& s, result<void> outcome) {
+    op& x = ops_[s.op_index];
+    if (!outcome) outcome = fail(x.o.headers.scrub != nullptr ? x.o.headers.scrub(x.o.headers.self, std::move(outcome).error())
+                                                               : std::move(outcome).error());
+    reply_info info;
+    info.status = outcome ? s.resp.status : 0;
+    info.rate_limit = s.resp.rate_limit;
+    info.retry_after = s.resp.retry_after;
+    info.attempts = s.attempts;
+    answer a{s.out.id, std::move(outcome), s.resp, info, &x.o.headers};
+    s.state = slot_state::free;
+    --x.in_flight;
+    x.waiting = false;
+    x.m.complete(x.m.self, a);
+  }
+
+  T* net_;
+  pipeline_options options_;
+  jitter_source jitter_;
+  std::size_t window_cap_ = 1;
+  std::size_t in_flight_ = 0;
+  std::vector<slot> slots_;
+  std::vector<completion> completions_;
+  std::vector<op> ops_;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_CONCURRENT_HPP
+// ---- end <betwire/http/concurrent.hpp> -------------------------------------
+// ---- begin <betwire/http/observer.hpp> -------------------------------------
+#ifndef BETWIRE_HTTP_OBSERVER_HPP
+#define BETWIRE_HTTP_OBSERVER_HPP
+
+// Observing calls: a hook every client accepts (client_options::observer, set_observer) that is
+// told about each attempt (each send, retries included) and about each call once it has returned.
+//
+//   struct line_logger {
+//     void operator()(const betwire::http::call_event& e) const {
+//       std::printf("%s %.*s -> %d in %lld us (%u attempts)\n", ...);
+//     }
+//   } logger;
+//   abp.set_observer(betwire::http::observe(logger));   // viewed, not copied: keep `logger` alive
+//
+// Secrets stay out by construction: an event carries no header and no body, only the method, the
+// endpoint's path template, the target (path and query) with every credential the client sends
+// replaced by "***", numbers, the rate-limit headers and an error whose texts have been scrubbed
+// the same way. A transport decorator, by contrast, sees the raw request: observe here instead.
+//
+// Events are views: their strings and the error are valid during the callback only.
+// Observers run on the calling thread, synchronously; a slow observer slows the call.
+
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+// One send of a call, reported when the transport has returned and the retry policy has decided
+// whether another send follows.
+struct attempt_event {
+  http::method method = http::method::get;
+  std::string_view endpoint;                 // the path template ("/bets/{betId}"); empty for send()
+  std::string_view target;                   // path and query as sent, credentials as "***"
+  std::uint32_t attempt = 0;                 // 1 for the first send
+  std::chrono::milliseconds slept_before{0}; // waited before this send (0 for the first)
+  std::chrono::nanoseconds elapsed{0};       // this send, in the transport
+  int status = 0;                            // 0: no complete response (see `error`)
+  http::rate_limit_info rate_limit{};        // X-RateLimit-* of this response
+  std::optional<std::chrono::seconds> retry_after{};
+  const betwire::error* error = nullptr;     // the transport's failure (scrubbed); null when a
+                                             // response arrived, whatever its status
+  bool last = true;                          // no other send follows
+};
+
+// One call, reported once, when it returns: after decoding, with the error the caller gets.
+struct call_event {
+  http::method method = http::method::get;
+  std::string_view endpoint;                 // the path template; empty for send()
+  std::string_view target;                   // as in attempt_event; empty when nothing was built
+  std::uint32_t attempts = 0;                // sends made (0: refused before sending)
+  std::chrono::nanoseconds elapsed{0};       // first send to last response, waits included
+  std::chrono::milliseconds slept{0};        // total wait between sends
+  int status = 0;                            // of the last response; 0 when none
+  http::rate_limit_info rate_limit{};
+  std::optional<std::chrono::seconds> retry_after{};
+  const betwire::error* error = nullptr;     // what the call returns (scrubbed); null on success
+};
+
+// The hook: a context pointer and up to two functions; either may be null. Cheap to copy; it does
+// not own its context.
+struct observer {
+  void* context = nullptr;
+  void (*on_attempt)(void* context, const attempt_event&) = nullptr;
+  void (*on_call)(void* context, const call_event&) = nullptr;
+
+  [[nodiscard]] constexpr bool wants_attempts() const noexcept { return on_attempt != nullptr; }
+  [[nodiscard]] constexpr bool wants_calls() const noexcept { return on_call != nullptr; }
+  [[nodiscard]] constexpr explicit operator bool() const noexcept {
+    return on_attempt != nullptr || on_call != nullptr;
+  }
+  void attempt(const attempt_event& e) const {
+    if (on_attempt) on_attempt(context, e);
+  }
+  void call(const call_event& e) const {
+    if (on_call) on_call(context, e);
+  }
+};
+
+// An observer viewing `f`, which is called with an attempt_event, a call_event, or both, whichever
+// it accepts (at least one). `f` must outlive every client it is given to.
+template <class F>
+[[nodiscard]] observer observe(F& f) noexcept {
+  constexpr bool attempts = std::is_invocable_v<F&, const attempt_event&>;
+  constexpr bool calls = std::is_invocable_v<F&, const call_event&>;
+  static_assert(attempts || calls, "observe(f): f must be callable with an attempt_event or a call_event");
+  observer o;
+  o.context = const_cast<void*>(static_cast<const void*>(&f));
+  if constexpr (attempts)
+    o.on_attempt = [](void* c, const attempt_event& e) { (*static_cast<F*>(c))(e); };
+  if constexpr (calls)
+    o.on_call = [](void* c, const call_event& e) { (*static_cast<F*>(c))(e); };
+  return o;
+}
+template <class F>
+observer observe(F&& f) = delete;  // a temporary would dangle: pass an object that outlives the client
+
+// Replaces credentials in what observers see. Holds views of up to max_secrets values; values
+// shorter than 4 bytes are ignored (see scrub). Used by http::client, and by any other driver that
+// reports to an observer, so that every event is redacted the same way.
+class redactor {
+ public:
+  static constexpr std::size_t max_secrets = 8;
+
+  void clear() noexcept { count_ = 0; }
+  void add(std::string_view value) noexcept {
+    if (value.size() < 4 || count_ == max_secrets) return;
+    secrets_[count_++] = value;
+  }
+
+  // `text` itself when it holds no credential; otherwise a scrubbed copy kept in `buffer`.
+  [[nodiscard]] std::string_view text(std::string_view text, std::string& buffer) const {
+    bool found = false;
+    for (std::size_t i = 0; i < count_ && !found; ++i)
+      found = text.find(secrets_[i]) != std::string_view::npos;
+    if (!found) return text;
+    buffer.assign(text);
+    for (std::size_t i = 0; i < count_; ++i) scrub(buffer, secrets_[i]);
+    return buffer;
+  }
+
+  // Every text of `e` scrubbed.
+  [[nodiscard]] betwire::error scrubbed(betwire::error e) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      scrub(e.message, secrets_[i]);
+      scrub(e.venue_message, secrets_[i]);
+      scrub(e.venue_code, secrets_[i]);
+      scrub(e.excerpt, secrets_[i]);
+    }
+    return e;
+  }
+
+ private:
+  std::array<std::string_view, max_secrets> secrets_{};
+  std::size_t count_ = 0;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_OBSERVER_HPP
+// ---- end <betwire/http/observer.hpp> ---------------------------------------
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -7220,6 +8090,16 @@ class client {
     return sent;
   }
 
+  // This core's headers and credential scrubbing, for operations an http::pipeline runs on its
+  // behalf (the core must outlive them).
+  [[nodiscard]] header_source headers_source() const noexcept {
+    header_source h;
+    h.self = this;
+    h.add = [](const void* self, request& r) { return static_cast<const client*>(self)->add_headers(r, {}); };
+    h.scrub = [](const void* self, error e) { return static_cast<const client*>(self)->scrubbed(std::move(e)); };
+    return h;
+  }
+
   // ---- state ----
 
   [[nodiscard]] const response& last_response() const noexcept { return response_; }
@@ -7255,7 +8135,7 @@ class client {
     return {};
   }
 
-  result<void> add_headers(request& r, std::span<const header> extra) {
+  result<void> add_headers(request& r, std::span<const header> extra) const {
     r.clear_headers();
     for (std::size_t i = 0; i < header_count_; ++i)
       if (auto a = r.add_header(headers_[i].name, headers_[i].value); !a) return a;

@@ -30,6 +30,7 @@
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
+#include <betwire/http/concurrent.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
 #include <betwire/http/observer.hpp>
@@ -147,6 +148,16 @@ class client {
     return sent;
   }
 
+  // This core's headers and credential scrubbing, for operations an http::pipeline runs on its
+  // behalf (the core must outlive them).
+  [[nodiscard]] header_source headers_source() const noexcept {
+    header_source h;
+    h.self = this;
+    h.add = [](const void* self, request& r) { return static_cast<const client*>(self)->add_headers(r, {}); };
+    h.scrub = [](const void* self, error e) { return static_cast<const client*>(self)->scrubbed(std::move(e)); };
+    return h;
+  }
+
   // ---- state ----
 
   [[nodiscard]] const response& last_response() const noexcept { return response_; }
@@ -182,7 +193,7 @@ class client {
     return {};
   }
 
-  result<void> add_headers(request& r, std::span<const header> extra) {
+  result<void> add_headers(request& r, std::span<const header> extra) const {
     r.clear_headers();
     for (std::size_t i = 0; i < header_count_; ++i)
       if (auto a = r.add_header(headers_[i].name, headers_[i].value); !a) return a;

@@ -211,6 +211,14 @@ class Simulator {
     }
   }
 
+  // Added latency (--latency-ms, --latency-jitter-ms, POST /_sim/latency): every venue request
+  // waits half of it before it is handled (rate limits count it then) and half before it is
+  // answered, outside the simulator's lock, so requests in flight overlap as over a real network.
+  void set_latency(long ms, long jitter_ms) {
+    latency_ms_ = ms;
+    jitter_ms_ = jitter_ms;
+  }
+
   void request_stop() {
     {
       std::lock_guard<std::mutex> lk(stop_mu_);
@@ -305,7 +313,35 @@ class Simulator {
     }
   }
 
+  // This request's round-trip delay in microseconds: latency +- jitter (uniform), never negative.
+  long draw_latency_us() {
+    const long base = latency_ms_.load() * 1000;
+    const long jitter = jitter_ms_.load() * 1000;
+    if (jitter <= 0) return base;
+    long d = 0;
+    {
+      std::lock_guard<std::mutex> lk(latency_mu_);
+      d = base + static_cast<long>(latency_rng_.range(-jitter, jitter));
+    }
+    return d > 0 ? d : 0;
+  }
+
+  bool sleep_us(long us) {
+    std::unique_lock<std::mutex> lk(stop_mu_);
+    return !stop_cv_.wait_for(lk, std::chrono::microseconds(us), [&] { return stopping_; });
+  }
+
   void serve_venue(const httplib::Request& req, httplib::Response& res) {
+    const long delay_us = draw_latency_us();
+    if (delay_us > 0 && !sleep_us(delay_us / 2)) {
+      write(res, Reply::json(503, {{"error", "simulator shutting down"}}));
+      return;
+    }
+    serve_venue_now(req, res);
+    if (delay_us > 0) sleep_us(delay_us - delay_us / 2);  // the answer travelling back
+  }
+
+  void serve_venue_now(const httplib::Request& req, httplib::Response& res) {
     // Which venue?
     Venue* venue = nullptr;
     for (auto& v : venues_) {
@@ -532,6 +568,16 @@ class Simulator {
         if (!any) return Reply::json(400, {{"error", "unknown venue " + v}});
         return Reply::json(200, {{"venue", v}, {"enabled", on}});
       }
+      if (path == "latency" && m == "POST") {
+        const long ms = body.value("ms", 0L);
+        const long jitter = body.value("jitterMs", 0L);
+        if (ms < 0 || jitter < 0 || ms > 60000 || jitter > 60000)
+          return Reply::json(400, {{"error", "ms and jitterMs must be in 0..60000"}});
+        set_latency(ms, jitter);
+        return Reply::json(200, {{"ms", ms}, {"jitterMs", jitter}});
+      }
+      if (path == "latency" && m == "GET")
+        return Reply::json(200, {{"ms", latency_ms_.load()}, {"jitterMs", jitter_ms_.load()}});
       if (path == "seed-orders" && m == "POST") {
         Venue* v = venue_by_name(venue_key(body.value("venue", std::string())));
         if (!v) return Reply::json(400, {{"error", "venue must be abp, predictstreet or opinion"}});
@@ -579,6 +625,11 @@ class Simulator {
   httplib::Server* server_ = nullptr;
   WsServer* ws_ = nullptr;
 
+  std::atomic<long> latency_ms_{0};
+  std::atomic<long> jitter_ms_{0};
+  std::mutex latency_mu_;  // guards latency_rng_
+  Rng latency_rng_{0x1a7e9c};
+
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
@@ -599,6 +650,9 @@ void usage(std::FILE* out) {
       "  --rate-limits on|off     enforce the venues' rate limits (default off)\n"
       "  --opinion-envelope errno|code   Opinion response envelope (default errno)\n"
       "  --threads N              worker threads (default 16)\n"
+      "  --latency-ms N           added round-trip time per venue request, half before handling and half\n"
+      "                           before answering (default 0; POST /_sim/latency {ms, jitterMs} changes it)\n"
+      "  --latency-jitter-ms N    +- uniform jitter on that latency (default 0)\n"
       "  --keep-alive-timeout S   idle keep-alive timeout in seconds (default 10)\n"
       "  --watch-stdin            exit when stdin reaches end-of-file (the parent died or closed it)\n"
       "  --ws-port N              ABP WebSocket /ws port (0 = pick a free one; default 0)\n"
@@ -632,6 +686,8 @@ int main(int argc, char** argv) {
   std::string host = "127.0.0.1";
   std::size_t threads = 16;
   long keep_alive = 10;
+  long latency_ms = 0;
+  long latency_jitter_ms = 0;
   std::set<std::string> enabled = {"abp", "predictstreet", "opinion"};
   bool watch_stdin = false;
   int ws_port = 0;
@@ -693,6 +749,8 @@ int main(int argc, char** argv) {
       }
       ws_opt.client_ping = val == "client-ping";
     }
+    else if (a == "--latency-ms") latency_ms = static_cast<long>(num(0, 60000));
+    else if (a == "--latency-jitter-ms") latency_jitter_ms = static_cast<long>(num(0, 60000));
     else if (a == "--rate-limits") {
       if (val != "on" && val != "off") {
         std::fprintf(stderr, "betwire_simulator: --rate-limits takes on or off\n");
@@ -745,6 +803,7 @@ int main(int argc, char** argv) {
   }
   Simulator simulator(opt, enabled);
   simulator.attach_ws(ws);
+  simulator.set_latency(latency_ms, latency_jitter_ms);
   httplib::Server svr;
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   svr.set_keep_alive_max_count(1000000);
