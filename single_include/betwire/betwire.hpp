@@ -6743,6 +6743,155 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_ENDPOINT_HPP
 // ---- end <betwire/http/endpoint.hpp> ---------------------------------------
+// ---- begin <betwire/http/observer.hpp> -------------------------------------
+#ifndef BETWIRE_HTTP_OBSERVER_HPP
+#define BETWIRE_HTTP_OBSERVER_HPP
+
+// Observing calls: a hook every client accepts (client_options::observer, set_observer) that is
+// told about each attempt (each send, retries included) and about each call once it has returned.
+//
+//   struct line_logger {
+//     void operator()(const betwire::http::call_event& e) const {
+//       std::printf("%s %.*s -> %d in %lld us (%u attempts)\n", ...);
+//     }
+//   } logger;
+//   abp.set_observer(betwire::http::observe(logger));   // viewed, not copied: keep `logger` alive
+//
+// Secrets stay out by construction: an event carries no header and no body, only the method, the
+// endpoint's path template, the target (path and query) with every credential the client sends
+// replaced by "***", numbers, the rate-limit headers and an error whose texts have been scrubbed
+// the same way. A transport decorator, by contrast, sees the raw request: observe here instead.
+//
+// Events are views: their strings and the error are valid during the callback only.
+// Observers run on the calling thread, synchronously; a slow observer slows the call.
+
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+// One send of a call, reported when the transport has returned and the retry policy has decided
+// whether another send follows.
+struct attempt_event {
+  http::method method = http::method::get;
+  std::string_view endpoint;                 // the path template ("/bets/{betId}"); empty for send()
+  std::string_view target;                   // path and query as sent, credentials as "***"
+  std::uint32_t attempt = 0;                 // 1 for the first send
+  std::chrono::milliseconds slept_before{0}; // waited before this send (0 for the first)
+  std::chrono::nanoseconds elapsed{0};       // this send, in the transport
+  int status = 0;                            // 0: no complete response (see `error`)
+  http::rate_limit_info rate_limit{};        // X-RateLimit-* of this response
+  std::optional<std::chrono::seconds> retry_after{};
+  const betwire::error* error = nullptr;     // the transport's failure (scrubbed); null when a
+                                             // response arrived, whatever its status
+  bool last = true;                          // no other send follows
+};
+
+// One call, reported once, when it returns: after decoding, with the error the caller gets.
+struct call_event {
+  http::method method = http::method::get;
+  std::string_view endpoint;                 // the path template; empty for send()
+  std::string_view target;                   // as in attempt_event; empty when nothing was built
+  std::uint32_t attempts = 0;                // sends made (0: refused before sending)
+  std::chrono::nanoseconds elapsed{0};       // first send to last response, waits included
+  std::chrono::milliseconds slept{0};        // total wait between sends
+  int status = 0;                            // of the last response; 0 when none
+  http::rate_limit_info rate_limit{};
+  std::optional<std::chrono::seconds> retry_after{};
+  const betwire::error* error = nullptr;     // what the call returns (scrubbed); null on success
+};
+
+// The hook: a context pointer and up to two functions; either may be null. Cheap to copy; it does
+// not own its context.
+struct observer {
+  void* context = nullptr;
+  void (*on_attempt)(void* context, const attempt_event&) = nullptr;
+  void (*on_call)(void* context, const call_event&) = nullptr;
+
+  [[nodiscard]] constexpr bool wants_attempts() const noexcept { return on_attempt != nullptr; }
+  [[nodiscard]] constexpr bool wants_calls() const noexcept { return on_call != nullptr; }
+  [[nodiscard]] constexpr explicit operator bool() const noexcept {
+    return on_attempt != nullptr || on_call != nullptr;
+  }
+  void attempt(const attempt_event& e) const {
+    if (on_attempt) on_attempt(context, e);
+  }
+  void call(const call_event& e) const {
+    if (on_call) on_call(context, e);
+  }
+};
+
+// An observer viewing `f`, which is called with an attempt_event, a call_event, or both, whichever
+// it accepts (at least one). `f` must outlive every client it is given to.
+template <class F>
+[[nodiscard]] observer observe(F& f) noexcept {
+  constexpr bool attempts = std::is_invocable_v<F&, const attempt_event&>;
+  constexpr bool calls = std::is_invocable_v<F&, const call_event&>;
+  static_assert(attempts || calls, "observe(f): f must be callable with an attempt_event or a call_event");
+  observer o;
+  o.context = const_cast<void*>(static_cast<const void*>(&f));
+  if constexpr (attempts)
+    o.on_attempt = [](void* c, const attempt_event& e) { (*static_cast<F*>(c))(e); };
+  if constexpr (calls)
+    o.on_call = [](void* c, const call_event& e) { (*static_cast<F*>(c))(e); };
+  return o;
+}
+template <class F>
+observer observe(F&& f) = delete;  // a temporary would dangle: pass an object that outlives the client
+
+// Replaces credentials in what observers see. Holds views of up to max_secrets values; values
+// shorter than 4 bytes are ignored (see scrub). Used by http::client, and by any other driver that
+// reports to an observer, so that every event is redacted the same way.
+class redactor {
+ public:
+  static constexpr std::size_t max_secrets = 8;
+
+  void clear() noexcept { count_ = 0; }
+  void add(std::string_view value) noexcept {
+    if (value.size() < 4 || count_ == max_secrets) return;
+    secrets_[count_++] = value;
+  }
+
+  // `text` itself when it holds no credential; otherwise a scrubbed copy kept in `buffer`.
+  [[nodiscard]] std::string_view text(std::string_view text, std::string& buffer) const {
+    bool found = false;
+    for (std::size_t i = 0; i < count_ && !found; ++i)
+      found = text.find(secrets_[i]) != std::string_view::npos;
+    if (!found) return text;
+    buffer.assign(text);
+    for (std::size_t i = 0; i < count_; ++i) scrub(buffer, secrets_[i]);
+    return buffer;
+  }
+
+  // Every text of `e` scrubbed.
+  [[nodiscard]] betwire::error scrubbed(betwire::error e) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      scrub(e.message, secrets_[i]);
+      scrub(e.venue_message, secrets_[i]);
+      scrub(e.venue_code, secrets_[i]);
+      scrub(e.excerpt, secrets_[i]);
+    }
+    return e;
+  }
+
+ private:
+  std::array<std::string_view, max_secrets> secrets_{};
+  std::size_t count_ = 0;
+};
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_OBSERVER_HPP
+// ---- end <betwire/http/observer.hpp> ---------------------------------------
 // ---- begin <betwire/http/pacing.hpp> ---------------------------------------
 #ifndef BETWIRE_HTTP_PACING_HPP
 #define BETWIRE_HTTP_PACING_HPP
@@ -7433,16 +7582,21 @@ enum class next_step : std::uint8_t { send, wait, done };
 // reused: building into it allocates nothing once warm.
 struct outgoing {
   std::uint64_t id = 0;
+  std::string_view endpoint;  // the endpoint's path template, for observers (optional)
   request_buffers buffers;
   http::request request;
 };
 
-// The client side of a request: its headers and how to scrub its credentials from an error.
+// The client side of a request: its headers, how to scrub its credentials from an error or a
+// target, and its observer (observer.hpp), told about every send and every request's outcome.
 // http::client provides one (client.headers_source()).
 struct header_source {
   const void* self = nullptr;
   result<void> (*add)(const void* self, request& r) = nullptr;
   error (*scrub)(const void* self, error e) = nullptr;
+  // `text` without credentials: itself, or a scrubbed copy in `buffer`.
+  std::string_view (*redact)(const void* self, std::string_view text, std::string& buffer) = nullptr;
+  const http::observer* observer = nullptr;
 };
 
 // The final outcome of one request of a machine.
@@ -7641,6 +7795,7 @@ class pipeline {
     rate_limiter::ticket ticket{};
     time_point due{};
     time_point first_sent{};
+    time_point last_sent{};
     std::uint32_t attempts = 0;
     std::chrono::milliseconds slept{0};
   };
@@ -7752,6 +7907,7 @@ class pipeline {
       }
     }
     ++s.attempts;
+    s.last_sent = t;
     result<void> sub = net_->submit(s.out.request, s.resp, static_cast<std::uint64_t>(&s - slots_.data()));
     if (!sub) {
       if (x.o.limiter != nullptr) x.o.limiter->complete(s.ticket, nullptr);
@@ -7770,7 +7926,9 @@ class pipeline {
     --in_flight_;
     op& x = ops_[s.op_index];
     if (x.o.limiter != nullptr) x.o.limiter->complete(s.ticket, c.outcome ? &s.resp : nullptr);
-    if (auto wait = retry_wait(s, x, c.outcome)) {
+    auto wait = retry_wait(s, x, c.outcome);
+    if (observed(x, true)) report_attempt(s, x, c.outcome, !wait.has_value());
+    if (wait) {
       s.state = slot_state::queued;
       s.due = now() + *wait;
       s.slept += *wait;
@@ -7808,11 +7966,57 @@ class pipeline {
     info.rate_limit = s.resp.rate_limit;
     info.retry_after = s.resp.retry_after;
     info.attempts = s.attempts;
+    info.slept = s.slept;
+    if (s.attempts > 0) info.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now() - s.first_sent);
+    if (observed(x, false)) report_call(s, x, outcome, info);
     answer a{s.out.id, std::move(outcome), s.resp, info, &x.o.headers};
     s.state = slot_state::free;
     --x.in_flight;
     x.waiting = false;
     x.m.complete(x.m.self, a);
+  }
+
+  // ---- observing (the client's observer, as http::client reports its own calls) ----
+  [[nodiscard]] static bool observed(const op& x, bool attempts) noexcept {
+    const observer* o = x.o.headers.observer;
+    return o != nullptr && (attempts ? o->wants_attempts() : o->wants_calls());
+  }
+  std::string_view redacted(const op& x, std::string_view text) {
+    if (x.o.headers.redact == nullptr) return text;
+    return x.o.headers.redact(x.o.headers.self, text, observed_text_);
+  }
+  void report_attempt(const slot& s, const op& x, const result<void>& outcome, bool last) {
+    attempt_event ev;
+    ev.method = s.out.request.method;
+    ev.endpoint = s.out.endpoint;
+    ev.target = redacted(x, s.out.request.target);
+    ev.attempt = s.attempts;
+    ev.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now() - s.last_sent);
+    ev.last = last;
+    if (outcome) {
+      ev.status = s.resp.status;
+      ev.rate_limit = s.resp.rate_limit;
+      ev.retry_after = s.resp.retry_after;
+      x.o.headers.observer->attempt(ev);
+    } else {
+      const error e = x.o.headers.scrub != nullptr ? x.o.headers.scrub(x.o.headers.self, outcome.error()) : outcome.error();
+      ev.error = &e;
+      x.o.headers.observer->attempt(ev);
+    }
+  }
+  void report_call(const slot& s, const op& x, const result<void>& outcome, const reply_info& info) {
+    call_event ev;
+    ev.method = s.out.request.method;
+    ev.endpoint = s.out.endpoint;
+    ev.target = redacted(x, s.out.request.target);
+    ev.attempts = info.attempts;
+    ev.elapsed = info.elapsed;
+    ev.slept = info.slept;
+    ev.status = info.status;
+    ev.rate_limit = info.rate_limit;
+    ev.retry_after = info.retry_after;
+    if (!outcome) ev.error = &outcome.error();  // scrubbed in deliver()
+    x.o.headers.observer->call(ev);
   }
 
   T* net_;
@@ -7823,6 +8027,7 @@ class pipeline {
   std::vector<slot> slots_;
   std::vector<completion> completions_;
   std::vector<op> ops_;
+  std::string observed_text_;
 };
 
 }  // namespace http
@@ -7830,155 +8035,6 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_CONCURRENT_HPP
 // ---- end <betwire/http/concurrent.hpp> -------------------------------------
-// ---- begin <betwire/http/observer.hpp> -------------------------------------
-#ifndef BETWIRE_HTTP_OBSERVER_HPP
-#define BETWIRE_HTTP_OBSERVER_HPP
-
-// Observing calls: a hook every client accepts (client_options::observer, set_observer) that is
-// told about each attempt (each send, retries included) and about each call once it has returned.
-//
-//   struct line_logger {
-//     void operator()(const betwire::http::call_event& e) const {
-//       std::printf("%s %.*s -> %d in %lld us (%u attempts)\n", ...);
-//     }
-//   } logger;
-//   abp.set_observer(betwire::http::observe(logger));   // viewed, not copied: keep `logger` alive
-//
-// Secrets stay out by construction: an event carries no header and no body, only the method, the
-// endpoint's path template, the target (path and query) with every credential the client sends
-// replaced by "***", numbers, the rate-limit headers and an error whose texts have been scrubbed
-// the same way. A transport decorator, by contrast, sees the raw request: observe here instead.
-//
-// Events are views: their strings and the error are valid during the callback only.
-// Observers run on the calling thread, synchronously; a slow observer slows the call.
-
-
-#include <array>
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <type_traits>
-
-BETWIRE_BEGIN_NAMESPACE
-namespace http {
-
-// One send of a call, reported when the transport has returned and the retry policy has decided
-// whether another send follows.
-struct attempt_event {
-  http::method method = http::method::get;
-  std::string_view endpoint;                 // the path template ("/bets/{betId}"); empty for send()
-  std::string_view target;                   // path and query as sent, credentials as "***"
-  std::uint32_t attempt = 0;                 // 1 for the first send
-  std::chrono::milliseconds slept_before{0}; // waited before this send (0 for the first)
-  std::chrono::nanoseconds elapsed{0};       // this send, in the transport
-  int status = 0;                            // 0: no complete response (see `error`)
-  http::rate_limit_info rate_limit{};        // X-RateLimit-* of this response
-  std::optional<std::chrono::seconds> retry_after{};
-  const betwire::error* error = nullptr;     // the transport's failure (scrubbed); null when a
-                                             // response arrived, whatever its status
-  bool last = true;                          // no other send follows
-};
-
-// One call, reported once, when it returns: after decoding, with the error the caller gets.
-struct call_event {
-  http::method method = http::method::get;
-  std::string_view endpoint;                 // the path template; empty for send()
-  std::string_view target;                   // as in attempt_event; empty when nothing was built
-  std::uint32_t attempts = 0;                // sends made (0: refused before sending)
-  std::chrono::nanoseconds elapsed{0};       // first send to last response, waits included
-  std::chrono::milliseconds slept{0};        // total wait between sends
-  int status = 0;                            // of the last response; 0 when none
-  http::rate_limit_info rate_limit{};
-  std::optional<std::chrono::seconds> retry_after{};
-  const betwire::error* error = nullptr;     // what the call returns (scrubbed); null on success
-};
-
-// The hook: a context pointer and up to two functions; either may be null. Cheap to copy; it does
-// not own its context.
-struct observer {
-  void* context = nullptr;
-  void (*on_attempt)(void* context, const attempt_event&) = nullptr;
-  void (*on_call)(void* context, const call_event&) = nullptr;
-
-  [[nodiscard]] constexpr bool wants_attempts() const noexcept { return on_attempt != nullptr; }
-  [[nodiscard]] constexpr bool wants_calls() const noexcept { return on_call != nullptr; }
-  [[nodiscard]] constexpr explicit operator bool() const noexcept {
-    return on_attempt != nullptr || on_call != nullptr;
-  }
-  void attempt(const attempt_event& e) const {
-    if (on_attempt) on_attempt(context, e);
-  }
-  void call(const call_event& e) const {
-    if (on_call) on_call(context, e);
-  }
-};
-
-// An observer viewing `f`, which is called with an attempt_event, a call_event, or both, whichever
-// it accepts (at least one). `f` must outlive every client it is given to.
-template <class F>
-[[nodiscard]] observer observe(F& f) noexcept {
-  constexpr bool attempts = std::is_invocable_v<F&, const attempt_event&>;
-  constexpr bool calls = std::is_invocable_v<F&, const call_event&>;
-  static_assert(attempts || calls, "observe(f): f must be callable with an attempt_event or a call_event");
-  observer o;
-  o.context = const_cast<void*>(static_cast<const void*>(&f));
-  if constexpr (attempts)
-    o.on_attempt = [](void* c, const attempt_event& e) { (*static_cast<F*>(c))(e); };
-  if constexpr (calls)
-    o.on_call = [](void* c, const call_event& e) { (*static_cast<F*>(c))(e); };
-  return o;
-}
-template <class F>
-observer observe(F&& f) = delete;  // a temporary would dangle: pass an object that outlives the client
-
-// Replaces credentials in what observers see. Holds views of up to max_secrets values; values
-// shorter than 4 bytes are ignored (see scrub). Used by http::client, and by any other driver that
-// reports to an observer, so that every event is redacted the same way.
-class redactor {
- public:
-  static constexpr std::size_t max_secrets = 8;
-
-  void clear() noexcept { count_ = 0; }
-  void add(std::string_view value) noexcept {
-    if (value.size() < 4 || count_ == max_secrets) return;
-    secrets_[count_++] = value;
-  }
-
-  // `text` itself when it holds no credential; otherwise a scrubbed copy kept in `buffer`.
-  [[nodiscard]] std::string_view text(std::string_view text, std::string& buffer) const {
-    bool found = false;
-    for (std::size_t i = 0; i < count_ && !found; ++i)
-      found = text.find(secrets_[i]) != std::string_view::npos;
-    if (!found) return text;
-    buffer.assign(text);
-    for (std::size_t i = 0; i < count_; ++i) scrub(buffer, secrets_[i]);
-    return buffer;
-  }
-
-  // Every text of `e` scrubbed.
-  [[nodiscard]] betwire::error scrubbed(betwire::error e) const {
-    for (std::size_t i = 0; i < count_; ++i) {
-      scrub(e.message, secrets_[i]);
-      scrub(e.venue_message, secrets_[i]);
-      scrub(e.venue_code, secrets_[i]);
-      scrub(e.excerpt, secrets_[i]);
-    }
-    return e;
-  }
-
- private:
-  std::array<std::string_view, max_secrets> secrets_{};
-  std::size_t count_ = 0;
-};
-
-}  // namespace http
-BETWIRE_END_NAMESPACE
-
-#endif  // BETWIRE_HTTP_OBSERVER_HPP
-// ---- end <betwire/http/observer.hpp> ---------------------------------------
 
 #include <array>
 #include <cstddef>
@@ -8097,6 +8153,14 @@ class client {
     h.self = this;
     h.add = [](const void* self, request& r) { return static_cast<const client*>(self)->add_headers(r, {}); };
     h.scrub = [](const void* self, error e) { return static_cast<const client*>(self)->scrubbed(std::move(e)); };
+    h.redact = [](const void* self, std::string_view text, std::string& buffer) {
+      const auto* c = static_cast<const client*>(self);
+      redactor secrets;
+      for (std::size_t i = 0; i < c->header_count_; ++i)
+        if (c->sensitive_[i]) secrets.add(c->headers_[i].value);
+      return secrets.text(text, buffer);
+    };
+    h.observer = &observer_;
     return h;
   }
 

@@ -155,6 +155,14 @@ class client {
     h.self = this;
     h.add = [](const void* self, request& r) { return static_cast<const client*>(self)->add_headers(r, {}); };
     h.scrub = [](const void* self, error e) { return static_cast<const client*>(self)->scrubbed(std::move(e)); };
+    h.redact = [](const void* self, std::string_view text, std::string& buffer) {
+      const auto* c = static_cast<const client*>(self);
+      redactor secrets;
+      for (std::size_t i = 0; i < c->header_count_; ++i)
+        if (c->sensitive_[i]) secrets.add(c->headers_[i].value);
+      return secrets.text(text, buffer);
+    };
+    h.observer = &observer_;
     return h;
   }
 

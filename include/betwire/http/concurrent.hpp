@@ -38,6 +38,7 @@
 #include <betwire/core/result.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
+#include <betwire/http/observer.hpp>
 #include <betwire/http/pacing.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/transport.hpp>
@@ -149,16 +150,21 @@ enum class next_step : std::uint8_t { send, wait, done };
 // reused: building into it allocates nothing once warm.
 struct outgoing {
   std::uint64_t id = 0;
+  std::string_view endpoint;  // the endpoint's path template, for observers (optional)
   request_buffers buffers;
   http::request request;
 };
 
-// The client side of a request: its headers and how to scrub its credentials from an error.
+// The client side of a request: its headers, how to scrub its credentials from an error or a
+// target, and its observer (observer.hpp), told about every send and every request's outcome.
 // http::client provides one (client.headers_source()).
 struct header_source {
   const void* self = nullptr;
   result<void> (*add)(const void* self, request& r) = nullptr;
   error (*scrub)(const void* self, error e) = nullptr;
+  // `text` without credentials: itself, or a scrubbed copy in `buffer`.
+  std::string_view (*redact)(const void* self, std::string_view text, std::string& buffer) = nullptr;
+  const http::observer* observer = nullptr;
 };
 
 // The final outcome of one request of a machine.
@@ -357,6 +363,7 @@ class pipeline {
     rate_limiter::ticket ticket{};
     time_point due{};
     time_point first_sent{};
+    time_point last_sent{};
     std::uint32_t attempts = 0;
     std::chrono::milliseconds slept{0};
   };
@@ -468,6 +475,7 @@ class pipeline {
       }
     }
     ++s.attempts;
+    s.last_sent = t;
     result<void> sub = net_->submit(s.out.request, s.resp, static_cast<std::uint64_t>(&s - slots_.data()));
     if (!sub) {
       if (x.o.limiter != nullptr) x.o.limiter->complete(s.ticket, nullptr);
@@ -486,7 +494,9 @@ class pipeline {
     --in_flight_;
     op& x = ops_[s.op_index];
     if (x.o.limiter != nullptr) x.o.limiter->complete(s.ticket, c.outcome ? &s.resp : nullptr);
-    if (auto wait = retry_wait(s, x, c.outcome)) {
+    auto wait = retry_wait(s, x, c.outcome);
+    if (observed(x, true)) report_attempt(s, x, c.outcome, !wait.has_value());
+    if (wait) {
       s.state = slot_state::queued;
       s.due = now() + *wait;
       s.slept += *wait;
@@ -524,11 +534,57 @@ class pipeline {
     info.rate_limit = s.resp.rate_limit;
     info.retry_after = s.resp.retry_after;
     info.attempts = s.attempts;
+    info.slept = s.slept;
+    if (s.attempts > 0) info.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now() - s.first_sent);
+    if (observed(x, false)) report_call(s, x, outcome, info);
     answer a{s.out.id, std::move(outcome), s.resp, info, &x.o.headers};
     s.state = slot_state::free;
     --x.in_flight;
     x.waiting = false;
     x.m.complete(x.m.self, a);
+  }
+
+  // ---- observing (the client's observer, as http::client reports its own calls) ----
+  [[nodiscard]] static bool observed(const op& x, bool attempts) noexcept {
+    const observer* o = x.o.headers.observer;
+    return o != nullptr && (attempts ? o->wants_attempts() : o->wants_calls());
+  }
+  std::string_view redacted(const op& x, std::string_view text) {
+    if (x.o.headers.redact == nullptr) return text;
+    return x.o.headers.redact(x.o.headers.self, text, observed_text_);
+  }
+  void report_attempt(const slot& s, const op& x, const result<void>& outcome, bool last) {
+    attempt_event ev;
+    ev.method = s.out.request.method;
+    ev.endpoint = s.out.endpoint;
+    ev.target = redacted(x, s.out.request.target);
+    ev.attempt = s.attempts;
+    ev.elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now() - s.last_sent);
+    ev.last = last;
+    if (outcome) {
+      ev.status = s.resp.status;
+      ev.rate_limit = s.resp.rate_limit;
+      ev.retry_after = s.resp.retry_after;
+      x.o.headers.observer->attempt(ev);
+    } else {
+      const error e = x.o.headers.scrub != nullptr ? x.o.headers.scrub(x.o.headers.self, outcome.error()) : outcome.error();
+      ev.error = &e;
+      x.o.headers.observer->attempt(ev);
+    }
+  }
+  void report_call(const slot& s, const op& x, const result<void>& outcome, const reply_info& info) {
+    call_event ev;
+    ev.method = s.out.request.method;
+    ev.endpoint = s.out.endpoint;
+    ev.target = redacted(x, s.out.request.target);
+    ev.attempts = info.attempts;
+    ev.elapsed = info.elapsed;
+    ev.slept = info.slept;
+    ev.status = info.status;
+    ev.rate_limit = info.rate_limit;
+    ev.retry_after = info.retry_after;
+    if (!outcome) ev.error = &outcome.error();  // scrubbed in deliver()
+    x.o.headers.observer->call(ev);
   }
 
   T* net_;
@@ -539,6 +595,7 @@ class pipeline {
   std::vector<slot> slots_;
   std::vector<completion> completions_;
   std::vector<op> ops_;
+  std::string observed_text_;
 };
 
 }  // namespace http
