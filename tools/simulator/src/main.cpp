@@ -811,12 +811,21 @@ int main(int argc, char** argv) {
   svr.set_tcp_nodelay(true);
   simulator.attach(svr);
 
+  // cpp-httplib listens with a backlog of 5 (compiled into Debian's library): a client opening
+  // many connections at once (libcurl multi) would see SYNs dropped and retried a second later.
+  // The listening socket is remembered here and its backlog raised once bound.
+  static int listening_fd = -1;
+  svr.set_socket_options([](int fd) {
+    httplib::default_socket_options(fd);
+    listening_fd = fd;
+  });
   int bound = -1;
   if (port == 0) {
     bound = svr.bind_to_any_port(host);
   } else {
     bound = svr.bind_to_port(host, port) ? port : -1;
   }
+  if (bound > 0 && listening_fd >= 0) ::listen(listening_fd, 512);
   if (bound <= 0) {
     std::fprintf(stderr, "betwire_simulator: cannot bind %s:%d: %s\n", host.c_str(), port, std::strerror(errno));
     return 1;
