@@ -81,6 +81,7 @@ enum class errc : std::uint16_t {
   invalid_wallet,
   header_injection,
   insecure_url,
+  connection_limit,  // more connections than the venue allows (ABP /ws: 5 per key)
 };
 
 [[nodiscard]] constexpr std::string_view to_string(error_category c) noexcept {
@@ -143,6 +144,7 @@ enum class errc : std::uint16_t {
     case errc::invalid_wallet: return "invalid_wallet";
     case errc::header_injection: return "header_injection";
     case errc::insecure_url: return "insecure_url";
+    case errc::connection_limit: return "connection_limit";
   }
   return "?";
 }
