@@ -11,8 +11,8 @@ packages=(
   libgtest-dev libgmock-dev
   # the libcurl transport, and the venue simulator
   libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev
-  # the simulator's WebSocket /ws (Boost.Beast, header-only)
-  libboost-dev
+  # the Boost.Beast WebSocket backend (and the simulator's /ws): Boost's headers, OpenSSL
+  libboost-dev libssl-dev
   # benchmarks and their peers
   libbenchmark-dev libsimdjson-dev rapidjson-dev
 )

@@ -41,6 +41,9 @@
 #include <betwire/abp/client.hpp>
 #include <betwire/abp/endpoints.hpp>
 #include <betwire/abp/schema.hpp>
+#include <betwire/abp/stream.hpp>
+#include <betwire/abp/stream_driver.hpp>
+#include <betwire/abp/stream_schema.hpp>
 #include <betwire/predictstreet/client.hpp>
 #include <betwire/predictstreet/endpoints.hpp>
 #include <betwire/predictstreet/predictstreet.hpp>
@@ -49,6 +52,7 @@
 #include <betwire/opinion/endpoints.hpp>
 #include <betwire/opinion/opinion.hpp>
 #include <betwire/opinion/schema.hpp>
+#include <betwire/ws/websocket.hpp>
 // betwire-umbrella-end
 
 #endif  // BETWIRE_BETWIRE_HPP

@@ -13,6 +13,10 @@
 #  endif
 #endif
 
+#ifdef BETWIRE_CONSUMER_BEAST
+#  include <betwire/transport/beast_websocket.hpp>
+#endif
+
 #ifndef BETWIRE_CONSUMER_EXPECTED_VERSION
 #  error "the consumer's build must pass BETWIRE_CONSUMER_EXPECTED_VERSION"
 #endif
@@ -40,6 +44,18 @@ int main() {
   const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
   if (info == nullptr || info->version == nullptr) return 1;
   std::printf("linked libcurl %s\n", info->version);
+#endif
+#ifdef BETWIRE_CONSUMER_BEAST
+  {
+    // A refused connection proves the backend links and runs (port 1 on loopback is closed).
+    betwire::beast_websocket ws;
+    const auto r = ws.connect({.url = "ws://127.0.0.1:1/ws", .timeout = std::chrono::milliseconds(2000)});
+    if (r || r.error().category != betwire::error_category::transport) {
+      std::printf("beast_websocket connected to a closed port\n");
+      return 1;
+    }
+    std::printf("linked the Boost.Beast backend: %s\n", r.error().describe().c_str());
+  }
 #endif
   std::printf("betwire %s consumer ok: %s\n", version, bad.error().describe().c_str());
   return 0;

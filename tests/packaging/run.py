@@ -57,7 +57,8 @@ def cmake_case(args, case, extra, name=None):
         cmd.append(f"-DCMAKE_MAKE_PROGRAM={args.make_program}")
     cmd += [f"-DCMAKE_CXX_COMPILER={args.cxx}", f"-DCMAKE_CXX_FLAGS={args.cxx_flags}",
             f"-DBETWIRE_EXPECTED_VERSION={args.version}",
-            f"-DBETWIRE_CONSUMER_CURL={'ON' if args.curl else 'OFF'}"] + extra
+            f"-DBETWIRE_CONSUMER_CURL={'ON' if args.curl else 'OFF'}",
+            f"-DBETWIRE_CONSUMER_BEAST={'ON' if args.beast else 'OFF'}"] + extra
     run(cmd)
     run([args.cmake, "--build", build, "--parallel", "2"])
     run([build / "consumer"])
@@ -76,7 +77,8 @@ def meson_case(args, case, env_extra, setup_extra, prepare=None):
         env["LDFLAGS"] = args.cxx_flags
     build = work / "build"
     run([args.meson, "setup", build, src, f"-Dexpected_version={args.version}",
-         f"-Dcurl={'true' if args.curl else 'false'}"] + setup_extra, env=env)
+         f"-Dcurl={'true' if args.curl else 'false'}",
+         f"-Dbeast={'true' if args.beast else 'false'}"] + setup_extra, env=env)
     run([args.meson, "compile", "-C", build, "-j", "2"], env=env)
     run([build / "consumer"], env=env)
     return build, env
@@ -158,6 +160,7 @@ def main():
     p.add_argument("--prefix")
     p.add_argument("--build")
     p.add_argument("--curl", action="store_true")
+    p.add_argument("--beast", action="store_true")
     p.add_argument("--cmake", default="cmake")
     p.add_argument("--generator", default="Ninja")
     p.add_argument("--make-program", default="")
@@ -173,7 +176,8 @@ def main():
         for must in ["include/betwire/betwire.hpp", "include/betwire/version.hpp",
                      "share/cmake/betwire/betwireConfig.cmake",
                      "share/cmake/betwire/betwireConfigVersion.cmake",
-                     "share/pkgconfig/betwire.pc", "share/pkgconfig/betwire-curl.pc"]:
+                     "share/pkgconfig/betwire.pc", "share/pkgconfig/betwire-curl.pc",
+                     "share/pkgconfig/betwire-beast.pc"]:
             if not (prefix / must).is_file():
                 raise SystemExit(f"the install lacks {must}")
         print(f"installed into {prefix}")
