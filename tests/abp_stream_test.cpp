@@ -737,6 +737,17 @@ TEST(StreamReconnect, NewSubscriptionIdReconciles) {
   EXPECT_EQ(h.rec.data_seqs(), (std::vector<std::int64_t>{1, 1}));
 }
 
+TEST(StreamReconnect, ChannelsUpdatedToAnotherSubscriptionCountsAfresh) {
+  harness h;
+  h.connect_and_login();
+  for (std::int64_t s = 1; s <= 5; ++s) h.feed(order_frame(s, 1));
+  h.feed(R"({"type":"channels_updated","channels":["orders"],"subscriptionId":9})");
+  EXPECT_EQ(h.s.subscription_id(), 9);
+  h.feed(order_frame(1, 1));  // the new subscription's first seq: not a duplicate
+  EXPECT_EQ(h.rec.data_seqs(), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 1}));
+  EXPECT_EQ(h.rec.count(abp::stream_event_kind::resynced), 0u);
+}
+
 TEST(StreamReconnect, WithoutReliableDeliveryReconciles) {
   abp::stream_options o = harness::make_options();
   o.reliable_delivery = false;

@@ -33,6 +33,13 @@
 // * Threading: one thread at a time, like betwire::transport. No thread of its own.
 
 
+// Boost 1.74's Asio names std::result_of, which C++20 removed and libc++ 19 no longer has; Asio
+// uses std::invoke_result when told so. Set for the whole program (betwire::beast and
+// betwire-beast do), so that every translation unit sees Asio alike; here as a fallback.
+#if defined(_LIBCPP_VERSION) && !defined(BOOST_ASIO_HAS_STD_INVOKE_RESULT)
+#  define BOOST_ASIO_HAS_STD_INVOKE_RESULT 1
+#endif
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>

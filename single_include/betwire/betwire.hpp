@@ -9700,10 +9700,12 @@ struct basic_stream_login_ok {
   std::optional<basic_stream_features<Str>> features;
 };
 
-// channels_updated (WS-4+; its fields are not shown by the venue: channels when present).
+// channels_updated (WS-4+; its fields are not shown by the venue: channels when present, and the
+// subscriptionId the simulator adds when the new channel set is another subscription).
 template <class Str>
 struct basic_stream_channels_updated {
   std::optional<std::vector<Str>> channels;
+  std::optional<std::int64_t> subscription_id;
 };
 
 // subscribed_betslip, with `skipped`: requested bookmakers the client has no account for.
@@ -10289,6 +10291,16 @@ class stream_session {
     if (type == "login_ok") return on_login_ok(frame, ev, now, sink);
     if (type == "channels_updated") {
       if (auto r = json::decode(frame, channels_updated_); !r) return malformed(text, std::move(r).error(), sink);
+      if (channels_updated_.subscription_id && channels_updated_.subscription_id != subscription_id_) {
+        // Another channel set is another subscription with its own seq: a change we asked for, so
+        // nothing is missing; count afresh from its next frame.
+        subscription_id_ = channels_updated_.subscription_id;
+        last_seq_.reset();
+        held_count_ = 0;
+        gap_open_ = false;
+        ack_pending_upto_.reset();
+        ack_pending_count_ = 0;
+      }
       ev.kind = stream_event_kind::channels_updated;
       ev.channels = &channels_updated_;
       return emit(sink, ev);

@@ -199,10 +199,12 @@ struct basic_stream_login_ok {
   std::optional<basic_stream_features<Str>> features;
 };
 
-// channels_updated (WS-4+; its fields are not shown by the venue: channels when present).
+// channels_updated (WS-4+; its fields are not shown by the venue: channels when present, and the
+// subscriptionId the simulator adds when the new channel set is another subscription).
 template <class Str>
 struct basic_stream_channels_updated {
   std::optional<std::vector<Str>> channels;
+  std::optional<std::int64_t> subscription_id;
 };
 
 // subscribed_betslip, with `skipped`: requested bookmakers the client has no account for.
