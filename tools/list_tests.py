@@ -8,7 +8,7 @@ systems cannot drift apart.
 Each output line is `<path relative to the repo root>[:<tag>,<tag>...]`. Kinds and tags:
   unit          tests/*_test.cpp                                  pure unit tests
   noexcept      the unit tests also built with -fno-exceptions:   result, error, decimal, timestamp,
-                reflect*, json*
+                reflect*, json*, abp_stream
   sim           tests/sim/*_test.cpp                              need libcurl and the simulator
   compile_fail  tests/compile_fail/*.cpp                          must fail to compile
   examples      examples/*.cpp      tags: curl (name ends in _curl.cpp or includes a
@@ -28,7 +28,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 KINDS = ("unit", "noexcept", "sim", "compile_fail", "examples", "benchmarks", "docs", "headers")
-NOEXCEPT_RE = re.compile(r"^(result|error|decimal|timestamp|reflect.*|json.*)_test\.cpp$")
+NOEXCEPT_RE = re.compile(r"^(result|error|decimal|timestamp|reflect.*|json.*|abp_stream)_test\.cpp$")
 # Optional backends by family: a header include/betwire/transport/<family>[_<more>].hpp, and any
 # program that includes one, gets the family's tag (curl: link libcurl; beast: Boost.Beast + OpenSSL).
 BACKEND_FAMILIES = ("curl", "beast")
