@@ -13,6 +13,8 @@ packages=(
   libcurl4-openssl-dev libcpp-httplib-dev nlohmann-json3-dev
   # the Boost.Beast WebSocket backend (and the simulator's /ws): Boost's headers, OpenSSL
   libboost-dev libssl-dev
+  # the libcurl transport's TLS tests run openssl s_server with certificates made by openssl req
+  openssl
   # benchmarks and their peers
   libbenchmark-dev libsimdjson-dev rapidjson-dev
 )

@@ -5736,6 +5736,12 @@ class request {
   // For the retry policy; transports ignore both.
   http::idempotency idempotency = http::idempotency::never;
   std::string_view idempotency_key;
+  // When the answer must have arrived, on the steady clock; the default (the clock's epoch) means
+  // none. Transports that support it (the libcurl ones) shorten their timeout to it and fail with
+  // errc::timeout, without sending, once it has passed; the retry policy starts no wait past it.
+  std::chrono::steady_clock::time_point deadline{};
+
+  [[nodiscard]] bool has_deadline() const noexcept { return deadline != std::chrono::steady_clock::time_point{}; }
 
   request() = default;
   request(http::method m, std::string_view t, std::string_view b = {}) noexcept
@@ -7170,6 +7176,7 @@ result<void> send_with_retry(T& t, const request& req, response& resp, const ret
 
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(done_at - start);
     if (elapsed + wait > policy.budget) return sent;
+    if (req.has_deadline() && done_at + wait >= req.deadline) return sent;  // no time left to retry
     on_retried(retried_attempt{info.attempts, info.slept_before_last, info.last_send, &sent, wait});
     clock.sleep_for(clock.context, wait);
     info.slept += wait;
@@ -8039,6 +8046,7 @@ BETWIRE_END_NAMESPACE
 // ---- end <betwire/http/concurrent.hpp> -------------------------------------
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -8174,6 +8182,10 @@ class client {
   [[nodiscard]] const http::retry_policy& retry_policy() const noexcept { return policy_; }
   void set_retry_policy(const http::retry_policy& p) noexcept { policy_ = p; }
   void set_clock(const retry_clock& c) noexcept { clock_ = c; }
+  // A deadline for every following call until clear_deadline() (http::request::deadline): the
+  // libcurl transports shorten their timeout to it, the retry policy waits for nothing past it.
+  void set_deadline(std::chrono::steady_clock::time_point when) noexcept { deadline_ = when; }
+  void clear_deadline() noexcept { deadline_ = {}; }
   // The observer (observer.hpp); a default-constructed one turns observing off.
   void set_observer(const http::observer& o) noexcept { observer_ = o; }
   [[nodiscard]] const http::observer& observer() const noexcept { return observer_; }
@@ -8216,6 +8228,7 @@ class client {
   reply<void> send_as(request& r, std::span<const header> extra, std::string_view endpoint) {
     reply_info info;
     if (auto h = add_headers(r, extra); !h) return {fail(scrubbed(std::move(h).error())), info};
+    if (deadline_ != std::chrono::steady_clock::time_point{}) r.deadline = deadline_;
     attempt_info attempts;
     result<void> sent = observer_.wants_attempts()
                             ? send_observed(r, extra, endpoint, attempts)
@@ -8343,6 +8356,7 @@ class client {
   http::retry_policy policy_;
   retry_clock clock_{};
   http::observer observer_;
+  std::chrono::steady_clock::time_point deadline_{};
   redactor redactor_;
   std::string observed_text_;  // a redacted target, when it held a credential
   jitter_source jitter_;

@@ -39,6 +39,7 @@
 #include <betwire/http/transport.hpp>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -174,6 +175,10 @@ class client {
   [[nodiscard]] const http::retry_policy& retry_policy() const noexcept { return policy_; }
   void set_retry_policy(const http::retry_policy& p) noexcept { policy_ = p; }
   void set_clock(const retry_clock& c) noexcept { clock_ = c; }
+  // A deadline for every following call until clear_deadline() (http::request::deadline): the
+  // libcurl transports shorten their timeout to it, the retry policy waits for nothing past it.
+  void set_deadline(std::chrono::steady_clock::time_point when) noexcept { deadline_ = when; }
+  void clear_deadline() noexcept { deadline_ = {}; }
   // The observer (observer.hpp); a default-constructed one turns observing off.
   void set_observer(const http::observer& o) noexcept { observer_ = o; }
   [[nodiscard]] const http::observer& observer() const noexcept { return observer_; }
@@ -216,6 +221,7 @@ class client {
   reply<void> send_as(request& r, std::span<const header> extra, std::string_view endpoint) {
     reply_info info;
     if (auto h = add_headers(r, extra); !h) return {fail(scrubbed(std::move(h).error())), info};
+    if (deadline_ != std::chrono::steady_clock::time_point{}) r.deadline = deadline_;
     attempt_info attempts;
     result<void> sent = observer_.wants_attempts()
                             ? send_observed(r, extra, endpoint, attempts)
@@ -343,6 +349,7 @@ class client {
   http::retry_policy policy_;
   retry_clock clock_{};
   http::observer observer_;
+  std::chrono::steady_clock::time_point deadline_{};
   redactor redactor_;
   std::string observed_text_;  // a redacted target, when it held a credential
   jitter_source jitter_;

@@ -134,6 +134,12 @@ class request {
   // For the retry policy; transports ignore both.
   http::idempotency idempotency = http::idempotency::never;
   std::string_view idempotency_key;
+  // When the answer must have arrived, on the steady clock; the default (the clock's epoch) means
+  // none. Transports that support it (the libcurl ones) shorten their timeout to it and fail with
+  // errc::timeout, without sending, once it has passed; the retry policy starts no wait past it.
+  std::chrono::steady_clock::time_point deadline{};
+
+  [[nodiscard]] bool has_deadline() const noexcept { return deadline != std::chrono::steady_clock::time_point{}; }
 
   request() = default;
   request(http::method m, std::string_view t, std::string_view b = {}) noexcept

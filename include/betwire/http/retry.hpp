@@ -175,6 +175,7 @@ result<void> send_with_retry(T& t, const request& req, response& resp, const ret
 
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(done_at - start);
     if (elapsed + wait > policy.budget) return sent;
+    if (req.has_deadline() && done_at + wait >= req.deadline) return sent;  // no time left to retry
     on_retried(retried_attempt{info.attempts, info.slept_before_last, info.last_send, &sent, wait});
     clock.sleep_for(clock.context, wait);
     info.slept += wait;
