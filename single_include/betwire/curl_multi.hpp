@@ -96,6 +96,10 @@
 //   rest -> transport_failed). Messages never contain header values.
 // * Re-sends: libcurl itself re-sends a request once on a new connection when a reused keep-alive
 //   connection dies before any response byte (see fresh_connection_for_mutations).
+// * Also: http::request::deadline (a per-request limit), DNS pre-resolve, the local interface,
+//   the minimum TLS version, a client certificate (mTLS), warm_up() (connect ahead of the first
+//   call), low-speed abort, and the escape hatch to the CURL* handle (configure_handle,
+//   native_handle()) for anything else. docs/http.md, "The libcurl transport", has the details.
 
 
 #include <curl/curl.h>
@@ -103,6 +107,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -112,6 +117,9 @@
 #define BETWIRE_CURL_STR(x) BETWIRE_CURL_STR2(x)
 
 BETWIRE_BEGIN_NAMESPACE
+
+// The lowest TLS version a connection may use (CURLOPT_SSLVERSION).
+enum class tls_version : std::uint8_t { library_default, v1_2, v1_3 };
 
 struct curl_options {
   // scheme://host[:port][/base/path] — request targets are appended to the path.
@@ -138,6 +146,33 @@ struct curl_options {
   // request. Off by default: ABP placements carry their requestUuid, which the venue
   // de-duplicates, and the venues' cancels are idempotent.
   bool fresh_connection_for_mutations = false;
+
+  // ---- connections ----
+  // DNS pre-resolve (CURLOPT_RESOLVE): "host:port:address[,address...]" entries used instead of
+  // asking DNS, e.g. to skip a lookup on the first call or to pin a host to one address.
+  std::vector<std::string> resolve{};
+  // The local interface or address to send from (CURLOPT_INTERFACE): "eth0", "if!eth0" (an
+  // interface only), "host!192.0.2.7" (an address only) or an address. Empty: the system's choice.
+  std::string local_interface{};
+  // Abort a transfer slower than low_speed_bytes bytes per second for low_speed_time (a stalled
+  // peer), as errc::timeout, well before total_timeout. 0 bytes: off.
+  std::size_t low_speed_bytes = 0;
+  std::chrono::seconds low_speed_time{10};
+
+  // ---- TLS ----
+  tls_version min_tls = tls_version::v1_2;
+  // A client certificate (mutual TLS), PEM files: the certificate (with its chain) and its private
+  // key (CURLOPT_SSLCERT, CURLOPT_SSLKEY); the key's passphrase, when it is encrypted, as a secret.
+  std::string client_cert{};
+  std::string client_key{};
+  betwire::secret client_key_password{};
+
+  // ---- the escape hatch ----
+  // Called with every easy handle a libcurl backend sets up, after betwire's own options: set any
+  // libcurl option betwire does not expose. Leave alone what betwire drives per request (URL,
+  // headers, method and body, the write/header callbacks and their data, the timeout, the error
+  // buffer, CURLOPT_PRIVATE). Must not throw.
+  std::function<void(CURL*)> configure_handle{};
 };
 
 #undef BETWIRE_CURL_STR
@@ -222,6 +257,7 @@ struct parsed_url {
     case CURLE_OPERATION_TIMEDOUT:
       return errc::timeout;
     case CURLE_COULDNT_CONNECT:
+    case CURLE_INTERFACE_FAILED:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
       return errc::connect_failed;
@@ -323,9 +359,39 @@ namespace detail::curl {
     return fail(error(error_category::validation, errc::insecure_url,
                       "plain http to a non-loopback host is refused; use https, or set "
                       "allow_insecure_http"));
+  auto bad = [](std::string msg) {
+    return fail(error(error_category::validation, errc::invalid_argument, std::move(msg)));
+  };
+  for (const std::string& entry : options.resolve) {
+    // host:port:address — or libcurl's "+host:port:address" / "-host:port" forms.
+    std::size_t colons = 0;
+    for (char c : entry) {
+      if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return bad("a resolve entry contains a space or a control character");
+      colons += c == ':' ? 1 : 0;
+    }
+    if (entry.empty() || (entry.front() != '-' && colons < 2))
+      return bad("a resolve entry must be host:port:address");
+  }
+  for (char c : options.local_interface)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return bad("local_interface contains a space or a control character");
+  if (options.low_speed_bytes > 0 && options.low_speed_time.count() < 1)
+    return bad("low_speed_time must be at least one second");
+  if (!options.client_key.empty() && options.client_cert.empty())
+    return bad("client_key without client_cert");
+  if (!options.client_key_password.empty() && options.client_key.empty() && options.client_cert.empty())
+    return bad("client_key_password without a client certificate");
   if (global_init() != CURLE_OK)
     return fail(http::transport_error(errc::transport_failed, "curl_global_init failed"));
   return {};
+}
+
+[[nodiscard]] constexpr long ssl_version(tls_version v) noexcept {
+  switch (v) {
+    case tls_version::library_default: return CURL_SSLVERSION_DEFAULT;
+    case tls_version::v1_2: return CURL_SSLVERSION_TLSv1_2;
+    case tls_version::v1_3: return CURL_SSLVERSION_TLSv1_3;
+  }
+  return CURL_SSLVERSION_TLSv1_2;
 }
 
 // The options every easy handle of every libcurl backend gets (timeouts, TLS, protocols,
@@ -358,6 +424,28 @@ inline void configure_easy(CURL* h, const curl_options& options, char* errbuf) n
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body_bytes));
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &on_body);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &on_header);
+  if (!options.local_interface.empty()) curl_easy_setopt(h, CURLOPT_INTERFACE, options.local_interface.c_str());
+  if (options.low_speed_bytes > 0) {
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(options.low_speed_bytes));
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, static_cast<long>(options.low_speed_time.count()));
+  }
+  curl_easy_setopt(h, CURLOPT_SSLVERSION, ssl_version(options.min_tls));
+  if (!options.client_cert.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSLCERT, options.client_cert.c_str());
+    curl_easy_setopt(h, CURLOPT_SSLCERTTYPE, "PEM");
+  }
+  if (!options.client_key.empty()) {
+    curl_easy_setopt(h, CURLOPT_SSLKEY, options.client_key.c_str());
+    curl_easy_setopt(h, CURLOPT_SSLKEYTYPE, "PEM");
+  }
+  if (!options.client_key_password.empty()) {
+    // libcurl copies the string; betwire's copy stays in the secret (wiped when it goes).
+    std::string passphrase(options.client_key_password.reveal());
+    curl_easy_setopt(h, CURLOPT_KEYPASSWD, passphrase.c_str());
+    volatile char* p = passphrase.data();
+    for (std::size_t i = 0; i < passphrase.size(); ++i) p[i] = 0;
+  }
+  if (options.configure_handle) options.configure_handle(h);
 }
 
 [[nodiscard]] inline const char* method_name(http::method m) noexcept {
@@ -378,6 +466,8 @@ struct easy_request {
   std::size_t base_len = 0;
   std::string header_text;     // "Name: value\0" strings
   std::vector<curl_slist> header_nodes;
+  std::string resolve_text;    // the resolve entries, "\0"-separated
+  std::vector<curl_slist> resolve_nodes;
   call_context ctx{};
   char errbuf[CURL_ERROR_SIZE] = {};
 
@@ -417,6 +507,30 @@ struct easy_request {
         header_nodes[i].next = i + 1 < header_nodes.size() ? &header_nodes[i + 1] : nullptr;
         p += std::char_traits<char>::length(p) + 1;
       }
+    }
+
+    // The per-request deadline shortens the timeout; once it has passed nothing is sent.
+    long timeout_ms = static_cast<long>(options.total_timeout.count());
+    if (req.has_deadline()) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(req.deadline - std::chrono::steady_clock::now()).count();
+      if (left <= 0)
+        return fail(http::transport_error(errc::timeout, "the request's deadline passed before it was sent"));
+      if (timeout_ms <= 0 || left < timeout_ms) timeout_ms = static_cast<long>(left);
+    }
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+
+    // Pre-resolved hosts: linked afresh each time, like the headers (the buffer may have moved).
+    if (!options.resolve.empty()) {
+      resolve_text.clear();
+      for (const std::string& entry : options.resolve) resolve_text.append(entry).push_back('\0');
+      resolve_nodes.resize(options.resolve.size());
+      char* p = resolve_text.data();
+      for (std::size_t i = 0; i < resolve_nodes.size(); ++i) {
+        resolve_nodes[i].data = p;
+        resolve_nodes[i].next = i + 1 < resolve_nodes.size() ? &resolve_nodes[i + 1] : nullptr;
+        p += std::char_traits<char>::length(p) + 1;
+      }
+      curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_nodes.data());
     }
 
     ctx = call_context{&resp, options.max_body_bytes, false};
@@ -530,6 +644,27 @@ class curl_transport {
     if (auto p = state_.prepare(handle_, options_, req, resp); !p) return p;
     return state_.finish(handle_, curl_easy_perform(handle_), options_, resp);
   }
+
+  // Connects ahead of the first call: a HEAD request for `target` (relative to the base URL, like
+  // every target) opens the connection (TCP, TLS, HTTP/2) that the next calls reuse. Any complete
+  // answer counts, whatever its status; the error is the connection's.
+  result<void> warm_up(std::string_view target = "/") {
+    http::response scratch;
+    if (!handle_) return fail(error_);
+    http::request req(http::method::get, target);
+    req.idempotency = http::idempotency::safe;
+    if (auto p = state_.prepare(handle_, options_, req, scratch); !p) return p;
+    curl_easy_setopt(handle_, CURLOPT_NOBODY, 1L);
+    const CURLcode rc = curl_easy_perform(handle_);
+    curl_easy_setopt(handle_, CURLOPT_NOBODY, 0L);
+    return state_.finish(handle_, rc, options_, scratch);
+  }
+
+  // The escape hatch: the libcurl easy handle, for curl_easy_getinfo after a call (timings, the
+  // connection used) or an option betwire does not expose (prefer curl_options::configure_handle,
+  // which every libcurl backend applies). Null when !valid(). Do not change what send() sets per
+  // request, and do not use the handle from another thread.
+  [[nodiscard]] CURL* native_handle() const noexcept { return handle_; }
 
  private:
   void init() {
