@@ -20,6 +20,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -515,6 +516,343 @@ TEST_F(SimWs, SixthConnectionOfAKeyIsRefused) {
   ws_client again(ws_port());
   EXPECT_TRUE(again.login());
   EXPECT_EQ(stats()["refused"], 1);
+}
+
+// --- reliable delivery and replay -----------------------------------------------------------------
+
+TEST_F(SimWs, ReliableDeliveryResendsUntilAckedAndDropsTheOldest) {
+  config({{"resendMs", 120}});
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login(kDemoKey, json::array({"orders"}), true));
+  const auto t0 = std::chrono::steady_clock::now();
+  place("10");
+  auto first = c.next_of("data");
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["requireAck"], true);
+  EXPECT_EQ((*first)["seq"], 1);
+  // Not acked: the same frame again after resendMs, same seq.
+  auto again = c.next_of("data", milliseconds(1000));
+  ASSERT_TRUE(again);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, milliseconds(110));
+  EXPECT_EQ(*again, *first);
+  ASSERT_TRUE(c.send(json{{"type", "ack"}, {"seq", 1}}));
+  EXPECT_FALSE(c.next_of("data", milliseconds(300))) << "acked: no more re-sends";
+  json conn = stats()["connections"][0];
+  EXPECT_EQ(conn["unacked"], 0);
+  EXPECT_EQ(conn["lastAckedSeq"], 1);
+  EXPECT_GE(conn["resent"].get<int>(), 1);
+
+  // ack_batch releases everything up to and including upToSeq.
+  config({{"resendMs", 100000}, {"buffer", 3}});
+  for (int i = 0; i < 3; ++i) place("10");
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.next_of("data"));
+  EXPECT_EQ(stats()["connections"][0]["unacked"], 3);
+  ASSERT_TRUE(c.send(json{{"type", "ack_batch"}, {"upToSeq", 3}}));
+  conn = stats()["connections"][0];
+  EXPECT_EQ(conn["unacked"], 1) << "seq 4 is still unacked";
+  EXPECT_EQ(conn["lastAckedSeq"], 3);
+  // More than `buffer` unacked: the oldest are dropped and never re-sent.
+  for (int i = 0; i < 4; ++i) place("10");  // seqs 5..8: 4..8 unacked, buffer 3 keeps 6, 7, 8
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(c.next_of("data"));
+  conn = stats()["connections"][0];
+  EXPECT_EQ(conn["unacked"], 3);
+  EXPECT_EQ(conn["unackedDropped"], 2);
+  config({{"resendMs", 50}});
+  std::set<int> resent;
+  for (int i = 0; i < 6; ++i)
+    if (auto d = c.next_of("data", milliseconds(500))) resent.insert((*d)["seq"].get<int>());
+  EXPECT_EQ(resent, (std::set<int>{6, 7, 8}));
+}
+
+TEST_F(SimWs, SeqContinuesAcrossConnectionsAndReplayRefillsTheWindow) {
+  config({{"buffer", 3}});
+  {
+    ws_client c(ws_port());
+    ASSERT_TRUE(c.login(kDemoKey, json::array({"orders"})));
+    place("10");
+    auto d = c.next_of("data");
+    ASSERT_TRUE(d);
+    EXPECT_EQ((*d)["seq"], 1);
+  }
+  // While nobody listens, the log goes on: 2, 3, 4, 5 (the window keeps 3, 4, 5).
+  for (int i = 0; i < 4; ++i) place("10");
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login(kDemoKey, json::array({"orders"})));
+  EXPECT_EQ(c.login_ok["subscriptionId"], 1);
+  place("10");
+  auto live = c.next_of("data");
+  ASSERT_TRUE(live);
+  EXPECT_EQ((*live)["seq"], 6) << "live from the next seq";
+  ASSERT_TRUE(c.send(json{{"type", "replay"}, {"fromSeq", 2}}));
+  std::vector<int> got;
+  while (auto d = c.next_of("data", milliseconds(300))) got.push_back((*d)["seq"].get<int>());
+  EXPECT_EQ(got, (std::vector<int>{4, 5, 6})) << "seq 2 and 3 left the window: only REST heals them";
+  ASSERT_TRUE(c.send(json{{"type", "replay"}, {"fromSeq", 6}}));
+  auto six = c.next_of("data");
+  ASSERT_TRUE(six);
+  EXPECT_EQ((*six)["seq"], 6) << "fromSeq itself is included";
+  EXPECT_EQ((*six)["payload"], (*live)["payload"]);
+}
+
+TEST_F(SimWs, UpdateChannelsMovesTheConnectionToThatSubscription) {
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login(kDemoKey, json::array({"bets"})));
+  place("10");  // no bet: nothing on bets
+  EXPECT_FALSE(c.next_of("data", milliseconds(150)));
+  ASSERT_TRUE(c.send(json{{"type", "update_channels"}, {"channels", {"orders", "bets"}}}));
+  auto u = c.next_of("channels_updated");
+  ASSERT_TRUE(u);
+  EXPECT_EQ((*u)["channels"], json({"bets", "orders"}));
+  EXPECT_TRUE((*u)["subscriptionId"].is_number_integer());
+  EXPECT_NE((*u)["subscriptionId"], c.login_ok["subscriptionId"]);
+  place("10");
+  auto d = c.next_of("data");
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)["channel"], "orders");
+  ASSERT_TRUE(c.send(json{{"type", "update_channels"}, {"channels", {"nope"}}}));
+  auto e = c.next_of("error");
+  ASSERT_TRUE(e);
+  EXPECT_EQ((*e)["ref"], "update_channels");
+}
+
+TEST_F(SimWs, BetslipSubscriptionsReportSkippedBookmakersAndSendASnapshot) {
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login(kDemoKey, json::array({"orders"})));
+  const json sub = {{"type", "subscribe_betslip"}, {"fixtureId", "id1000004461512432"}, {"outcomeId", 103}, {"playerId", 0},
+                    {"bookmakers", {"pinnacle", "nobook", "sharpbet"}}, {"ttl", 5}};
+  ASSERT_TRUE(c.send(sub));
+  auto e = c.next_of("error");
+  ASSERT_TRUE(e) << "the betslip channel is needed first";
+  EXPECT_EQ((*e)["ref"], "subscribe_betslip");
+  ASSERT_TRUE(c.send(json{{"type", "update_channels"}, {"channels", {"orders", "betslip"}}}));
+  ASSERT_TRUE(c.next_of("channels_updated"));
+  ASSERT_TRUE(c.send(sub));
+  auto ok = c.next_of("subscribed_betslip");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ((*ok)["fixtureId"], "id1000004461512432");
+  EXPECT_EQ((*ok)["outcomeId"], 103);
+  EXPECT_EQ((*ok)["playerId"], 0);
+  EXPECT_EQ((*ok)["bookmakers"], json({"pinnacle", "sharpbet"}));
+  EXPECT_EQ((*ok)["skipped"], json({"nobook"}));
+  ASSERT_TRUE((*ok)["expiresAt"].is_string());
+  EXPECT_EQ((*ok)["expiresAt"].get<std::string>().size(), 25u);  // 2026-02-07T17:34:37+00:00, ttl clamped to 10
+  auto snap = c.next_of("data");
+  ASSERT_TRUE(snap);
+  EXPECT_EQ((*snap)["channel"], "betslip");
+  EXPECT_EQ((*snap)["event"], "UPDATE");
+  const json& odds = (*snap)["payload"]["odds"];
+  ASSERT_TRUE(odds.contains("pinnacle"));
+  EXPECT_TRUE(odds["pinnacle"].contains("id1000004461512432:pinnacle:103:0"));
+  EXPECT_EQ(stats()["connections"][0]["betslipSubscriptions"], 1);
+  ASSERT_TRUE(c.send(json{{"type", "unsubscribe_betslip"}, {"fixtureId", "id1000004461512432"}, {"outcomeId", 103}, {"playerId", 0}}));
+  EXPECT_FALSE(c.next_of(std::vector<std::string>{"subscribed_betslip", "error"}, milliseconds(150))) << "no reply";
+  EXPECT_EQ(stats()["connections"][0]["betslipSubscriptions"], 0);
+}
+
+TEST_F(SimWs, MalformedFramesGetErrorFramesWithRef) {
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.send("not json"));
+  auto e = c.next_of("error");
+  ASSERT_TRUE(e);
+  EXPECT_TRUE((*e)["ref"].is_null());
+  EXPECT_TRUE((*e)["message"].is_string());
+  ASSERT_TRUE(c.send(R"({"no":"type"})"));
+  e = c.next_of("error");
+  ASSERT_TRUE(e);
+  EXPECT_TRUE((*e)["ref"].is_null());
+  ASSERT_TRUE(c.send(R"({"type":"ack","seq":1})"));
+  e = c.next_of("error");
+  ASSERT_TRUE(e);
+  EXPECT_EQ((*e)["ref"], "ack") << "before login";
+  ASSERT_TRUE(c.login());
+  for (const char* bad : {R"({"type":"frobnicate"})", R"({"type":"ack","seq":"x"})", R"({"type":"ack_batch"})",
+                          R"({"type":"replay","fromSeq":null})", R"({"type":"login","apiKey":"abp-test-key-0001"})"}) {
+    ASSERT_TRUE(c.send(bad));
+    e = c.next_of("error");
+    ASSERT_TRUE(e) << bad;
+    EXPECT_EQ((*e)["ref"], json::parse(bad)["type"]) << bad;
+  }
+}
+
+TEST_F(SimWs, EmitPutsAnyFrameIntoTheLogs) {
+  ws_client demo(ws_port()), acme(ws_port());
+  ASSERT_TRUE(demo.login());
+  ASSERT_TRUE(acme.login(kAcmeKey));
+  const json balance = {{"clientName", "demo"}, {"bookmaker", "pinnacle"}, {"username", "pinnacle_main"},
+                        {"balance", 4990.0}, {"currency", "USD"}, {"ts", 1771183910123}};
+  json r = control("/_sim/ws/emit", {{"channel", "balance"}, {"event", "UPDATE"}, {"payload", balance}, {"apiKey", kDemoKey}});
+  EXPECT_EQ(r["seqs"], json({1}));
+  auto d = demo.next_of("data");
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)["channel"], "balance");
+  EXPECT_EQ((*d)["payload"], balance);
+  EXPECT_FALSE(acme.next_of("data", milliseconds(100)));
+  // Without apiKey: every key.
+  r = control("/_sim/ws/emit", {{"channel", "emergency"}, {"event", "STATUS"},
+                                {"payload", {{"active", true}, {"reason", "maintenance"}, {"ts", 1}}}});
+  EXPECT_EQ(r["seqs"].size(), 2u);
+  auto de = demo.next_of("data");
+  auto ae = acme.next_of("data");
+  ASSERT_TRUE(de && ae);
+  EXPECT_EQ((*de)["channel"], "emergency");
+  EXPECT_EQ((*de)["seq"], 2);
+  EXPECT_EQ((*ae)["seq"], 1);
+  auto bad = sim_->post("/_sim/ws/emit", R"({"channel":"x"})");
+  EXPECT_EQ(bad.status, 400);
+}
+
+// --- faults -----------------------------------------------------------------------------------------
+
+TEST_F(SimWs, DropClosesEveryConnectionWithoutACloseFrame) {
+  ws_client a(ws_port()), b(ws_port());
+  ASSERT_TRUE(a.login());
+  ASSERT_TRUE(b.login(kAcmeKey));
+  fault({{"fault", "drop"}});
+  for (ws_client* c : {&a, &b}) {
+    const frame end = c->until_end();
+    EXPECT_EQ(end.what, frame::kind::failed) << end.close_code;
+  }
+  EXPECT_EQ(stats()["open"], 0);
+}
+
+TEST_F(SimWs, SkipLoseAndRepeatSeq) {
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login(kDemoKey, json::array({"orders"})));
+  fault({{"fault", "skip_seq"}});
+  place("10");  // seq 1, not sent
+  place("10");  // seq 2
+  auto d = c.next_of("data");
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)["seq"], 2);
+  ASSERT_TRUE(c.send(json{{"type", "replay"}, {"fromSeq", 1}}));
+  d = c.next_of("data");
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)["seq"], 1) << "skipped messages stay in the log";
+
+  json armed = fault({{"fault", "lose_seq"}, {"count", 2}});
+  EXPECT_EQ(armed["lose_seq"], 2);
+  for (int i = 0; i < 3; ++i) place("10");  // 3, 4 lost; 5 sent
+  while ((d = c.next_of("data", milliseconds(300)))) {
+    if ((*d)["seq"] == 5) break;
+  }
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)["seq"], 5);
+  ASSERT_TRUE(c.send(json{{"type", "replay"}, {"fromSeq", 3}}));
+  d = c.next_of("data");
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)["seq"], 5) << "lost messages are not in the log either";
+  EXPECT_EQ(stats()["subscriptions"][0]["lost"], 2);
+
+  fault({{"fault", "repeat_seq"}});
+  place("10");
+  auto one = c.next_of("data"), two = c.next_of("data");
+  ASSERT_TRUE(one && two);
+  EXPECT_EQ(*one, *two);
+  EXPECT_EQ((*one)["seq"], 6);
+  EXPECT_EQ(fault({{"fault", "repeat_seq"}, {"count", 1}})["repeat_seq"], 1);
+  EXPECT_EQ(control("/_sim/ws/faults/clear")["repeat_seq"], 0);
+  place("10");
+  ASSERT_TRUE(c.next_of("data"));
+  EXPECT_FALSE(c.next_of("data", milliseconds(150))) << "cleared: sent once";
+}
+
+TEST_F(SimWs, StallAndDelayHoldFramesBack) {
+  config({{"pingMs", 30}, {"pongTimeoutMs", 100000}});
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login(kDemoKey, json::array({"orders"})));
+  ASSERT_TRUE(c.next_of("ping", milliseconds(1000)));
+  fault({{"fault", "stall"}, {"ms", 300}});
+  place("10");
+  const auto t0 = std::chrono::steady_clock::now();
+  auto quiet = c.next(milliseconds(200));
+  EXPECT_EQ(quiet.what, frame::kind::timeout) << "nothing at all while stalled: " << quiet.text;
+  auto d = c.next_of("data", milliseconds(2000));
+  ASSERT_TRUE(d) << "queued frames go out after the stall";
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, milliseconds(250));
+
+  config({{"pingMs", 100000}});
+  fault({{"fault", "delay"}, {"ms", 200}});
+  const auto t1 = std::chrono::steady_clock::now();
+  place("10");
+  ASSERT_TRUE(c.next_of("data", milliseconds(2000)));
+  EXPECT_GE(std::chrono::steady_clock::now() - t1, milliseconds(190));
+  EXPECT_EQ(control("/_sim/ws/faults/clear")["delayMs"], 0);
+  const auto t2 = std::chrono::steady_clock::now();
+  place("10");
+  ASSERT_TRUE(c.next_of("data", milliseconds(2000)));
+  EXPECT_LT(std::chrono::steady_clock::now() - t2, milliseconds(190));
+}
+
+TEST_F(SimWs, UnknownChannelGarbageAndOversizedFrames) {
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login(kDemoKey, json::array({"orders"})));
+  fault({{"fault", "unknown_channel"}});
+  auto d = c.next_of("data");
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)["channel"], "mystery");
+  EXPECT_EQ((*d)["seq"], 1) << "it takes a seq like any data frame";
+  fault({{"fault", "garbage"}});
+  frame g = c.next();
+  ASSERT_EQ(g.what, frame::kind::text);
+  EXPECT_TRUE(g.parsed().is_discarded()) << g.text;
+  fault({{"fault", "oversized"}, {"bytes", 300000}});
+  frame big = c.next();
+  ASSERT_EQ(big.what, frame::kind::text);
+  EXPECT_EQ(big.text.size(), 300000u);
+  EXPECT_EQ(big.parsed()["type"], "oversized");
+  fault({{"fault", "oversized"}});
+  big = c.next();
+  EXPECT_EQ(big.text.size(), 2u * 1024 * 1024) << "default 2 MiB";
+  EXPECT_EQ(big.text.substr(0, 30), R"({"type":"oversized","padding":)");
+  // The connection still works.
+  place("10");
+  d = c.next_of("data");
+  ASSERT_TRUE(d);
+  EXPECT_EQ((*d)["seq"], 2);
+  auto bad = sim_->post("/_sim/ws/faults", R"({"fault":"nope"})");
+  EXPECT_EQ(bad.status, 400);
+}
+
+TEST_F(SimWs, ConfigIsValidatedAndResetRestoresIt) {
+  json cfg = parse(sim_->get("/_sim/ws/config"));
+  EXPECT_EQ(cfg, json({{"keepalive", "server-ping"}, {"pingMs", 30000}, {"pongTimeoutMs", 120000}, {"heartbeatMs", 60000},
+                       {"loginTimeoutMs", 30000}, {"resendMs", 30000}, {"maxConnections", 5}, {"buffer", 100}}));
+  cfg = config({{"keepalive", "client-ping"}, {"maxConnections", 1}});
+  EXPECT_EQ(cfg["keepalive"], "client-ping");
+  EXPECT_EQ(cfg["maxConnections"], 1);
+  EXPECT_EQ(sim_->post("/_sim/ws/config", R"({"pingMs":0})").status, 400);
+  EXPECT_EQ(sim_->post("/_sim/ws/config", R"({"keepalive":"sometimes"})").status, 400);
+  EXPECT_EQ(parse(sim_->get("/_sim/ws/config"))["pingMs"], 30000) << "a refused change changes nothing";
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login());
+  control("/_sim/reset");
+  EXPECT_EQ(c.until_end().what, frame::kind::failed) << "reset closes every connection";
+  cfg = parse(sim_->get("/_sim/ws/config"));
+  EXPECT_EQ(cfg["keepalive"], "server-ping");
+  EXPECT_EQ(cfg["maxConnections"], 5);
+  EXPECT_TRUE(stats()["subscriptions"].empty());
+}
+
+// Its own simulator, with the options on the command line.
+TEST(SimWsProcess, CommandLineOptionsAndShutdownWithOpenConnections) {
+  simulator_process sim{{"--ws-keepalive", "client-ping", "--ws-heartbeat-ms", "40", "--ws-max-connections", "1"}};
+  ASSERT_TRUE(sim.ok()) << sim.error();
+  const json cfg = json::parse(sim.get("/_sim/ws/config").body);
+  EXPECT_EQ(cfg["keepalive"], "client-ping");
+  EXPECT_EQ(cfg["heartbeatMs"], 40);
+  EXPECT_EQ(cfg["maxConnections"], 1);
+  ws_client c(sim.ws_port());
+  ASSERT_TRUE(c.login());
+  EXPECT_TRUE(c.next_of("heartbeat", milliseconds(1000)));
+  const auto t0 = std::chrono::steady_clock::now();
+  const int status = sim.stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, milliseconds(1500)) << "the simulator exits promptly";
+  const frame end = c.until_end();
+  EXPECT_TRUE(end.what == frame::kind::closed || end.what == frame::kind::failed);
+  if (end.what == frame::kind::closed) {
+    EXPECT_EQ(end.close_code, 1001);
+  }
 }
 
 }  // namespace

@@ -36,6 +36,7 @@
 #include <arpa/inet.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstddef>
 #include <cstring>
@@ -327,8 +328,12 @@ class simulator_process {
   static constexpr const char* default_path = "";
 #endif
 
+  // The environment variable BETWIRE_SIMULATOR_PATH, when set, replaces the compiled-in binary (to
+  // run the same tests against a sanitized simulator, for instance).
   explicit simulator_process(std::vector<std::string> extra_args = {}, int start_timeout_ms = 15000)
-      : simulator_process(std::string(default_path), std::move(extra_args), start_timeout_ms) {}
+      : simulator_process(std::getenv("BETWIRE_SIMULATOR_PATH") ? std::string(std::getenv("BETWIRE_SIMULATOR_PATH"))
+                                                                 : std::string(default_path),
+                          std::move(extra_args), start_timeout_ms) {}
 
   simulator_process(std::string binary, std::vector<std::string> extra_args, int start_timeout_ms = 15000) {
     start_(std::move(binary), std::move(extra_args), start_timeout_ms);

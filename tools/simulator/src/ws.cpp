@@ -130,7 +130,7 @@ struct WsServer::Impl {
 
     // --- outgoing ---------------------------------------------------------------------------
     void send(std::string text, bool is_data = false) {
-      if (closing_) return;
+      if (closing_ || dead_) return;
       Out o;
       o.text = std::move(text);
       o.due = steady::now() + ms(srv_.delay_ms);
@@ -176,7 +176,8 @@ struct WsServer::Impl {
       ws_.text(true);
       ws_.async_write(asio::buffer(o.text), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         self->writing_ = false;
-        if (ec) return self->finish();
+        // dead_: dropped meanwhile (the write may still have completed): the queue is no longer ours.
+        if (ec || self->dead_) return self->finish();
         ++self->frames_out_;
         self->out_.pop_front();
         self->pump();
@@ -558,7 +559,7 @@ struct WsServer::Impl {
     void finish() {
       if (dead_) return;
       dead_ = true;
-      out_.clear();
+      // out_ stays: a write in flight may still point into its front; the session frees it.
       unacked_.clear();
       beast::error_code ec;
       beast::get_lowest_layer(ws_).socket().close(ec);
