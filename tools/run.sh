@@ -150,6 +150,10 @@ test_all() {
     meson_counts build/meson/test.log "meson test"
   fi
 
+  # libFuzzer targets (tests/fuzz; clang 19 + ASan + UBSan): every seed and saved crash input, then
+  # 10 s of fuzzing each (tools/fuzz.sh --ci; longer runs: tools/fuzz.sh --time S or --runs N).
+  if step "fuzz (short)" tools/fuzz.sh --ci; then passed=$((passed + 1)); fi
+
   echo
   echo "==== timings"
   printf '  %s\n' "${timings[@]}"

@@ -92,7 +92,8 @@
 //   first transport created.
 // * Errors: libcurl's codes map to errc (CURLE_OPERATION_TIMEDOUT -> timeout, CURLE_COULDNT_CONNECT
 //   -> connect_failed, CURLE_RECV_ERROR / CURLE_GOT_NOTHING -> connection_reset, CURLE_PARTIAL_FILE
-//   -> truncated_body, SSL errors -> tls_failed, a body over max_body_bytes -> body_too_large, the
+//   -> truncated_body, SSL errors -> tls_failed, a body over max_body_bytes or response headers
+//   over max_header_bytes (256 KB) -> body_too_large, the
 //   rest -> transport_failed). Messages never contain header values.
 // * Re-sends: libcurl itself re-sends a request once on a new connection when a reused keep-alive
 //   connection dies before any response byte (see fresh_connection_for_mutations).
@@ -295,7 +296,13 @@ struct call_context {
   http::response* resp = nullptr;
   std::size_t max_body = 0;
   bool too_large = false;
+  std::size_t header_bytes = 0;   // of the response's header blocks so far
+  bool headers_too_large = false;
 };
+
+// Response headers beyond this are refused (body_too_large) before libcurl's own, later limit
+// turns them into a recv error that would look transient and be retried.
+inline constexpr std::size_t max_header_bytes = std::size_t{256} << 10;
 
 inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) noexcept {
   auto* ctx = static_cast<call_context*>(user);
@@ -311,6 +318,11 @@ inline std::size_t on_body(char* data, std::size_t size, std::size_t count, void
 inline std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) noexcept {
   auto* ctx = static_cast<call_context*>(user);
   const std::size_t n = size * count;
+  ctx->header_bytes += n;
+  if (ctx->header_bytes > max_header_bytes) {
+    ctx->headers_too_large = true;
+    return 0;  // CURLE_WRITE_ERROR
+  }
   const std::string_view line(data, n);
   if (line.starts_with("HTTP/")) {
     // A new header block (after 100-continue or an informational response): start over.
@@ -533,7 +545,7 @@ struct easy_request {
       curl_easy_setopt(h, CURLOPT_RESOLVE, resolve_nodes.data());
     }
 
-    ctx = call_context{&resp, options.max_body_bytes, false};
+    ctx = call_context{&resp, options.max_body_bytes, false, 0, false};
     errbuf[0] = '\0';
     curl_easy_setopt(h, CURLOPT_URL, url.data());
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_nodes.data());
@@ -566,9 +578,11 @@ struct easy_request {
   // The outcome of the transfer libcurl finished with `rc`: the status into `resp`, or the error.
   [[nodiscard]] result<void> finish(CURL* h, CURLcode rc, const curl_options& options, http::response& resp) {
     if (rc != CURLE_OK) {
-      const errc code = ctx.too_large ? errc::body_too_large : map_code(rc);
+      const errc code = ctx.too_large || ctx.headers_too_large ? errc::body_too_large : map_code(rc);
       std::string msg;
-      if (code == errc::body_too_large) {
+      if (ctx.headers_too_large) {
+        msg = "response headers larger than " + std::to_string(max_header_bytes) + " bytes";
+      } else if (code == errc::body_too_large) {
         msg = "response body larger than max_body_bytes (" + std::to_string(options.max_body_bytes) + ")";
       } else {
         msg = "curl: ";
