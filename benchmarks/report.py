@@ -27,6 +27,7 @@ DECODERS = [  # (run-name suffix, label, model)
 ROUNDTRIP = [  # (run-name suffix, label)
     ("betwire_view", "betwire `abp::client` over `curl_transport`, view model"),
     ("betwire_owning", "betwire `abp::client` over `curl_transport`, owning model"),
+    ("betwire_prebuilt", "betwire hot path: requests built once, re-sent, `read_abp_response` (view model)"),
     ("raw_curl_betwire_json", "raw libcurl, hand-made requests, `json::decode` into the view model"),
     ("raw_curl_nlohmann", "raw libcurl, hand-made requests, nlohmann::json into the same structs"),
 ]

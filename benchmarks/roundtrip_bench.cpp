@@ -8,6 +8,10 @@
 // Rows (roundtrip/<who>), each one iteration = the GET plus the POST, each response decoded:
 //   betwire_view           abp::client, fill-in view model (what a latency-sensitive user writes)
 //   betwire_owning         abp::client, owning model (std::string, std::vector)
+//   betwire_prebuilt       the hot path without a client: both requests built once with
+//                          http::build_request (headers added once), re-sent through the same
+//                          curl_transport, each answer read sans-I/O by abp::read_abp_response into
+//                          the view model. betwire_view ÷ this = what the client adds per call.
 //   raw_curl_betwire_json  raw libcurl: one reused easy handle, the target and body made with
 //                          snprintf, headers set by hand, the body decoded by json::decode into the
 //                          same view model. betwire_view ÷ this = the client's own overhead
@@ -98,6 +102,46 @@ struct betwire_side {
       if (!c) fail("betwire cancel_orders: " + c.error().describe());
       cancelled = std::move(*c);
     }
+  }
+};
+
+// The hot path: build once, re-send, read sans-I/O (docs/http.md, "The hot path").
+struct betwire_prebuilt {
+  using get_orders = abp::endpoints::get_orders<std::string_view>;
+  using cancel_orders = abp::endpoints::cancel_orders<std::string_view>;
+  betwire::curl_transport net;
+  abp::orders_filter filter{.user_ref = user_ref, .limit = page_limit};
+  abp::cancel_orders_request cancel;
+  betwire::http::request_buffers get_buffers, cancel_buffers;
+  betwire::http::request get_request, cancel_request;
+  betwire::http::response page_response, cancel_response;  // two: the page's views stay valid
+  abp::orders_page_view page;
+  abp::cancel_orders_response_view cancelled;
+  bool checksum_page = false;
+  std::uint64_t page_sum = 0;
+
+  betwire_prebuilt(const std::string& base_url, std::int64_t order_id)
+      : net({.base_url = base_url, .accept_encoding = "identity"}) {
+    cancel.order_ids.emplace({order_id});
+    if (auto b = betwire::http::build_request<get_orders>(filter, get_buffers, get_request); !b)
+      fail("build_request get_orders: " + b.error().describe());
+    if (auto b = betwire::http::build_request<cancel_orders>(cancel, cancel_buffers, cancel_request); !b)
+      fail("build_request cancel_orders: " + b.error().describe());
+    for (betwire::http::request* r : {&get_request, &cancel_request}) {
+      bool ok = r->add_header("x-api-key", api_key) && r->add_header("Accept", "application/json");
+      if (!r->body.empty()) ok = ok && r->add_header("Content-Type", "application/json");
+      if (!ok) fail("add_header failed");
+    }
+  }
+
+  void exchange() {
+    if (auto r = net.send(get_request, page_response); !r) fail("prebuilt get_orders: " + r.error().describe());
+    if (auto r = abp::read_abp_response<get_orders>(page_response, page); !r)
+      fail("read_abp_response get_orders: " + r.error().describe());
+    if (checksum_page) page_sum = page_checksum(page);
+    if (auto r = net.send(cancel_request, cancel_response); !r) fail("prebuilt cancel_orders: " + r.error().describe());
+    if (auto r = abp::read_abp_response<cancel_orders>(cancel_response, cancelled); !r)
+      fail("read_abp_response cancel_orders: " + r.error().describe());
   }
 };
 
@@ -265,11 +309,18 @@ int run_checks(const setup& s) {
   expect(owning.page_sum == page_sum, "betwire owning page != betwire view page");
   expect(page_checksum(owning.cancelled) == cancel_sum, "betwire owning cancel != betwire view cancel");
 
+  betwire_prebuilt prebuilt(s.base_url, s.order_id);
+  prebuilt.checksum_page = true;
+  prebuilt.exchange();
+  prebuilt.exchange();  // re-sent: the same bytes, the same answer
+  expect(prebuilt.page_sum == page_sum, "betwire prebuilt (build once, read_abp_response) page != betwire client page");
+  expect(page_checksum(prebuilt.cancelled) == cancel_sum, "betwire prebuilt cancel != betwire client cancel");
+
   raw_curl_betwire_json raw(s.base_url, s.order_id);
   raw.exchange();
   expect(page_checksum(raw.page) == page_sum, "raw libcurl + json::decode page != betwire client page");
   expect(page_checksum(raw.cancelled) == cancel_sum, "raw libcurl + json::decode cancel != betwire client cancel");
-  int peers = 2;
+  int peers = 3;
 #if BETWIRE_BENCH_HAVE_NLOHMANN
   raw_curl_nlohmann nl(s.base_url, s.order_id);
   nl.exchange();
@@ -312,6 +363,7 @@ void register_all(const setup& s) {
   };
   add("betwire_view", &timed<betwire_side<abp::orders_page_view, abp::cancel_orders_response_view>>, sp);
   add("betwire_owning", &timed<betwire_side<abp::orders_page, abp::cancel_orders_response>>, sp);
+  add("betwire_prebuilt", &timed<betwire_prebuilt>, sp);
   add("raw_curl_betwire_json", &timed<raw_curl_betwire_json>, sp);
 #if BETWIRE_BENCH_HAVE_NLOHMANN
   add("raw_curl_nlohmann", &timed<raw_curl_nlohmann>, sp);
