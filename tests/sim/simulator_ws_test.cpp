@@ -150,6 +150,10 @@ class ws_client {
     return login_ok.is_object();
   }
 
+  // The server handles a connection's frames in order: once the pong to this ping is back, every
+  // frame sent before it has been processed (so /_sim/ws/stats reflects them).
+  bool sync() { return send(R"({"type":"ping"})") && next_of("pong").has_value(); }
+
   frame last;
   json login_ok;
 
@@ -537,6 +541,7 @@ TEST_F(SimWs, ReliableDeliveryResendsUntilAckedAndDropsTheOldest) {
   EXPECT_EQ(*again, *first);
   ASSERT_TRUE(c.send(json{{"type", "ack"}, {"seq", 1}}));
   EXPECT_FALSE(c.next_of("data", milliseconds(300))) << "acked: no more re-sends";
+  ASSERT_TRUE(c.sync());
   json conn = stats()["connections"][0];
   EXPECT_EQ(conn["unacked"], 0);
   EXPECT_EQ(conn["lastAckedSeq"], 1);
@@ -548,6 +553,7 @@ TEST_F(SimWs, ReliableDeliveryResendsUntilAckedAndDropsTheOldest) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.next_of("data"));
   EXPECT_EQ(stats()["connections"][0]["unacked"], 3);
   ASSERT_TRUE(c.send(json{{"type", "ack_batch"}, {"upToSeq", 3}}));
+  ASSERT_TRUE(c.sync());
   conn = stats()["connections"][0];
   EXPECT_EQ(conn["unacked"], 1) << "seq 4 is still unacked";
   EXPECT_EQ(conn["lastAckedSeq"], 3);
@@ -562,6 +568,21 @@ TEST_F(SimWs, ReliableDeliveryResendsUntilAckedAndDropsTheOldest) {
   for (int i = 0; i < 6; ++i)
     if (auto d = c.next_of("data", milliseconds(500))) resent.insert((*d)["seq"].get<int>());
   EXPECT_EQ(resent, (std::set<int>{6, 7, 8}));
+}
+
+TEST_F(SimWs, ASkippedMessageIsReSentUnderReliableDelivery) {
+  config({{"resendMs", 150}});
+  ws_client c(ws_port());
+  ASSERT_TRUE(c.login(kDemoKey, json::array({"orders"}), true));
+  fault({{"fault", "skip_seq"}});
+  const auto t0 = std::chrono::steady_clock::now();
+  place("10");
+  auto d = c.next_of("data", milliseconds(2000));
+  ASSERT_TRUE(d) << "it counts as sent, so it comes again after resendMs";
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, milliseconds(140));
+  EXPECT_EQ((*d)["seq"], 1);
+  EXPECT_EQ((*d)["requireAck"], true);
+  EXPECT_EQ(stats()["connections"][0]["resent"], 1);
 }
 
 TEST_F(SimWs, SeqContinuesAcrossConnectionsAndReplayRefillsTheWindow) {
@@ -646,6 +667,7 @@ TEST_F(SimWs, BetslipSubscriptionsReportSkippedBookmakersAndSendASnapshot) {
   EXPECT_EQ(stats()["connections"][0]["betslipSubscriptions"], 1);
   ASSERT_TRUE(c.send(json{{"type", "unsubscribe_betslip"}, {"fixtureId", "id1000004461512432"}, {"outcomeId", 103}, {"playerId", 0}}));
   EXPECT_FALSE(c.next_of(std::vector<std::string>{"subscribed_betslip", "error"}, milliseconds(150))) << "no reply";
+  ASSERT_TRUE(c.sync());
   EXPECT_EQ(stats()["connections"][0]["betslipSubscriptions"], 0);
 }
 

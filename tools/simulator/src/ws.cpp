@@ -975,6 +975,7 @@ void WsServer::reset() {
     i.opt = i.base_opt;
     return;
   }
+  if (i.stop_called) return;
   i.run_sync([&i] {
     i.reset_now();
     return true;
