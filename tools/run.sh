@@ -150,6 +150,17 @@ test_all() {
     meson_counts build/meson/test.log "meson test"
   fi
 
+  # The soak for 60 s in one configuration: asan, where LeakSanitizer and ASan watch the load
+  # (tools/soak.sh runs it for an hour).
+  if [[ -x build/asan/tests/simtest_soak ]]; then
+    if step "soak (asan, 60 s)" env BETWIRE_SOAK_SECONDS=60 \
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 build/asan/tests/simtest_soak; then
+      passed=$((passed + 1))
+    fi
+  else
+    failed=$((failed + 1)); failures+=("soak: build/asan/tests/simtest_soak was not built")
+  fi
+
   # libFuzzer targets (tests/fuzz; clang 19 + ASan + UBSan): every seed and saved crash input, then
   # 10 s of fuzzing each (tools/fuzz.sh --ci; longer runs: tools/fuzz.sh --time S or --runs N).
   if step "fuzz (short)" tools/fuzz.sh --ci; then passed=$((passed + 1)); fi
