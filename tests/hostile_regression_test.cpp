@@ -325,15 +325,25 @@ constexpr std::uint64_t odd_inverse(std::uint64_t c) {
   return x;
 }
 
+std::uint64_t undo_xorshift(std::uint64_t x, int s) {
+  std::uint64_t r = x;
+  for (int k = s; k < 64; k += s) r ^= x >> k;
+  return r;
+}
+
+std::uint64_t unmix(std::uint64_t z) {  // member_keys::mix inverted
+  z = undo_xorshift(z, 31);
+  z *= odd_inverse(0x94D049BB133111EBull);
+  z = undo_xorshift(z, 27);
+  z *= odd_inverse(0xBF58476D1CE4E5B9ull);
+  return undo_xorshift(z, 30);
+}
+
 // The 8-byte key whose member_keys hash under `seed` is exactly `target`: member_keys::hash
 // inverted step by step (the test checks the result against the hash itself).
 std::uint64_t key_for_hash(std::uint64_t target, std::uint64_t seed) {
-  std::uint64_t h = target ^ (target >> 32);
-  h *= odd_inverse(0xD6E8FEB86659FD93ull);
-  h ^= seed;
-  h = h ^ (h >> 31) ^ (h >> 62);
-  h *= odd_inverse(0xBF58476D1CE4E5B9ull);
-  return h ^ ((0x9E3779B97F4A7C15ull ^ seed) + 8);
+  const std::uint64_t h = unmix(target) ^ seed;
+  return (unmix(h) - seed) ^ (0x9E3779B97F4A7C15ull + 8);
 }
 
 std::string key_bytes(std::uint64_t k) {
@@ -387,7 +397,7 @@ TEST(HostileObjectMap, ProbeWorkStaysBoundedUnderTheCollisionAttack) {
     json::detail::member_keys fresh;
     for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(fresh.find_or_add(keys[i], i, key_of), json::detail::member_keys::none);
     EXPECT_FALSE(fresh.degraded());
-    EXPECT_LE(fresh.probes(), 4 * n);
+    EXPECT_LE(fresh.probes(), 6 * n);  // inserts plus the rehashes of every doubling
   }
 }
 

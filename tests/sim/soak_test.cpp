@@ -35,7 +35,20 @@ namespace abp = betwire::abp;
 using betwire::errc;
 using namespace std::chrono_literals;
 
+#if defined(__SANITIZE_ADDRESS__)
+#define BETWIRE_SOAK_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BETWIRE_SOAK_UNDER_ASAN 1
+#endif
+#endif
+#ifndef BETWIRE_SOAK_UNDER_ASAN
+#define BETWIRE_SOAK_UNDER_ASAN 0
+#endif
+
 namespace {
+constexpr bool running_under_asan = BETWIRE_SOAK_UNDER_ASAN != 0;
+
 
 constexpr const char* key = "abp-test-key-0001";
 
@@ -168,7 +181,13 @@ TEST(Soak, MixedLoadWithRandomFaultsLosesAndDuplicatesNothing) {
   EXPECT_EQ(duplicated, 0u);
   EXPECT_EQ(lost, 0u);
   // Flat after warm-up: allow page-granular noise on short runs (the hour-long run reports its figure).
-  EXPECT_LT(rss_end - rss_warm, 4096) << growth << "%";
+  // Under AddressSanitizer resident memory measures its quarantine of freed blocks, not this
+  // program; there LeakSanitizer checks memory at exit instead.
+  if (running_under_asan) {
+    std::printf("soak: AddressSanitizer build: RSS growth not asserted (quarantine); LeakSanitizer checks at exit\n");
+  } else {
+    EXPECT_LT(rss_end - rss_warm, 4096) << growth << "%";
+  }
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <betwire/reflect/fields.hpp>
 #include <betwire/reflect/naming.hpp>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>
@@ -719,6 +720,9 @@ class member_keys {
       const std::uint32_t entry = slots_[slot];
       if (entry == 0) {
         if (chain >= max_probe) {
+          // Linear probing at half load makes a chain this long now and then by chance: a table
+          // still at 1/16 load or more first gets bigger; only crafted keys defeat that.
+          if (mask_ + 1 < 16 * (count_ + 1) && grow(key_of)) return find_or_add(key, index, key_of);
           to_tree(key_of);
           return tree_find_or_add(key, index);
         }
@@ -736,13 +740,20 @@ class member_keys {
   [[nodiscard]] bool degraded() const noexcept { return tree_ != nullptr; }
 
   static std::uint64_t hash(std::string_view key, std::uint64_t seed) noexcept {
-    std::uint64_t h = (0x9E3779B97F4A7C15ull ^ seed) + key.size();
+    // Every word goes through a full avalanche mix keyed by the seed, so keys made to collide
+    // under one seed collide under another only by chance (a xor or add of the seed before a
+    // single multiply left their structure in place).
+    std::uint64_t h = 0x9E3779B97F4A7C15ull + key.size();
     std::size_t i = 0;
-    for (; i + 8 <= key.size(); i += 8) h = (h ^ load8(key.data() + i)) * 0xBF58476D1CE4E5B9ull, h ^= h >> 31;
+    for (; i + 8 <= key.size(); i += 8) h = mix((h ^ load8(key.data() + i)) + seed);
     for (; i < key.size(); ++i) h = (h ^ static_cast<unsigned char>(key[i])) * 0x94D049BB133111EBull;
-    h ^= seed;
-    h *= 0xD6E8FEB86659FD93ull;
-    return h ^ (h >> 32);
+    return mix(h ^ seed);
+  }
+  // splitmix64's finaliser: a bijection in which every input bit changes about half the output bits.
+  static constexpr std::uint64_t mix(std::uint64_t z) noexcept {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
   }
 
  private:
@@ -770,11 +781,20 @@ class member_keys {
       if (slots_[s] != 0) tree_->emplace(std::string(key_of(slots_[s] - 1)), slots_[s] - 1);
   }
 
-  // Doubles the table; false (the table unchanged) when a chain would grow past max_probe.
+  // Doubles the table (or more, up to 1/16 load, when a chain of the doubled one would be too
+  // long); false, the table unchanged, when no such size keeps every chain within max_probe.
   template <class KeyOf>
   bool grow(KeyOf&& key_of) {
-    std::vector<std::uint32_t> bigger((mask_ + 1) * 2, 0);
-    const std::size_t mask = bigger.size() - 1;
+    const std::size_t most = std::max<std::size_t>((mask_ + 1) * 2, 16 * (count_ + 1));
+    for (std::size_t size = (mask_ + 1) * 2; size <= most; size *= 2)
+      if (rehash(size, key_of)) return true;
+    return false;
+  }
+
+  template <class KeyOf>
+  bool rehash(std::size_t size, KeyOf&& key_of) {
+    std::vector<std::uint32_t> bigger(size, 0);
+    const std::size_t mask = size - 1;
     for (std::size_t s = 0; s <= mask_; ++s) {
       if (slots_[s] == 0) continue;
       std::size_t slot = hash(key_of(slots_[s] - 1), seed_) & mask;
