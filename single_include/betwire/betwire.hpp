@@ -8393,6 +8393,25 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_CLIENT_HPP
 // ---- end <betwire/http/client.hpp> -----------------------------------------
+// ---- begin <betwire/http/operations.hpp> -----------------------------------
+#ifndef BETWIRE_HTTP_OPERATIONS_HPP
+#define BETWIRE_HTTP_OPERATIONS_HPP
+
+// The venue-neutral parts of the composite operations (machines, http/concurrent.hpp):
+//
+// * http::cancel_ledger: per-id and per-request bookkeeping of a cancelling operation. Every id is
+//   in exactly one cancel_state; every request is not_sent, sent (no answer yet), answered (the
+//   venue spoke: its items are cancelled / not_cancelled) or failed (no usable answer). A caller
+//   that lost its transport part-way reads exactly which ids to send again (resume_ids()): those
+//   never sent and those whose request failed; never one the venue already decided.
+// * http::cursor_pages<E, Cursor, Policy>: several independent cursor-paginated listings (one
+//   "chain" per query: ABP orders by id set, PredictStreet open orders per market), each following
+//   its own cursor, all chains in flight at once. One request per chain at a time (a keyset cursor
+//   is known only from the page before it).
+// * http::drive(machine, transport): the blocking driver, a pipeline over a serial transport: the
+//   clients' blocking composite calls are this over their own transport, so there is one
+//   implementation of each operation, not two.
+
 // ---- begin <betwire/http/pages.hpp> ----------------------------------------
 #ifndef BETWIRE_HTTP_PAGES_HPP
 #define BETWIRE_HTTP_PAGES_HPP
@@ -8535,6 +8554,281 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_PAGES_HPP
 // ---- end <betwire/http/pages.hpp> ------------------------------------------
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+// ---- cancel bookkeeping --------------------------------------------------------------------------
+
+// One id of a cancelling operation.
+struct cancel_item {
+  std::string id;
+  cancel_state state = cancel_state::not_sent;
+  std::string reason;                  // not_cancelled: the venue's reason (code or message)
+  std::optional<betwire::error> error; // failed or not_cancelled: the error as received (scrubbed)
+  std::size_t request = 0;             // index of the request that carries it
+};
+
+enum class request_state : std::uint8_t { not_sent, sent, answered, failed };
+
+[[nodiscard]] constexpr std::string_view to_string(request_state s) noexcept {
+  switch (s) {
+    case request_state::not_sent: return "not sent";
+    case request_state::sent: return "sent";
+    case request_state::answered: return "answered";
+    case request_state::failed: return "failed";
+  }
+  return "?";
+}
+
+// One request of a cancelling operation: the ids [first, first + count) of the ledger.
+struct cancel_request_record {
+  std::size_t first = 0;
+  std::size_t count = 0;
+  request_state state = request_state::not_sent;
+  reply_info info{};                   // status, rate limits, attempts of its final answer
+  std::optional<betwire::error> error; // failed: why
+};
+
+class cancel_ledger {
+ public:
+  struct counts {
+    std::size_t not_sent = 0, in_flight = 0, cancelled = 0, not_cancelled = 0, failed = 0;
+    [[nodiscard]] std::size_t total() const noexcept {
+      return not_sent + in_flight + cancelled + not_cancelled + failed;
+    }
+  };
+
+  // Appends an id (state not_sent, request `request`).
+  void add(std::string_view id, std::size_t request) {
+    cancel_item it;
+    it.id.assign(id);
+    it.request = request;
+    items_.push_back(std::move(it));
+    ++counts_.not_sent;
+  }
+  // Appends a request covering the ids [first, first + count).
+  std::size_t add_request(std::size_t first, std::size_t count) {
+    requests_.push_back(cancel_request_record{first, count, request_state::not_sent, {}, {}});
+    return requests_.size() - 1;
+  }
+
+  void set(std::size_t item, cancel_state s) {
+    cancel_item& it = items_[item];
+    slot(it.state) -= 1;
+    it.state = s;
+    slot(s) += 1;
+  }
+  void set_request(std::size_t request, request_state s) { requests_[request].state = s; }
+
+  // Every id of request r takes state s (in_flight when sent, failed on no usable answer).
+  void set_all(std::size_t request, cancel_state s, const std::optional<betwire::error>& e = {}) {
+    const cancel_request_record& r = requests_[request];
+    for (std::size_t i = r.first; i < r.first + r.count; ++i) {
+      set(i, s);
+      if (e) items_[i].error = e;
+    }
+  }
+
+  void reserve(std::size_t items, std::size_t requests) {
+    items_.reserve(items);
+    requests_.reserve(requests);
+  }
+
+  [[nodiscard]] const std::vector<cancel_item>& items() const noexcept { return items_; }
+  [[nodiscard]] std::vector<cancel_item>& items() noexcept { return items_; }
+  [[nodiscard]] const std::vector<cancel_request_record>& requests() const noexcept { return requests_; }
+  [[nodiscard]] std::vector<cancel_request_record>& requests() noexcept { return requests_; }
+  [[nodiscard]] const counts& tally() const noexcept { return counts_; }
+
+  // Every id decided by the venue or given up on (nothing not_sent or in flight).
+  [[nodiscard]] bool settled() const noexcept { return counts_.not_sent == 0 && counts_.in_flight == 0; }
+
+  // The ids to send again to finish the job: never sent, or sent without a usable answer. An id the
+  // venue answered (cancelled or not) is never among them; one still in flight is not either (its
+  // answer may yet come: wait for it, or treat it as failed if the transport is gone).
+  [[nodiscard]] std::vector<std::string> resume_ids() const {
+    std::vector<std::string> out;
+    for (const cancel_item& it : items_)
+      if (it.state == cancel_state::not_sent || it.state == cancel_state::failed) out.push_back(it.id);
+    return out;
+  }
+
+  // The index of `id`, or npos.
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  [[nodiscard]] std::size_t find(std::string_view id, std::size_t from = 0, std::size_t count = npos) const noexcept {
+    const std::size_t end = count == npos || from + count > items_.size() ? items_.size() : from + count;
+    for (std::size_t i = from; i < end; ++i)
+      if (items_[i].id == id) return i;
+    return npos;
+  }
+
+ private:
+  std::size_t& slot(cancel_state s) noexcept {
+    switch (s) {
+      case cancel_state::not_sent: return counts_.not_sent;
+      case cancel_state::in_flight: return counts_.in_flight;
+      case cancel_state::cancelled: return counts_.cancelled;
+      case cancel_state::not_cancelled: return counts_.not_cancelled;
+      case cancel_state::failed: break;
+    }
+    return counts_.failed;
+  }
+
+  std::vector<cancel_item> items_;
+  std::vector<cancel_request_record> requests_;
+  counts counts_{};
+};
+
+// ---- several cursor-paginated listings at once ---------------------------------------------------
+
+// E: the endpoint (request_t<E> is the query, response_t<E> the page). Policy: as page_range's
+// (advance(page, optional<Cursor>&, why)). SetCursor: void(request_t<E>&, const Cursor&).
+// on_page(chain, page) is called for each page (views into it live until it returns).
+template <endpoint E, class Cursor, class Policy>
+class cursor_pages {
+ public:
+  using query_type = request_t<E>;
+  using page_type = response_t<E>;
+  using set_cursor_fn = void (*)(query_type&, const Cursor&);
+  using page_callback = std::function<void(std::size_t chain, page_type& page)>;
+
+  struct chain {
+    query_type query{};
+    std::optional<Cursor> cursor{};
+    std::size_t pages = 0;
+    bool in_flight = false;
+    bool done = false;
+    std::optional<betwire::error> error{};  // why this listing stopped early
+  };
+
+  cursor_pages(std::vector<query_type> queries, set_cursor_fn set_cursor, page_callback on_page,
+               std::size_t max_pages_per_chain = 1000)
+      : set_cursor_(set_cursor), on_page_(std::move(on_page)), max_pages_(max_pages_per_chain) {
+    chains_.resize(queries.size());
+    for (std::size_t i = 0; i < queries.size(); ++i) chains_[i].query = std::move(queries[i]);
+  }
+
+  next_step next(outgoing& out) {
+    bool waiting = false;
+    for (std::size_t n = 0; n < chains_.size(); ++n) {
+      const std::size_t i = (rotor_ + n) % chains_.size();
+      chain& c = chains_[i];
+      if (c.done) continue;
+      if (c.in_flight) {
+        waiting = true;
+        continue;
+      }
+      if (stopped_) {
+        c.done = true;
+        continue;
+      }
+      if (c.pages == max_pages_) {
+        finish(c, error(error_category::validation, errc::too_many_items,
+                        "cursor_pages: more pages than max_pages_per_chain; listing stopped"));
+        continue;
+      }
+      if (c.cursor) set_cursor_(c.query, *c.cursor);
+      if (auto b = build_request<E>(c.query, out.buffers, out.request); !b) {
+        finish(c, std::move(b).error());
+        continue;
+      }
+      out.id = i;
+      out.endpoint = E::path;
+      c.in_flight = true;
+      rotor_ = i + 1;
+      return next_step::send;
+    }
+    return waiting ? next_step::wait : next_step::done;
+  }
+
+  void complete(answer& a) {
+    if (a.id >= chains_.size()) return;
+    chain& c = chains_[static_cast<std::size_t>(a.id)];
+    c.in_flight = false;
+    ++requests_answered_;
+    if (!a.sent) {
+      finish(c, a.scrub(a.sent.error()));
+      return;
+    }
+    if (auto d = read_response<E>(a.resp, page_); !d) {
+      finish(c, a.scrub(std::move(d).error()));
+      return;
+    }
+    ++c.pages;
+    if (on_page_) on_page_(static_cast<std::size_t>(a.id), page_);
+    const char* why = "";
+    switch (Policy::advance(page_, c.cursor, why)) {
+      case page_step::done: c.done = true; break;
+      case page_step::stuck: finish(c, error(error_category::decode, errc::invalid_value, why)); break;
+      case page_step::next: break;
+    }
+  }
+
+  // No new page is asked for; pages in flight still complete.
+  void stop() noexcept { stopped_ = true; }
+
+  [[nodiscard]] const std::vector<chain>& chains() const noexcept { return chains_; }
+  [[nodiscard]] bool ok() const noexcept {
+    for (const chain& c : chains_)
+      if (c.error || !c.done) return false;
+    return true;
+  }
+  [[nodiscard]] std::size_t pages() const noexcept {
+    std::size_t n = 0;
+    for (const chain& c : chains_) n += c.pages;
+    return n;
+  }
+
+ private:
+  static void finish(chain& c, error e) {
+    c.done = true;
+    c.error = std::move(e);
+  }
+
+  std::vector<chain> chains_;
+  set_cursor_fn set_cursor_;
+  page_callback on_page_;
+  std::size_t max_pages_;
+  std::size_t rotor_ = 0;
+  std::size_t requests_answered_ = 0;
+  bool stopped_ = false;
+  page_type page_{};
+};
+
+// ---- the blocking driver -------------------------------------------------------------------------
+
+// Runs machine `m` to its end over a blocking transport, one request at a time (the transport's
+// own limit), with the headers, retry policy, limiter and clock given. This is how the clients'
+// blocking composite calls run their machines.
+template <transport T, machine M>
+void drive(M& m, T& net, const operation_options& o, const retry_clock& clock = {}, std::uint64_t jitter_seed = 0x5eed) {
+  serial_transport<T> serial(net);
+  pipeline_options po;
+  po.max_in_flight = 1;
+  po.urgent_reserve = 0;
+  po.max_operations = 1;
+  po.clock = clock;
+  po.jitter_seed = jitter_seed == 0 ? 0x5eed : jitter_seed;
+  pipeline<serial_transport<T>> p(serial, po);
+  if (!p.add(m, o)) return;
+  p.run();
+}
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_OPERATIONS_HPP
+// ---- end <betwire/http/operations.hpp> -------------------------------------
 // ---- begin <betwire/abp/abp.hpp> -------------------------------------------
 #ifndef BETWIRE_ABP_ABP_HPP
 #define BETWIRE_ABP_ABP_HPP
@@ -9512,6 +9806,88 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_ABP_CLIENT_HPP
 // ---- end <betwire/abp/client.hpp> ------------------------------------------
+// ---- begin <betwire/abp/operations.hpp> ------------------------------------
+#ifndef BETWIRE_ABP_OPERATIONS_HPP
+#define BETWIRE_ABP_OPERATIONS_HPP
+
+// ABP's composite reads as sans-I/O machines (http/concurrent.hpp), and its rate limit.
+//
+//   betwire::http::rate_limiter key_limit{betwire::abp::limits::per_key()};   // 60 per minute
+//   auto reads = betwire::abp::orders_by_ids(ids, 100, [&](std::size_t, abp::orders_page_view& p) { ... });
+//   pipeline.add(reads, {.headers = abp.core().headers_source(), .limiter = &key_limit});
+//
+// GET /orders is keyset-paginated: one listing follows its cursor one page after another, so what
+// runs concurrently is several listings: orders_by_ids splits known ids into chunks (each its own
+// listing of `orderIds`), orders_by_user_refs one listing per userRef.
+
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace abp {
+
+// ABP's documents disagree on the limit: older pages say 60 requests per minute per key, newer
+// ones 100 per second (with X-RateLimit-* and Retry-After). per_key() is the conservative one; pass
+// newer() if your deployment documents it. The limiter learns from 429 + Retry-After either way.
+struct limits {
+  [[nodiscard]] static http::rate_limit per_key() noexcept { return make(60, std::chrono::seconds(60)); }
+  [[nodiscard]] static http::rate_limit newer() noexcept { return make(100, std::chrono::seconds(1)); }
+
+ private:
+  [[nodiscard]] static http::rate_limit make(std::uint32_t n, std::chrono::milliseconds w) noexcept {
+    http::rate_limit l;
+    l.requests = n;
+    l.window = w;
+    return l;
+  }
+};
+
+using orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor>;
+
+namespace detail {
+inline void set_after_order_id(orders_filter& f, const std::int64_t& c) { f.after_order_id = c; }
+}  // namespace detail
+
+// The orders of `ids`, `per_request` ids a listing (1..1000), every listing in flight at once.
+inline orders_pages_op orders_by_ids(std::span<const std::int64_t> ids, std::size_t per_request,
+                                     orders_pages_op::page_callback on_page) {
+  if (per_request == 0) per_request = 1;
+  std::vector<orders_filter> queries;
+  for (std::size_t first = 0; first < ids.size(); first += per_request) {
+    orders_filter f;
+    const std::size_t n = ids.size() - first < per_request ? ids.size() - first : per_request;
+    f.order_ids.assign(ids.begin() + static_cast<std::ptrdiff_t>(first),
+                       ids.begin() + static_cast<std::ptrdiff_t>(first + n));
+    f.limit = static_cast<std::int32_t>(n < static_cast<std::size_t>(max_page_limit) ? n : max_page_limit);
+    queries.push_back(std::move(f));
+  }
+  return orders_pages_op(std::move(queries), &detail::set_after_order_id, std::move(on_page));
+}
+
+// Every order of each userRef (pages of `limit`), one listing per userRef, all in flight at once.
+inline orders_pages_op orders_by_user_refs(std::span<const std::string> user_refs, std::int32_t limit,
+                                           orders_pages_op::page_callback on_page) {
+  std::vector<orders_filter> queries;
+  for (const std::string& u : user_refs) {
+    orders_filter f;
+    f.user_ref = u;
+    f.limit = limit;
+    queries.push_back(std::move(f));
+  }
+  return orders_pages_op(std::move(queries), &detail::set_after_order_id, std::move(on_page));
+}
+
+}  // namespace abp
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_ABP_OPERATIONS_HPP
+// ---- end <betwire/abp/operations.hpp> --------------------------------------
 
 #endif  // BETWIRE_ABP_ABP_HPP
 // ---- end <betwire/abp/abp.hpp> ---------------------------------------------
@@ -12410,6 +12786,250 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_PREDICTSTREET_CLIENT_HPP
 // ---- end <betwire/predictstreet/client.hpp> --------------------------------
+// ---- begin <betwire/predictstreet/operations.hpp> --------------------------
+#ifndef BETWIRE_PREDICTSTREET_OPERATIONS_HPP
+#define BETWIRE_PREDICTSTREET_OPERATIONS_HPP
+
+// PredictStreet's composite operations as sans-I/O machines (http/concurrent.hpp):
+//
+//   predictstreet::cancel_batch_op op{ids};     // de-duplicated, chunks of 100, all in flight
+//   predictstreet::cancel_all_op all{{}};       // POST /api/orders/cancel-all, per-id ledger
+//   betwire::http::rate_limiter batch_limit{predictstreet::limits::cancel_batch()};
+//   pipeline.add(op, {.headers = ps.core().headers_source(), .limiter = &batch_limit, ...});
+//
+// Every chunk is its own request: a chunk that fails (transport, 5xx, 429 after the retries) marks
+// its ids failed and never stops the other chunks; its ids are in ledger().resume_ids(). An id the
+// venue answered is cancelled, or not_cancelled with its reason (not_found, already_terminal,
+// lock_invariant, unknown, or the venue's newer text). A 401/403 stops the operation: the chunks
+// not yet sent stay not_sent.
+
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace predictstreet {
+
+// The documented limits, per wallet: cancel-batch 5/s, single cancel 5/s, cancel-all 1/s, reads
+// 300 per 60 s. One limiter per bucket; share them between clients acting for the same wallet.
+struct limits {
+  [[nodiscard]] static http::rate_limit cancel_batch() noexcept { return make(5, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit cancel() noexcept { return make(5, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit cancel_all() noexcept { return make(1, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit reads() noexcept { return make(300, std::chrono::seconds(60)); }
+
+ private:
+  [[nodiscard]] static http::rate_limit make(std::uint32_t n, std::chrono::milliseconds w) noexcept {
+    http::rate_limit l;
+    l.requests = n;
+    l.window = w;
+    return l;
+  }
+};
+
+namespace detail {
+
+template <class Str>
+void record_answer(http::cancel_ledger& ledger, std::size_t first, std::size_t count,
+                   const std::vector<Str>& cancelled, const std::vector<basic_not_cancelled_entry<Str>>& refused) {
+  for (const auto& id : cancelled) {
+    const std::size_t i = ledger.find(std::string_view(id), first, count);
+    if (i == http::cancel_ledger::npos || ledger.items()[i].state != http::cancel_state::in_flight) continue;
+    ledger.set(i, http::cancel_state::cancelled);
+  }
+  for (const auto& e : refused) {
+    const std::size_t i = ledger.find(std::string_view(e.order_id), first, count);
+    if (i == http::cancel_ledger::npos || ledger.items()[i].state != http::cancel_state::in_flight) continue;
+    ledger.items()[i].reason.assign(std::string_view(e.reason_text).empty() ? std::string_view(to_string(e.reason))
+                                                                            : std::string_view(e.reason_text));
+    ledger.set(i, http::cancel_state::not_cancelled);
+  }
+}
+
+}  // namespace detail
+
+// ---- cancel-batch over any number of ids ---------------------------------------------------------
+
+class cancel_batch_op {
+ public:
+  cancel_batch_op() = default;
+  template <class S>
+  explicit cancel_batch_op(std::span<const S> ids) {
+    assign(ids);
+  }
+  explicit cancel_batch_op(const std::vector<std::string>& ids) { assign(std::span<const std::string>(ids)); }
+  explicit cancel_batch_op(const std::vector<std::string_view>& ids) {
+    assign(std::span<const std::string_view>(ids));
+  }
+
+  template <class S>
+  void assign(std::span<const S> ids) {
+    ledger_ = {};
+    next_ = 0;
+    stopped_ = false;
+    stop_reason_.reset();
+    const std::vector<std::string_view> unique = unique_ids(ids);
+    const std::vector<chunk> plan = plan_chunks(unique.size());
+    ledger_.reserve(unique.size(), plan.size());
+    for (const chunk& c : plan) {
+      const std::size_t r = ledger_.add_request(c.first, c.count);
+      for (std::size_t i = c.first; i < c.first + c.count; ++i) ledger_.add(unique[i], r);
+    }
+  }
+
+  http::next_step next(http::outgoing& out) {
+    while (!stopped_ && next_ < ledger_.requests().size()) {
+      const std::size_t r = next_++;
+      const http::cancel_request_record& rec = ledger_.requests()[r];
+      req_.order_ids.resize(rec.count);
+      for (std::size_t k = 0; k < rec.count; ++k) req_.order_ids[k].assign(ledger_.items()[rec.first + k].id);
+      if (auto b = http::build_request<endpoints::cancel_batch<std::string_view>>(req_, out.buffers, out.request); !b) {
+        fail_request(r, std::move(b).error());
+        continue;
+      }
+      out.id = r;
+      out.endpoint = endpoints::cancel_batch<std::string_view>::path;
+      ledger_.set_request(r, http::request_state::sent);
+      ledger_.set_all(r, http::cancel_state::in_flight);
+      ++in_flight_;
+      return http::next_step::send;
+    }
+    return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+  }
+
+  void complete(http::answer& a) {
+    if (a.id >= ledger_.requests().size()) return;
+    const std::size_t r = static_cast<std::size_t>(a.id);
+    if (ledger_.requests()[r].state != http::request_state::sent) return;
+    --in_flight_;
+    ledger_.requests()[r].info = a.info;
+    if (!a.sent) {
+      fail_request(r, a.scrub(a.sent.error()));
+      return;
+    }
+    if (auto d = http::read_response<endpoints::cancel_batch<std::string_view>>(a.resp, view_); !d) {
+      fail_request(r, a.scrub(std::move(d).error()));
+      return;
+    }
+    const http::cancel_request_record& rec = ledger_.requests()[r];
+    detail::record_answer(ledger_, rec.first, rec.count, view_.cancelled, view_.not_cancelled);
+    // An id of the chunk the answer does not mention: no word from the venue.
+    for (std::size_t i = rec.first; i < rec.first + rec.count; ++i) {
+      if (ledger_.items()[i].state != http::cancel_state::in_flight) continue;
+      ledger_.items()[i].error = error(error_category::decode, errc::missing_key,
+                                       "cancel-batch: the answer does not mention this id");
+      ledger_.set(i, http::cancel_state::failed);
+    }
+    ledger_.set_request(r, http::request_state::answered);
+  }
+
+  void stop() noexcept { stopped_ = true; }
+
+  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
+  [[nodiscard]] bool stopped() const noexcept { return stopped_; }
+  [[nodiscard]] const std::optional<error>& stop_reason() const noexcept { return stop_reason_; }
+  [[nodiscard]] bool done() const noexcept {
+    return in_flight_ == 0 && (stopped_ || next_ >= ledger_.requests().size());
+  }
+
+ private:
+  void fail_request(std::size_t r, error e) {
+    if (http::stops_the_operation(e) && !stopped_) {
+      stopped_ = true;
+      stop_reason_ = e;
+    }
+    ledger_.requests()[r].state = http::request_state::failed;
+    ledger_.requests()[r].error = e;
+    ledger_.set_all(r, http::cancel_state::failed, e);
+  }
+
+  http::cancel_ledger ledger_;
+  std::size_t next_ = 0;
+  std::size_t in_flight_ = 0;
+  bool stopped_ = false;
+  std::optional<error> stop_reason_;
+  cancel_batch_request req_;
+  cancel_batch_response_view view_{};
+};
+
+// ---- cancel-all: one request, its answer recorded id by id ---------------------------------------
+
+class cancel_all_op {
+ public:
+  cancel_all_op() = default;
+  explicit cancel_all_op(cancel_all_request filter) : req_(std::move(filter)) {}
+
+  http::next_step next(http::outgoing& out) {
+    if (state_ != http::request_state::not_sent) return state_ == http::request_state::sent ? http::next_step::wait
+                                                                                            : http::next_step::done;
+    if (auto b = http::build_request<endpoints::cancel_all<std::string_view>>(req_, out.buffers, out.request); !b) {
+      state_ = http::request_state::failed;
+      error_ = std::move(b).error();
+      return http::next_step::done;
+    }
+    out.id = 0;
+    out.endpoint = endpoints::cancel_all<std::string_view>::path;
+    state_ = http::request_state::sent;
+    return http::next_step::send;
+  }
+
+  void complete(http::answer& a) {
+    if (state_ != http::request_state::sent) return;
+    info_ = a.info;
+    if (!a.sent) {
+      state_ = http::request_state::failed;
+      error_ = a.scrub(a.sent.error());
+      return;
+    }
+    if (auto d = http::read_response<endpoints::cancel_all<std::string_view>>(a.resp, view_); !d) {
+      state_ = http::request_state::failed;
+      error_ = a.scrub(std::move(d).error());
+      return;
+    }
+    state_ = http::request_state::answered;
+    cancelled_count_ = static_cast<std::size_t>(view_.cancelled_count < 0 ? 0 : view_.cancelled_count);
+    ids_known_ = view_.ids_known;
+    const std::size_t r = ledger_.add_request(0, view_.cancelled.size() + view_.not_cancelled.size());
+    for (const auto& id : view_.cancelled) ledger_.add(id, r);
+    for (const auto& e : view_.not_cancelled) ledger_.add(e.order_id, r);
+    ledger_.set_request(r, http::request_state::answered);
+    ledger_.set_all(r, http::cancel_state::in_flight);
+    detail::record_answer(ledger_, 0, ledger_.items().size(), view_.cancelled, view_.not_cancelled);
+  }
+
+  // not_sent, sent, answered (the ledger holds what the venue said) or failed (error(): re-send
+  // it, cancel-all is idempotent).
+  [[nodiscard]] http::request_state state() const noexcept { return state_; }
+  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
+  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
+  [[nodiscard]] const http::reply_info& info() const noexcept { return info_; }
+  // How many the venue says it cancelled (older revisions send only the number: ids_known false).
+  [[nodiscard]] std::size_t cancelled_count() const noexcept { return cancelled_count_; }
+  [[nodiscard]] bool ids_known() const noexcept { return ids_known_; }
+
+ private:
+  cancel_all_request req_{};
+  http::request_state state_ = http::request_state::not_sent;
+  std::optional<error> error_;
+  http::cancel_ledger ledger_;
+  http::reply_info info_{};
+  std::size_t cancelled_count_ = 0;
+  bool ids_known_ = false;
+  cancel_all_response_view view_{};
+};
+
+}  // namespace predictstreet
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_PREDICTSTREET_OPERATIONS_HPP
+// ---- end <betwire/predictstreet/operations.hpp> ----------------------------
 // ---- begin <betwire/predictstreet/predictstreet.hpp> -----------------------
 #ifndef BETWIRE_PREDICTSTREET_PREDICTSTREET_HPP
 #define BETWIRE_PREDICTSTREET_PREDICTSTREET_HPP
@@ -13210,6 +13830,352 @@ BETWIRE_END_NAMESPACE
 // Opinion.trade (builder mode, user calls): schema types, sans-I/O endpoint descriptors, the rate
 // limiter and opinion::client. See docs/opinion.md.
 
+// ---- begin <betwire/opinion/operations.hpp> --------------------------------
+#ifndef BETWIRE_OPINION_OPERATIONS_HPP
+#define BETWIRE_OPINION_OPERATIONS_HPP
+
+// Opinion.trade's composite operations as sans-I/O machines (http/concurrent.hpp): they hand out
+// requests and take answers back in any order; an http::pipeline (or a loop of your own) runs them.
+//
+//   opinion::cancel_orders_op op{ids};                // one POST /order/cancel per id
+//   opinion::cancel_all_op all{{.market_id = 123}};  // GET /order pages, filter, cancel
+//   betwire::http::pipeline p{net};                 // net: any concurrent transport
+//   p.add(all, {.headers = opn.core().headers_source(), .limiter = &key_limit, .retry = {...}});
+//   p.run();
+//   all.ledger();                                   // every id: cancelled / not cancelled / failed
+//
+// The venue has no batch cancel: a kill switch is N single cancels, and at 15 requests per second
+// per key the limit, not the round trip, bounds it only when enough are in flight at once
+// (rate x RTT): at 150 ms RTT, 3 or more. The pipeline keeps that many outstanding.
+//
+// An answer with errno 0 is a cancel done (whatever `result` holds); a non-zero errno under a 2xx or
+// 4xx status (10409 "order not cancellable", 10404 not found) is the venue's refusal: not_cancelled
+// with its reason; anything else (transport error, 5xx, 429 after the retries, 401/403) is failed,
+// and a 401/403 stops the operation (every further cancel would be refused the same way).
+
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace opinion {
+
+// The documented limit: 15 requests per second per API key.
+struct limits {
+  [[nodiscard]] static http::rate_limit per_key() noexcept {
+    http::rate_limit l;
+    l.requests = 15;
+    l.window = std::chrono::seconds(1);
+    return l;
+  }
+};
+
+namespace detail {
+
+// The reason of a refusal, as the venue put it: its message, else its errno.
+[[nodiscard]] inline std::string refusal_reason(const error& e) {
+  if (!e.venue_message.empty()) return e.venue_message;
+  if (!e.venue_code.empty()) return e.venue_code;
+  return e.message;
+}
+
+}  // namespace detail
+
+// ---- cancel many: one POST /order/cancel per id --------------------------------------------------
+
+class cancel_orders_op {
+ public:
+  cancel_orders_op() = default;
+  // `ids`: any range of things convertible to std::string_view, kept in order (repeats included:
+  // each is its own cancel, as the caller asked).
+  template <class Range>
+  explicit cancel_orders_op(const Range& ids) {
+    assign(ids);
+  }
+
+  template <class Range>
+  void assign(const Range& ids) {
+    ledger_ = {};
+    next_ = 0;
+    stopped_ = false;
+    stop_reason_.reset();
+    std::size_t n = 0;
+    for (const auto& id : ids) (void)id, ++n;
+    ledger_.reserve(n, n);
+    for (const auto& id : ids) {
+      const std::size_t r = ledger_.add_request(ledger_.items().size(), 1);
+      ledger_.add(std::string_view(id), r);
+    }
+  }
+
+  http::next_step next(http::outgoing& out) {
+    while (!stopped_ && next_ < ledger_.items().size()) {
+      const std::size_t i = next_++;
+      http::cancel_item& it = ledger_.items()[i];
+      req_.order_id = it.id;
+      if (auto b = http::build_request<endpoints::cancel_order>(req_, out.buffers, out.request); !b) {
+        // An id the venue could never accept (empty): failed without a send.
+        it.error = std::move(b).error();
+        ledger_.set(i, http::cancel_state::failed);
+        ledger_.set_request(it.request, http::request_state::failed);
+        ledger_.requests()[it.request].error = it.error;
+        continue;
+      }
+      out.id = i;
+      out.endpoint = endpoints::cancel_order::path;
+      ledger_.set(i, http::cancel_state::in_flight);
+      ledger_.set_request(it.request, http::request_state::sent);
+      return http::next_step::send;
+    }
+    return ledger_.tally().in_flight > 0 ? http::next_step::wait : http::next_step::done;
+  }
+
+  void complete(http::answer& a) {
+    if (a.id >= ledger_.items().size()) return;
+    const std::size_t i = static_cast<std::size_t>(a.id);
+    http::cancel_item& it = ledger_.items()[i];
+    if (it.state != http::cancel_state::in_flight) return;
+    http::cancel_request_record& rec = ledger_.requests()[it.request];
+    rec.info = a.info;
+    if (!a.sent) {
+      fail_item(i, a.scrub(a.sent.error()));
+      return;
+    }
+    result<void> d = http::read_response<endpoints::cancel_order>(a.resp, scratch_);
+    if (d) {
+      ledger_.set(i, http::cancel_state::cancelled);
+      rec.state = http::request_state::answered;
+      return;
+    }
+    error e = a.scrub(std::move(d).error());
+    if (http::is_venue_refusal(e)) {
+      it.reason = detail::refusal_reason(e);
+      it.error = std::move(e);
+      ledger_.set(i, http::cancel_state::not_cancelled);
+      rec.state = http::request_state::answered;
+      return;
+    }
+    fail_item(i, std::move(e));
+  }
+
+  // Sends nothing more (what is in flight still completes); the rest stays not_sent.
+  void stop() noexcept { stopped_ = true; }
+
+  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
+  [[nodiscard]] bool stopped() const noexcept { return stopped_; }
+  // Why the operation stopped by itself (the key was refused), if it did.
+  [[nodiscard]] const std::optional<error>& stop_reason() const noexcept { return stop_reason_; }
+  [[nodiscard]] bool done() const noexcept {
+    return ledger_.tally().in_flight == 0 && (stopped_ || next_ >= ledger_.items().size());
+  }
+
+ private:
+  void fail_item(std::size_t i, error e) {
+    http::cancel_item& it = ledger_.items()[i];
+    http::cancel_request_record& rec = ledger_.requests()[it.request];
+    if (http::stops_the_operation(e) && !stopped_) {
+      stopped_ = true;
+      stop_reason_ = e;
+    }
+    rec.state = http::request_state::failed;
+    rec.error = e;
+    it.error = std::move(e);
+    ledger_.set(i, http::cancel_state::failed);
+  }
+
+  http::cancel_ledger ledger_;
+  std::size_t next_ = 0;
+  bool stopped_ = false;
+  std::optional<error> stop_reason_;
+  cancel_order_request req_;
+  http::response_t<endpoints::cancel_order> scratch_{};
+};
+
+// ---- the pending orders of a user, page-numbered, several pages in flight ----------------------
+
+// GET /order?status=1&limit=20&page=n. Page 1 first (its `total` says how many pages there are),
+// then every other page at once. A page that comes back full when it was the last one planned
+// plans one more (the total was stale). Ids are kept per page and joined in page order.
+class pending_orders_op {
+ public:
+  static constexpr std::uint64_t id_base = std::uint64_t{1} << 62;  // request ids: id_base + page
+
+  pending_orders_op() = default;
+  explicit pending_orders_op(const cancel_all_filter& filter, std::size_t max_pages = 500)
+      : filter_(filter), max_pages_(max_pages) {}
+
+  http::next_step next(http::outgoing& out) {
+    if (error_ || stopped_) return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+    // Before page 1 is in, nothing else is known.
+    const std::size_t planned = planned_ == 0 ? 1 : planned_;
+    if (sent_ < planned) {
+      if (sent_ == max_pages_) {
+        error_ = error(error_category::validation, errc::too_many_items,
+                       "cancel_all_orders: more than " + std::to_string(max_pages_) +
+                           " pages of pending orders (max_pages); nothing was cancelled");
+        return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+      }
+      const std::size_t page = ++sent_;
+      query_.market_id = filter_.market_id;
+      query_.status.assign(1, order_status::pending);
+      query_.limit = max_page_limit;
+      query_.page = static_cast<std::int32_t>(page);
+      if (auto b = http::build_request<endpoints::get_orders<std::string_view>>(query_, out.buffers, out.request); !b) {
+        error_ = std::move(b).error();
+        return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+      }
+      out.id = id_base + page;
+      out.endpoint = endpoints::get_orders<std::string_view>::path;
+      ++in_flight_;
+      if (pages_.size() < page) pages_.resize(page);
+      return http::next_step::send;
+    }
+    return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+  }
+
+  void complete(http::answer& a) {
+    if (a.id <= id_base || a.id > id_base + sent_) return;
+    const std::size_t page = static_cast<std::size_t>(a.id - id_base);
+    --in_flight_;
+    if (error_) return;
+    if (!a.sent) {
+      error_ = a.scrub(a.sent.error());
+      return;
+    }
+    if (auto d = http::read_response<endpoints::get_orders<std::string_view>>(a.resp, view_); !d) {
+      error_ = a.scrub(std::move(d).error());
+      return;
+    }
+    ++answered_;
+    page_slot& s = pages_[page - 1];
+    s.answered = true;
+    s.ids.clear();
+    for (const order_view& o : view_.list) {
+      ++listed_;
+      if (selected_for_cancel(o, filter_)) s.ids.emplace_back(o.order_id);
+    }
+    const bool full = view_.list.size() >= static_cast<std::size_t>(max_page_limit);
+    if (page == 1) {
+      const std::int64_t total = view_.total < 0 ? 0 : view_.total;
+      std::size_t n = static_cast<std::size_t>((total + max_page_limit - 1) / max_page_limit);
+      if (n < 1) n = 1;
+      planned_ = n;
+    }
+    // The last planned page full: there may be more than the total said.
+    if (full && page >= planned_) planned_ = page + 1;
+  }
+
+  void stop() noexcept { stopped_ = true; }
+
+  [[nodiscard]] bool done() const noexcept {
+    return in_flight_ == 0 && (error_.has_value() || stopped_ || (planned_ != 0 && answered_ >= planned_ && sent_ >= planned_));
+  }
+  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
+  [[nodiscard]] std::size_t pages() const noexcept { return answered_; }
+  [[nodiscard]] std::size_t listed() const noexcept { return listed_; }
+
+  // The selected ids in page order, without repeats (pages shift while orders come and go).
+  [[nodiscard]] std::vector<std::string> ids() const {
+    std::vector<std::string> out;
+    std::unordered_set<std::string_view> seen;
+    for (const page_slot& s : pages_)
+      for (const std::string& id : s.ids)
+        if (seen.insert(id).second) out.push_back(id);
+    return out;
+  }
+
+ private:
+  struct page_slot {
+    bool answered = false;
+    std::vector<std::string> ids;
+  };
+  cancel_all_filter filter_{};
+  std::size_t max_pages_ = 500;
+  std::size_t planned_ = 0;
+  std::size_t sent_ = 0;
+  std::size_t answered_ = 0;
+  std::size_t in_flight_ = 0;
+  std::size_t listed_ = 0;
+  bool stopped_ = false;
+  std::optional<error> error_;
+  std::vector<page_slot> pages_;
+  orders_query query_{};
+  orders_page_view view_{};
+};
+
+// ---- cancel all: list the pending orders, keep the selected ones, cancel each -------------------
+
+class cancel_all_op {
+ public:
+  enum class phase : std::uint8_t { listing, cancelling, done };
+
+  cancel_all_op() = default;
+  explicit cancel_all_op(const cancel_all_filter& filter, std::size_t max_pages = 500) : lister_(filter, max_pages) {
+    if (auto v = validate(filter); !v) error_ = std::move(v).error();
+    else if (max_pages == 0)
+      error_ = error(error_category::validation, errc::out_of_range, "max_pages must be at least 1");
+  }
+
+  http::next_step next(http::outgoing& out) {
+    if (error_) return http::next_step::done;
+    if (phase_ == phase::listing) {
+      const http::next_step s = lister_.next(out);
+      if (s != http::next_step::done) return s;
+      if (lister_.error_state()) {
+        error_ = lister_.error_state();
+        phase_ = phase::done;
+        return http::next_step::done;
+      }
+      canceller_.assign(lister_.ids());
+      if (stopped_) canceller_.stop();
+      phase_ = phase::cancelling;
+    }
+    if (phase_ == phase::cancelling) {
+      const http::next_step s = canceller_.next(out);
+      if (s == http::next_step::done) phase_ = phase::done;
+      return s;
+    }
+    return http::next_step::done;
+  }
+
+  void complete(http::answer& a) {
+    if (a.id > pending_orders_op::id_base) lister_.complete(a);
+    else canceller_.complete(a);
+  }
+
+  void stop() noexcept {
+    stopped_ = true;
+    lister_.stop();
+    canceller_.stop();
+  }
+
+  [[nodiscard]] opinion::cancel_all_op::phase current_phase() const noexcept { return phase_; }
+  // The listing's failure (then nothing was cancelled), or a validation error.
+  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
+  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return canceller_.ledger(); }
+  [[nodiscard]] const cancel_orders_op& canceller() const noexcept { return canceller_; }
+  [[nodiscard]] const pending_orders_op& lister() const noexcept { return lister_; }
+
+ private:
+  pending_orders_op lister_{};
+  cancel_orders_op canceller_{};
+  phase phase_ = phase::listing;
+  bool stopped_ = false;
+  std::optional<error> error_;
+};
+
+}  // namespace opinion
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_OPINION_OPERATIONS_HPP
+// ---- end <betwire/opinion/operations.hpp> ----------------------------------
 
 #endif  // BETWIRE_OPINION_OPINION_HPP
 // ---- end <betwire/opinion/opinion.hpp> -------------------------------------

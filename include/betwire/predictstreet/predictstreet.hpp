@@ -6,6 +6,7 @@
 
 #include <betwire/predictstreet/client.hpp>
 #include <betwire/predictstreet/endpoints.hpp>
+#include <betwire/predictstreet/operations.hpp>
 #include <betwire/predictstreet/schema.hpp>
 
 #endif  // BETWIRE_PREDICTSTREET_PREDICTSTREET_HPP

@@ -1,0 +1,299 @@
+#ifndef BETWIRE_HTTP_OPERATIONS_HPP
+#define BETWIRE_HTTP_OPERATIONS_HPP
+
+// The venue-neutral parts of the composite operations (machines, http/concurrent.hpp):
+//
+// * http::cancel_ledger: per-id and per-request bookkeeping of a cancelling operation. Every id is
+//   in exactly one cancel_state; every request is not_sent, sent (no answer yet), answered (the
+//   venue spoke: its items are cancelled / not_cancelled) or failed (no usable answer). A caller
+//   that lost its transport part-way reads exactly which ids to send again (resume_ids()): those
+//   never sent and those whose request failed; never one the venue already decided.
+// * http::cursor_pages<E, Cursor, Policy>: several independent cursor-paginated listings (one
+//   "chain" per query: ABP orders by id set, PredictStreet open orders per market), each following
+//   its own cursor, all chains in flight at once. One request per chain at a time (a keyset cursor
+//   is known only from the page before it).
+// * http::drive(machine, transport): the blocking driver, a pipeline over a serial transport: the
+//   clients' blocking composite calls are this over their own transport, so there is one
+//   implementation of each operation, not two.
+
+#include <betwire/core/config.hpp>
+#include <betwire/core/error.hpp>
+#include <betwire/core/result.hpp>
+#include <betwire/http/concurrent.hpp>
+#include <betwire/http/endpoint.hpp>
+#include <betwire/http/pages.hpp>
+#include <betwire/http/transport.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+// ---- cancel bookkeeping --------------------------------------------------------------------------
+
+// One id of a cancelling operation.
+struct cancel_item {
+  std::string id;
+  cancel_state state = cancel_state::not_sent;
+  std::string reason;                  // not_cancelled: the venue's reason (code or message)
+  std::optional<betwire::error> error; // failed or not_cancelled: the error as received (scrubbed)
+  std::size_t request = 0;             // index of the request that carries it
+};
+
+enum class request_state : std::uint8_t { not_sent, sent, answered, failed };
+
+[[nodiscard]] constexpr std::string_view to_string(request_state s) noexcept {
+  switch (s) {
+    case request_state::not_sent: return "not sent";
+    case request_state::sent: return "sent";
+    case request_state::answered: return "answered";
+    case request_state::failed: return "failed";
+  }
+  return "?";
+}
+
+// One request of a cancelling operation: the ids [first, first + count) of the ledger.
+struct cancel_request_record {
+  std::size_t first = 0;
+  std::size_t count = 0;
+  request_state state = request_state::not_sent;
+  reply_info info{};                   // status, rate limits, attempts of its final answer
+  std::optional<betwire::error> error; // failed: why
+};
+
+class cancel_ledger {
+ public:
+  struct counts {
+    std::size_t not_sent = 0, in_flight = 0, cancelled = 0, not_cancelled = 0, failed = 0;
+    [[nodiscard]] std::size_t total() const noexcept {
+      return not_sent + in_flight + cancelled + not_cancelled + failed;
+    }
+  };
+
+  // Appends an id (state not_sent, request `request`).
+  void add(std::string_view id, std::size_t request) {
+    cancel_item it;
+    it.id.assign(id);
+    it.request = request;
+    items_.push_back(std::move(it));
+    ++counts_.not_sent;
+  }
+  // Appends a request covering the ids [first, first + count).
+  std::size_t add_request(std::size_t first, std::size_t count) {
+    requests_.push_back(cancel_request_record{first, count, request_state::not_sent, {}, {}});
+    return requests_.size() - 1;
+  }
+
+  void set(std::size_t item, cancel_state s) {
+    cancel_item& it = items_[item];
+    slot(it.state) -= 1;
+    it.state = s;
+    slot(s) += 1;
+  }
+  void set_request(std::size_t request, request_state s) { requests_[request].state = s; }
+
+  // Every id of request r takes state s (in_flight when sent, failed on no usable answer).
+  void set_all(std::size_t request, cancel_state s, const std::optional<betwire::error>& e = {}) {
+    const cancel_request_record& r = requests_[request];
+    for (std::size_t i = r.first; i < r.first + r.count; ++i) {
+      set(i, s);
+      if (e) items_[i].error = e;
+    }
+  }
+
+  void reserve(std::size_t items, std::size_t requests) {
+    items_.reserve(items);
+    requests_.reserve(requests);
+  }
+
+  [[nodiscard]] const std::vector<cancel_item>& items() const noexcept { return items_; }
+  [[nodiscard]] std::vector<cancel_item>& items() noexcept { return items_; }
+  [[nodiscard]] const std::vector<cancel_request_record>& requests() const noexcept { return requests_; }
+  [[nodiscard]] std::vector<cancel_request_record>& requests() noexcept { return requests_; }
+  [[nodiscard]] const counts& tally() const noexcept { return counts_; }
+
+  // Every id decided by the venue or given up on (nothing not_sent or in flight).
+  [[nodiscard]] bool settled() const noexcept { return counts_.not_sent == 0 && counts_.in_flight == 0; }
+
+  // The ids to send again to finish the job: never sent, or sent without a usable answer. An id the
+  // venue answered (cancelled or not) is never among them; one still in flight is not either (its
+  // answer may yet come: wait for it, or treat it as failed if the transport is gone).
+  [[nodiscard]] std::vector<std::string> resume_ids() const {
+    std::vector<std::string> out;
+    for (const cancel_item& it : items_)
+      if (it.state == cancel_state::not_sent || it.state == cancel_state::failed) out.push_back(it.id);
+    return out;
+  }
+
+  // The index of `id`, or npos.
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  [[nodiscard]] std::size_t find(std::string_view id, std::size_t from = 0, std::size_t count = npos) const noexcept {
+    const std::size_t end = count == npos || from + count > items_.size() ? items_.size() : from + count;
+    for (std::size_t i = from; i < end; ++i)
+      if (items_[i].id == id) return i;
+    return npos;
+  }
+
+ private:
+  std::size_t& slot(cancel_state s) noexcept {
+    switch (s) {
+      case cancel_state::not_sent: return counts_.not_sent;
+      case cancel_state::in_flight: return counts_.in_flight;
+      case cancel_state::cancelled: return counts_.cancelled;
+      case cancel_state::not_cancelled: return counts_.not_cancelled;
+      case cancel_state::failed: break;
+    }
+    return counts_.failed;
+  }
+
+  std::vector<cancel_item> items_;
+  std::vector<cancel_request_record> requests_;
+  counts counts_{};
+};
+
+// ---- several cursor-paginated listings at once ---------------------------------------------------
+
+// E: the endpoint (request_t<E> is the query, response_t<E> the page). Policy: as page_range's
+// (advance(page, optional<Cursor>&, why)). SetCursor: void(request_t<E>&, const Cursor&).
+// on_page(chain, page) is called for each page (views into it live until it returns).
+template <endpoint E, class Cursor, class Policy>
+class cursor_pages {
+ public:
+  using query_type = request_t<E>;
+  using page_type = response_t<E>;
+  using set_cursor_fn = void (*)(query_type&, const Cursor&);
+  using page_callback = std::function<void(std::size_t chain, page_type& page)>;
+
+  struct chain {
+    query_type query{};
+    std::optional<Cursor> cursor{};
+    std::size_t pages = 0;
+    bool in_flight = false;
+    bool done = false;
+    std::optional<betwire::error> error{};  // why this listing stopped early
+  };
+
+  cursor_pages(std::vector<query_type> queries, set_cursor_fn set_cursor, page_callback on_page,
+               std::size_t max_pages_per_chain = 1000)
+      : set_cursor_(set_cursor), on_page_(std::move(on_page)), max_pages_(max_pages_per_chain) {
+    chains_.resize(queries.size());
+    for (std::size_t i = 0; i < queries.size(); ++i) chains_[i].query = std::move(queries[i]);
+  }
+
+  next_step next(outgoing& out) {
+    bool waiting = false;
+    for (std::size_t n = 0; n < chains_.size(); ++n) {
+      const std::size_t i = (rotor_ + n) % chains_.size();
+      chain& c = chains_[i];
+      if (c.done) continue;
+      if (c.in_flight) {
+        waiting = true;
+        continue;
+      }
+      if (stopped_) {
+        c.done = true;
+        continue;
+      }
+      if (c.pages == max_pages_) {
+        finish(c, error(error_category::validation, errc::too_many_items,
+                        "cursor_pages: more pages than max_pages_per_chain; listing stopped"));
+        continue;
+      }
+      if (c.cursor) set_cursor_(c.query, *c.cursor);
+      if (auto b = build_request<E>(c.query, out.buffers, out.request); !b) {
+        finish(c, std::move(b).error());
+        continue;
+      }
+      out.id = i;
+      out.endpoint = E::path;
+      c.in_flight = true;
+      rotor_ = i + 1;
+      return next_step::send;
+    }
+    return waiting ? next_step::wait : next_step::done;
+  }
+
+  void complete(answer& a) {
+    if (a.id >= chains_.size()) return;
+    chain& c = chains_[static_cast<std::size_t>(a.id)];
+    c.in_flight = false;
+    ++requests_answered_;
+    if (!a.sent) {
+      finish(c, a.scrub(a.sent.error()));
+      return;
+    }
+    if (auto d = read_response<E>(a.resp, page_); !d) {
+      finish(c, a.scrub(std::move(d).error()));
+      return;
+    }
+    ++c.pages;
+    if (on_page_) on_page_(static_cast<std::size_t>(a.id), page_);
+    const char* why = "";
+    switch (Policy::advance(page_, c.cursor, why)) {
+      case page_step::done: c.done = true; break;
+      case page_step::stuck: finish(c, error(error_category::decode, errc::invalid_value, why)); break;
+      case page_step::next: break;
+    }
+  }
+
+  // No new page is asked for; pages in flight still complete.
+  void stop() noexcept { stopped_ = true; }
+
+  [[nodiscard]] const std::vector<chain>& chains() const noexcept { return chains_; }
+  [[nodiscard]] bool ok() const noexcept {
+    for (const chain& c : chains_)
+      if (c.error || !c.done) return false;
+    return true;
+  }
+  [[nodiscard]] std::size_t pages() const noexcept {
+    std::size_t n = 0;
+    for (const chain& c : chains_) n += c.pages;
+    return n;
+  }
+
+ private:
+  static void finish(chain& c, error e) {
+    c.done = true;
+    c.error = std::move(e);
+  }
+
+  std::vector<chain> chains_;
+  set_cursor_fn set_cursor_;
+  page_callback on_page_;
+  std::size_t max_pages_;
+  std::size_t rotor_ = 0;
+  std::size_t requests_answered_ = 0;
+  bool stopped_ = false;
+  page_type page_{};
+};
+
+// ---- the blocking driver -------------------------------------------------------------------------
+
+// Runs machine `m` to its end over a blocking transport, one request at a time (the transport's
+// own limit), with the headers, retry policy, limiter and clock given. This is how the clients'
+// blocking composite calls run their machines.
+template <transport T, machine M>
+void drive(M& m, T& net, const operation_options& o, const retry_clock& clock = {}, std::uint64_t jitter_seed = 0x5eed) {
+  serial_transport<T> serial(net);
+  pipeline_options po;
+  po.max_in_flight = 1;
+  po.urgent_reserve = 0;
+  po.max_operations = 1;
+  po.clock = clock;
+  po.jitter_seed = jitter_seed == 0 ? 0x5eed : jitter_seed;
+  pipeline<serial_transport<T>> p(serial, po);
+  if (!p.add(m, o)) return;
+  p.run();
+}
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_OPERATIONS_HPP
