@@ -132,6 +132,15 @@ class client {
     return owned<endpoints::cancel_orders<std::string>>(req);
   }
 
+  // ---- POST /cancel-all-orders (the venue's kill switch) ----
+  template <class Str>
+  http::reply<void> cancel_all_orders(basic_cancel_orders_response<Str>& out) {
+    return run<endpoints::cancel_all_orders<Str>>(http::none{}, out);
+  }
+  http::reply<cancel_orders_response> cancel_all_orders() {
+    return owned<endpoints::cancel_all_orders<std::string>>(http::none{});
+  }
+
   // ---- POST /place-orders ----
   // Fills missing requestUuids in `req` (you keep the keys), then places.
   template <class Str>

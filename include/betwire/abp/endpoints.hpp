@@ -356,6 +356,20 @@ struct cancel_orders : abp_endpoint {
   static result<void> validate(const cancel_orders_request& r) { return abp::validate(r); }
 };
 
+// POST /cancel-all-orders — the venue's own kill switch: every PENDING or PARTIALLY_FILLED order
+// of the key's client without a placed bet is cancelled; the others come back in notCancelled. No
+// request body. Safe to repeat (a second call finds nothing left to cancel). The spec lists no 404,
+// but an ABP "nothing matched" 404 reads as nothing cancelled, like cancel-orders.
+template <class Str = std::string>
+struct cancel_all_orders : abp_endpoint {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/cancel-all-orders";
+  using request_type = http::none;
+  using response_type = basic_cancel_orders_response<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static constexpr bool empty_on_not_found = true;
+};
+
 // POST /place-orders — keyed by requestUuid: re-sent only when the client opts in
 // (retry_policy::retry_placements), byte-identical, with the same keys.
 template <class Str = std::string>

@@ -201,6 +201,7 @@ class Abp final : public Venue {
 
     if (c.path == "/orders") return c.method == "GET" ? get_orders(c, client) : method_not_allowed();
     if (c.path == "/cancel-orders") return c.method == "POST" ? cancel_orders(c, client) : method_not_allowed();
+    if (c.path == "/cancel-all-orders") return c.method == "POST" ? cancel_all_orders(client) : method_not_allowed();
     if (c.path == "/place-orders") return c.method == "POST" ? place_orders(c, client) : method_not_allowed();
     if (c.path == "/bets") return c.method == "GET" ? get_bets(c, client) : method_not_allowed();
     if (c.path.starts_with("/bets/") && c.path.size() > 6) {
@@ -713,6 +714,37 @@ class Abp final : public Venue {
     out["cancelled"] = std::move(cancelled);
     ojson nc = ojson::object();
     nc["reason"] = "Order not cancellable";
+    nc["orders"] = std::move(not_cancelled);
+    out["notCancelled"] = std::move(nc);
+    return Reply::json(200, out);
+  }
+
+  // --- POST /cancel-all-orders ------------------------------------------------------------------
+  // The kill switch (spec: no body; cancels PENDING / PARTIALLY_FILLED orders without placed bets,
+  // those with a confirmed bet come back in notCancelled). Other statuses are not touched or listed.
+  // Nothing open: 200 with cancelledCount 0 (the spec lists no 404 here). A body is ignored.
+  Reply cancel_all_orders(const std::string& client) {
+    ojson cancelled = ojson::array(), not_cancelled = ojson::array();
+    clock->tick();
+    for (auto it = orders_.rbegin(); it != orders_.rend(); ++it) {
+      Order& o = it->second;
+      if (o.client_name != client) continue;
+      if (o.status != "PENDING" && o.status != "PARTIALLY_FILLED") continue;
+      if (has_confirmed_bet(o)) {
+        not_cancelled.push_back(render(o));
+        continue;
+      }
+      o.status = "CANCELLED";
+      cancelled.push_back(render(o));
+      publish_order(o, "UPDATE");
+    }
+    if (!cancelled.empty()) ++generation_;
+    ojson out = ojson::object();
+    out["status"] = "cancelled";
+    out["cancelledCount"] = cancelled.size();
+    out["cancelled"] = std::move(cancelled);
+    ojson nc = ojson::object();
+    nc["reason"] = "Order has confirmed bets";
     nc["orders"] = std::move(not_cancelled);
     out["notCancelled"] = std::move(nc);
     return Reply::json(200, out);
