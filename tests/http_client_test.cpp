@@ -9,6 +9,7 @@
 #include <betwire/core/decimal.hpp>
 #include <betwire/http/client.hpp>
 #include <betwire/http/venue_errors.hpp>
+#include <betwire/opinion/errors.hpp>
 
 #include <gtest/gtest.h>
 
@@ -135,10 +136,10 @@ struct list_orders {
   static constexpr std::string_view path = "/order";
   using request_type = http::none;
   using response_type = envelope_result;
-  static bool parse_error(std::string_view body, betwire::error& e) { return http::parse_opinion_error(body, e); }
+  static bool parse_error(std::string_view body, betwire::error& e) { return betwire::opinion::parse_error_body(body, e); }
   static betwire::result<void> decode(std::string& body, envelope_result& out) {
     betwire::error e;
-    if (http::parse_opinion_error(body, e)) {
+    if (betwire::opinion::parse_error_body(body, e)) {
       e.category = error_category::venue;
       e.code = errc::venue_error;
       e.http_status = 200;
@@ -152,7 +153,7 @@ struct list_orders {
 struct list_orders_untagged : list_orders {
   static betwire::result<void> decode(std::string& body, envelope_result& out) {
     betwire::error e;
-    if (http::parse_opinion_error(body, e)) return betwire::fail(std::move(e));
+    if (betwire::opinion::parse_error_body(body, e)) return betwire::fail(std::move(e));
     out.total = 7;
     return {};
   }
@@ -228,22 +229,19 @@ TEST(HttpVenueErrors, PredictStreetShapes) {
 
 TEST(HttpVenueErrors, OpinionShapes) {
   betwire::error e;
-  ASSERT_TRUE(http::parse_opinion_error(R"({"errno":10403,"errmsg":"order not found","result":null})", e));
+  ASSERT_TRUE(betwire::opinion::parse_error_body(R"({"errno":10403,"errmsg":"order not found","result":null})", e));
   EXPECT_EQ(e.venue_code, "10403");
   EXPECT_EQ(e.venue_message, "order not found");
 
   e = {};
-  ASSERT_TRUE(http::parse_opinion_error(R"({"code":401,"msg":"invalid apikey"})", e));
+  ASSERT_TRUE(betwire::opinion::parse_error_body(R"({"code":401,"msg":"invalid apikey"})", e));
   EXPECT_EQ(e.venue_code, "401");
   EXPECT_EQ(e.venue_message, "invalid apikey");
 
   betwire::error ok;
-  EXPECT_FALSE(http::parse_opinion_error(R"({"errno":0,"errmsg":"","result":{"total":0,"list":[]}})", ok));
-  EXPECT_FALSE(http::parse_opinion_error(R"({"code":0,"msg":"success","result":{}})", ok));
-  auto st = http::read_opinion_status(R"({"errno":0,"errmsg":""})");
-  ASSERT_TRUE(st.has_value());
-  EXPECT_TRUE(st->ok());
-  EXPECT_FALSE(http::read_opinion_status("<html></html>").has_value());
+  EXPECT_FALSE(betwire::opinion::parse_error_body(R"({"errno":0,"errmsg":"","result":{"total":0,"list":[]}})", ok));
+  EXPECT_FALSE(betwire::opinion::parse_error_body(R"({"code":0,"msg":"success","result":{}})", ok));
+  EXPECT_FALSE(betwire::opinion::parse_error_body("<html></html>", ok));
 }
 
 // ---- classification ------------------------------------------------------------------------------

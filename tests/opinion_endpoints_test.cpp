@@ -42,7 +42,8 @@ std::string page_json(int total, const std::vector<std::string>& orders) {
   return s + "]}}";
 }
 
-constexpr const char* ok_cancel = R"({"errno":0,"errmsg":"","result":{"result":true}})";
+// The documented success: a single object in result.data (wire-notes.md).
+constexpr const char* ok_cancel = R"({"errno":0,"errmsg":"","result":{"data":{"orderId":"7000001","status":3}}})";
 
 struct fixture {
   scripted_transport net;
@@ -186,23 +187,135 @@ TEST(OpinionEnvelope, UnknownEnumValuesDecodeToUnknown) {
 }
 
 TEST(OpinionEnvelope, NotAnEnvelopeOrNoResultIsADecodeError) {
-  opinion::cancel_result out;
-  std::string a = R"({"result":{"result":true}})";
+  opinion::orders_page out;
+  std::string a = R"({"result":{"total":0,"list":[]}})";
   auto ra = opinion::decode_envelope(a, out);
   ASSERT_FALSE(ra);
   EXPECT_EQ(ra.error().category, error_category::decode);
-  std::string b = R"({"errno":0,"errmsg":"","result":null})";
+  std::string b = R"({"errno":0,"errmsg":"","result":null})";  // a read needs what it asked for
   auto rb = opinion::decode_envelope(b, out);
   ASSERT_FALSE(rb);
   EXPECT_EQ(rb.error().path, "result");
-  std::string c = R"({"errno":0,"errmsg":"","result":{"result":"yes"}})";
+  std::string c = R"({"errno":0,"errmsg":"","result":{"total":"x","list":[]}})";
   auto rc = opinion::decode_envelope(c, out);
   ASSERT_FALSE(rc);
-  EXPECT_EQ(rc.error().path, "result.result");
-  std::string d = R"({"errno":0,"result":{"result":true})";
+  EXPECT_EQ(rc.error().path, "result.total");
+  std::string d = R"({"errno":0,"result":{"total":0,"list":[]})";
   EXPECT_FALSE(opinion::decode_envelope(d, out));
-  std::string e = R"({"errno":"0","errmsg":"","result":{"result":true}})";  // a number as a string
+  std::string e = R"({"errno":"0","errmsg":"","result":{"total":0,"list":[]}})";  // a number as a string
   EXPECT_TRUE(opinion::decode_envelope(e, out));
+}
+
+// The documented cancel answer: result.data {orderId, status}. Before this was read, the client
+// looked for result.result and reported this success as "decode error (missing_key) at result.result".
+TEST(OpinionCancel, DocumentedDataFormIsASuccess) {
+  fixture f;
+  f.net.respond(200, opntest::ok_cancel);
+  auto r = f.opn.cancel_order("7000001");
+  ASSERT_TRUE(r) << r.error();
+  ASSERT_TRUE(r->data.has_value());
+  EXPECT_EQ(r->data->order_id, "7000001");
+  EXPECT_EQ(r->data->status, opinion::order_status::canceled);
+  EXPECT_TRUE(r->raw.is_null());
+}
+
+// errno 0 is success whatever `result` holds; what is not result.data is kept as raw text.
+TEST(OpinionCancel, ErrnoZeroIsSuccessWhateverResultHolds) {
+  for (const char* body : {R"({"errno":0,"errmsg":"","result":{"result":true}})",
+                           R"({"errno":0,"errmsg":"","result":{"result":false}})",
+                           R"({"errno":0,"errmsg":"","result":null})", R"({"errno":0,"errmsg":""})",
+                           R"({"errno":0,"errmsg":"","result":{}})", R"({"errno":0,"errmsg":"","result":true})",
+                           R"({"code":"00","msg":"ok","result":"done"})", R"({"errno":0,"result":{"data":null}})"}) {
+    for (bool view : {false, true}) {
+      std::string text = body;
+      opinion::cancel_result own;
+      opinion::cancel_result_view vw;
+      auto r = view ? opinion::decode_cancel_envelope(text, vw) : opinion::decode_cancel_envelope(text, own);
+      ASSERT_TRUE(r) << body << ": " << r.error();
+      EXPECT_FALSE(view ? vw.data.has_value() : own.data.has_value()) << body;
+    }
+  }
+  std::string t = R"({"errno":0,"errmsg":"","result":{"result":true}})";
+  opinion::cancel_result_view v;
+  ASSERT_TRUE(opinion::decode_cancel_envelope(t, v));
+  EXPECT_EQ(v.raw.view(), R"({"result":true})");
+  // result.data is documented: a wrong type there is a decode error at its path.
+  std::string bad = R"({"errno":0,"errmsg":"","result":{"data":{"orderId":7,"status":3}}})";
+  auto rb = opinion::decode_cancel_envelope(bad, v);
+  ASSERT_FALSE(rb);
+  EXPECT_EQ(rb.error().category, error_category::decode);
+  EXPECT_EQ(rb.error().path, "result.data.orderId");
+  EXPECT_FALSE(v.data.has_value());
+  // The sans-I/O endpoint makes the same check the client makes, in both string models.
+  http::response resp;
+  resp.status = 200;
+  resp.body = opntest::ok_cancel;
+  opinion::cancel_result_view cv;
+  ASSERT_TRUE(http::read_response<opinion::endpoints::cancel_order<std::string_view>>(resp, cv));
+  EXPECT_EQ(cv.data->order_id, "7000001");
+}
+
+// One rule (opinion::classify_envelope) for the envelope decoder and the error reader: on every
+// input they agree on "is this the venue's error", and on its code and message.
+TEST(OpinionEnvelope, DecoderAndErrorReaderAgreeOnEveryStatusSpelling) {
+  struct row {
+    const char* body;
+    enum { ok, venue, decode } expect;
+    const char* code;
+  };
+  const row rows[] = {
+      {R"({"errno":0,"result":{}})", row::ok, ""},
+      {R"({"errno":-0,"result":{}})", row::ok, ""},
+      {R"({"errno":"0","result":{}})", row::ok, ""},
+      {R"({"errno":"00","result":{}})", row::ok, ""},
+      {R"({"errno":"-0","result":{}})", row::ok, ""},
+      {R"({"errno":null,"code":0,"result":{}})", row::ok, ""},
+      {R"({"errno":null,"code":7,"msg":"seven"})", row::venue, "7"},
+      {R"({"errno":0,"code":7,"result":{}})", row::ok, ""},  // errno wins when it is there
+      {R"({"errno":10404,"errmsg":"order not found","result":null})", row::venue, "10404"},
+      {R"({"errno":"10404","errmsg":"order not found"})", row::venue, "10404"},
+      {R"({"errno":-1,"errmsg":"x"})", row::venue, "-1"},
+      {R"({"errno":"007","errmsg":"x"})", row::venue, "007"},
+      {R"({"code":401,"msg":"invalid apikey"})", row::venue, "401"},
+      {R"({"errno":"abc","errmsg":"x"})", row::decode, ""},
+      {R"({"errno":"","errmsg":"x"})", row::decode, ""},
+      {R"({"errno":" 0"})", row::decode, ""},
+      {R"({"errno":"+1"})", row::decode, ""},
+      {R"({"errno":1.0})", row::decode, ""},
+      {R"({"errno":0e0})", row::decode, ""},
+      {R"({"errno":true})", row::decode, ""},
+      {R"({"errno":{}})", row::decode, ""},
+      {R"({"errno":null})", row::decode, ""},
+      {R"({"errmsg":"x"})", row::decode, ""},
+      {R"([1])", row::decode, ""},
+      {R"(<html></html>)", row::decode, ""},
+  };
+  for (const row& r : rows) {
+    std::string body = r.body;
+    opinion::cancel_result out;
+    auto d = opinion::decode_cancel_envelope(body, out);
+    betwire::error e;
+    const bool is_error = opinion::parse_error_body(r.body, e);
+    switch (r.expect) {
+      case row::ok:
+        EXPECT_TRUE(d) << r.body << ": " << d.error();
+        EXPECT_FALSE(is_error) << r.body;
+        break;
+      case row::venue:
+        ASSERT_FALSE(d) << r.body;
+        EXPECT_EQ(d.error().category, error_category::venue) << r.body;
+        EXPECT_EQ(d.error().venue_code, r.code) << r.body;
+        ASSERT_TRUE(is_error) << r.body;
+        EXPECT_EQ(e.venue_code, r.code) << r.body;
+        EXPECT_EQ(e.venue_message, d.error().venue_message) << r.body;
+        break;
+      case row::decode:
+        ASSERT_FALSE(d) << r.body;
+        EXPECT_EQ(d.error().category, error_category::decode) << r.body;
+        EXPECT_FALSE(is_error) << r.body;
+        break;
+    }
+  }
 }
 
 TEST(OpinionEnvelope, ErrnoUnderHttp200IsAVenueErrorThroughTheClient) {
@@ -216,14 +329,6 @@ TEST(OpinionEnvelope, ErrnoUnderHttp200IsAVenueErrorThroughTheClient) {
   EXPECT_EQ(r.error().venue_message, "order already canceled");
   EXPECT_EQ(r.error().http_status, 200);
   EXPECT_EQ(r.status(), 200);
-}
-
-TEST(OpinionEnvelope, ResultFalseIsNotASuccess) {
-  fixture f;
-  f.net.respond(200, R"({"errno":0,"errmsg":"","result":{"result":false}})");
-  auto r = f.opn.cancel_order("o1");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().category, error_category::venue);
 }
 
 TEST(OpinionEnvelope, Http401EnvelopeIsUnauthorized) {
@@ -325,7 +430,8 @@ TEST(OpinionBatch, OneOutcomePerIdInOrderFailuresDoNotStop) {
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].index, 0u);
   EXPECT_TRUE(out[0].success);
-  EXPECT_TRUE(out[0].result.result);
+  ASSERT_TRUE(out[0].result.data.has_value());
+  EXPECT_EQ(out[0].result.data->status, opinion::order_status::canceled);
   EXPECT_EQ(out[1].order_id, "b");
   EXPECT_FALSE(out[1].success);
   ASSERT_TRUE(out[1].error.has_value());

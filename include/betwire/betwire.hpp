@@ -29,6 +29,7 @@
 #include <betwire/http/concurrent.hpp>
 #include <betwire/http/encode.hpp>
 #include <betwire/http/endpoint.hpp>
+#include <betwire/http/error_body.hpp>
 #include <betwire/http/message.hpp>
 #include <betwire/http/observer.hpp>
 #include <betwire/http/operations.hpp>
@@ -53,8 +54,9 @@
 #include <betwire/predictstreet/schema.hpp>
 #include <betwire/opinion/client.hpp>
 #include <betwire/opinion/endpoints.hpp>
-#include <betwire/opinion/opinion.hpp>
+#include <betwire/opinion/errors.hpp>
 #include <betwire/opinion/operations.hpp>
+#include <betwire/opinion/opinion.hpp>
 #include <betwire/opinion/schema.hpp>
 #include <betwire/ws/websocket.hpp>
 // betwire-umbrella-end

@@ -5253,7 +5253,7 @@ BETWIRE_END_NAMESPACE
 //   static std::string_view idempotency_key(const request_type&);   for idempotency::keyed
 //   static result<void> validate(const request_type&);  client-side checks, before anything is sent
 //   static bool parse_error(std::string_view body, error& out);     the venue's error body reader
-//                          (venue_errors.hpp); without one, non-2xx answers are http errors
+//                          (abp/errors.hpp, ...); without one, non-2xx answers are http errors
 //   static result<void> encode_body(const request_type&, std::string& out);   a custom body
 //   static result<void> decode(std::string& body, response_type& out);        a custom decode (an
 //                          envelope: Opinion's errno under HTTP 200)
@@ -6187,26 +6187,18 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_SECRET_HPP
 // ---- end <betwire/http/secret.hpp> -----------------------------------------
-// ---- begin <betwire/http/venue_errors.hpp> ---------------------------------
-#ifndef BETWIRE_HTTP_VENUE_ERRORS_HPP
-#define BETWIRE_HTTP_VENUE_ERRORS_HPP
+// ---- begin <betwire/http/error_body.hpp> -----------------------------------
+#ifndef BETWIRE_HTTP_ERROR_BODY_HPP
+#define BETWIRE_HTTP_ERROR_BODY_HPP
 
-// Readers of the venues' error bodies. Each is an http::error_parser: given a response body, it
-// returns true when the body is that venue's error JSON and then fills `out.venue_code` and
+// Venue-neutral pieces for reading error bodies. An http::error_parser is given a response body and
+// returns true when the body is its venue's error JSON, then fills `out.venue_code` and
 // `out.venue_message` (nothing else); false leaves `out` as it was. The client core calls the
-// endpoint's parser on every non-2xx answer (see client.hpp); venue bindings may call them on
-// bodies of their own (Opinion's errors under HTTP 200).
+// endpoint's parser on every non-2xx answer (see endpoint.hpp). The venues' own readers live in
+// their folders: abp/errors.hpp, predictstreet/errors.hpp, opinion/errors.hpp.
 //
-// ABP v2:        {"error": "..."}                                   (auth and rate-limit middleware)
-//                {"detail": "..."}                                  (application routes)
-//                {"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}   (422 validation)
-//                {"detail": {"message": "...", "code": "..."}}      (an older revision)
-// PredictStreet: {"code": "...", "message": "...", "details": {...}}   (403 api_key_scope_missing
-//                keeps details.requiredScope and details.have in the message)
-// Opinion:       {"errno": <n>, "errmsg": "..."} or {"code": <n>, "msg": "..."}; an error when the
-//                number is not 0 (also under HTTP 200: the envelope of every answer).
-//
-// They run on the error path only and may allocate.
+// The helpers below read JSON values kept as json::raw. They run on the error path only and may
+// allocate.
 
 
 #include <cstddef>
@@ -6297,162 +6289,11 @@ namespace detail {
 
 }  // namespace detail
 
-// ---- ABP v2 -------------------------------------------------------------------------------------
-
-[[nodiscard]] inline bool parse_abp_error(std::string_view body, error& out) {
-  std::string buffer;
-  json::object_map<std::string_view, json::raw> top;
-  if (!detail::read_object(body, buffer, top)) return false;
-
-  if (const json::raw* e = detail::member(top, "error")) {
-    if (auto text = detail::raw_string(*e)) {
-      out.venue_code.clear();
-      out.venue_message = std::move(*text);
-      return true;
-    }
-    return false;
-  }
-  const json::raw* detail_value = detail::member(top, "detail");
-  if (!detail_value) return false;
-
-  switch (detail::raw_kind(*detail_value)) {
-    case '"': {
-      auto text = detail::raw_string(*detail_value);
-      if (!text) return false;
-      out.venue_code.clear();
-      out.venue_message = std::move(*text);
-      return true;
-    }
-    case '[': {
-      // FastAPI validation errors: "loc.path: msg; other.loc: msg", code = the first type.
-      std::string array_buffer;
-      std::vector<json::raw> items;
-      if (!detail::read_array(detail_value->text, array_buffer, items)) return false;
-      std::string message;
-      std::string code;
-      for (const json::raw& item : items) {
-        std::string item_buffer;
-        json::object_map<std::string_view, json::raw> entry;
-        if (!detail::read_object(item.text, item_buffer, entry)) return false;
-        const json::raw* loc = detail::member(entry, "loc");
-        const json::raw* msg = detail::member(entry, "msg");
-        const json::raw* type = detail::member(entry, "type");
-        if (!msg) return false;
-        if (!message.empty()) message.append("; ");
-        if (loc && detail::raw_kind(*loc) == '[') {
-          const std::string where = detail::join_scalars(*loc, ".");
-          if (!where.empty()) message.append(where).append(": ");
-        }
-        if (auto m = detail::raw_scalar(*msg)) message.append(*m);
-        if (code.empty() && type)
-          if (auto t = detail::raw_scalar(*type)) code = std::move(*t);
-      }
-      out.venue_code = std::move(code);
-      out.venue_message = std::move(message);
-      return true;
-    }
-    case '{': {
-      std::string inner_buffer;
-      json::object_map<std::string_view, json::raw> inner;
-      if (!detail::read_object(detail_value->text, inner_buffer, inner)) return false;
-      const json::raw* msg = detail::member(inner, "message");
-      const json::raw* code = detail::member(inner, "code");
-      if (!msg && !code) return false;
-      out.venue_message.clear();
-      out.venue_code.clear();
-      if (msg)
-        if (auto m = detail::raw_scalar(*msg)) out.venue_message = std::move(*m);
-      if (code)
-        if (auto c = detail::raw_scalar(*code)) out.venue_code = std::move(*c);
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-// ---- PredictStreet ------------------------------------------------------------------------------
-
-[[nodiscard]] inline bool parse_predictstreet_error(std::string_view body, error& out) {
-  std::string buffer;
-  json::object_map<std::string_view, json::raw> top;
-  if (!detail::read_object(body, buffer, top)) return false;
-  const json::raw* code = detail::member(top, "code");
-  const json::raw* message = detail::member(top, "message");
-  if (!code || !message) return false;
-  auto code_text = detail::raw_string(*code);
-  if (!code_text) return false;
-  std::string text = detail::raw_scalar(*message).value_or(std::string());
-
-  if (const json::raw* details = detail::member(top, "details");
-      details && detail::raw_kind(*details) == '{') {
-    std::string details_buffer;
-    json::object_map<std::string_view, json::raw> d;
-    if (detail::read_object(details->text, details_buffer, d)) {
-      if (const json::raw* scope = detail::member(d, "requiredScope")) {
-        if (auto s = detail::raw_scalar(*scope)) {
-          text.append(text.empty() ? "" : " ").append("(requiredScope: ").append(*s);
-          if (const json::raw* have = detail::member(d, "have");
-              have && detail::raw_kind(*have) == '[')
-            text.append("; have: ").append(detail::join_scalars(*have, ", "));
-          text.append(")");
-        }
-      }
-    }
-  }
-  out.venue_code = std::move(*code_text);
-  out.venue_message = std::move(text);
-  return true;
-}
-
-// ---- Opinion.trade ------------------------------------------------------------------------------
-
-// The envelope's error number and message: {errno, errmsg} or {code, msg}. nullopt when the body is
-// not such an envelope.
-struct opinion_status {
-  std::string code;     // the number's text ("0", "10403")
-  std::string message;  // errmsg / msg
-  [[nodiscard]] bool ok() const noexcept { return code == "0"; }
-};
-
-[[nodiscard]] inline std::optional<opinion_status> read_opinion_status(std::string_view body) {
-  std::string buffer;
-  json::object_map<std::string_view, json::raw> top;
-  if (!detail::read_object(body, buffer, top)) return std::nullopt;
-  const json::raw* number = detail::member(top, "errno");
-  const json::raw* message = detail::member(top, "errmsg");
-  if (!number) {
-    number = detail::member(top, "code");
-    message = detail::member(top, "msg");
-  }
-  if (!number) return std::nullopt;
-  opinion_status st;
-  if (auto n = detail::raw_number(*number)) {
-    st.code = std::string(*n);
-  } else if (auto s = detail::raw_string(*number)) {
-    st.code = std::move(*s);  // a number sent as a string
-    if (st.code.empty()) return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  if (message)
-    if (auto m = detail::raw_scalar(*message)) st.message = std::move(*m);
-  return st;
-}
-
-[[nodiscard]] inline bool parse_opinion_error(std::string_view body, error& out) {
-  auto st = read_opinion_status(body);
-  if (!st || st->ok()) return false;
-  out.venue_code = std::move(st->code);
-  out.venue_message = std::move(st->message);
-  return true;
-}
-
 }  // namespace http
 BETWIRE_END_NAMESPACE
 
-#endif  // BETWIRE_HTTP_VENUE_ERRORS_HPP
-// ---- end <betwire/http/venue_errors.hpp> -----------------------------------
+#endif  // BETWIRE_HTTP_ERROR_BODY_HPP
+// ---- end <betwire/http/error_body.hpp> -------------------------------------
 
 #include <chrono>
 #include <concepts>
@@ -8829,6 +8670,149 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_OPERATIONS_HPP
 // ---- end <betwire/http/operations.hpp> -------------------------------------
+// ---- begin <betwire/http/venue_errors.hpp> ---------------------------------
+#ifndef BETWIRE_HTTP_VENUE_ERRORS_HPP
+#define BETWIRE_HTTP_VENUE_ERRORS_HPP
+
+// Readers of the venues' error bodies. Each is an http::error_parser: given a response body, it
+// returns true when the body is that venue's error JSON and then fills `out.venue_code` and
+// `out.venue_message` (nothing else); false leaves `out` as it was. The client core calls the
+// endpoint's parser on every non-2xx answer (see client.hpp); venue bindings may call them on
+// bodies of their own (Opinion's errors under HTTP 200).
+//
+// ABP v2:        {"error": "..."}                                   (auth and rate-limit middleware)
+//                {"detail": "..."}                                  (application routes)
+//                {"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}   (422 validation)
+//                {"detail": {"message": "...", "code": "..."}}      (an older revision)
+// PredictStreet: {"code": "...", "message": "...", "details": {...}}   (403 api_key_scope_missing
+//                keeps details.requiredScope and details.have in the message)
+// (Opinion's envelope reader is opinion::parse_error_body, in opinion/errors.hpp.)
+//
+// They run on the error path only and may allocate.
+
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace http {
+
+// ---- ABP v2 -------------------------------------------------------------------------------------
+
+[[nodiscard]] inline bool parse_abp_error(std::string_view body, error& out) {
+  std::string buffer;
+  json::object_map<std::string_view, json::raw> top;
+  if (!detail::read_object(body, buffer, top)) return false;
+
+  if (const json::raw* e = detail::member(top, "error")) {
+    if (auto text = detail::raw_string(*e)) {
+      out.venue_code.clear();
+      out.venue_message = std::move(*text);
+      return true;
+    }
+    return false;
+  }
+  const json::raw* detail_value = detail::member(top, "detail");
+  if (!detail_value) return false;
+
+  switch (detail::raw_kind(*detail_value)) {
+    case '"': {
+      auto text = detail::raw_string(*detail_value);
+      if (!text) return false;
+      out.venue_code.clear();
+      out.venue_message = std::move(*text);
+      return true;
+    }
+    case '[': {
+      // FastAPI validation errors: "loc.path: msg; other.loc: msg", code = the first type.
+      std::string array_buffer;
+      std::vector<json::raw> items;
+      if (!detail::read_array(detail_value->text, array_buffer, items)) return false;
+      std::string message;
+      std::string code;
+      for (const json::raw& item : items) {
+        std::string item_buffer;
+        json::object_map<std::string_view, json::raw> entry;
+        if (!detail::read_object(item.text, item_buffer, entry)) return false;
+        const json::raw* loc = detail::member(entry, "loc");
+        const json::raw* msg = detail::member(entry, "msg");
+        const json::raw* type = detail::member(entry, "type");
+        if (!msg) return false;
+        if (!message.empty()) message.append("; ");
+        if (loc && detail::raw_kind(*loc) == '[') {
+          const std::string where = detail::join_scalars(*loc, ".");
+          if (!where.empty()) message.append(where).append(": ");
+        }
+        if (auto m = detail::raw_scalar(*msg)) message.append(*m);
+        if (code.empty() && type)
+          if (auto t = detail::raw_scalar(*type)) code = std::move(*t);
+      }
+      out.venue_code = std::move(code);
+      out.venue_message = std::move(message);
+      return true;
+    }
+    case '{': {
+      std::string inner_buffer;
+      json::object_map<std::string_view, json::raw> inner;
+      if (!detail::read_object(detail_value->text, inner_buffer, inner)) return false;
+      const json::raw* msg = detail::member(inner, "message");
+      const json::raw* code = detail::member(inner, "code");
+      if (!msg && !code) return false;
+      out.venue_message.clear();
+      out.venue_code.clear();
+      if (msg)
+        if (auto m = detail::raw_scalar(*msg)) out.venue_message = std::move(*m);
+      if (code)
+        if (auto c = detail::raw_scalar(*code)) out.venue_code = std::move(*c);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+// ---- PredictStreet ------------------------------------------------------------------------------
+
+[[nodiscard]] inline bool parse_predictstreet_error(std::string_view body, error& out) {
+  std::string buffer;
+  json::object_map<std::string_view, json::raw> top;
+  if (!detail::read_object(body, buffer, top)) return false;
+  const json::raw* code = detail::member(top, "code");
+  const json::raw* message = detail::member(top, "message");
+  if (!code || !message) return false;
+  auto code_text = detail::raw_string(*code);
+  if (!code_text) return false;
+  std::string text = detail::raw_scalar(*message).value_or(std::string());
+
+  if (const json::raw* details = detail::member(top, "details");
+      details && detail::raw_kind(*details) == '{') {
+    std::string details_buffer;
+    json::object_map<std::string_view, json::raw> d;
+    if (detail::read_object(details->text, details_buffer, d)) {
+      if (const json::raw* scope = detail::member(d, "requiredScope")) {
+        if (auto s = detail::raw_scalar(*scope)) {
+          text.append(text.empty() ? "" : " ").append("(requiredScope: ").append(*s);
+          if (const json::raw* have = detail::member(d, "have");
+              have && detail::raw_kind(*have) == '[')
+            text.append("; have: ").append(detail::join_scalars(*have, ", "));
+          text.append(")");
+        }
+      }
+    }
+  }
+  out.venue_code = std::move(*code_text);
+  out.venue_message = std::move(text);
+  return true;
+}
+
+}  // namespace http
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_HTTP_VENUE_ERRORS_HPP
+// ---- end <betwire/http/venue_errors.hpp> -----------------------------------
 // ---- begin <betwire/abp/abp.hpp> -------------------------------------------
 #ifndef BETWIRE_ABP_ABP_HPP
 #define BETWIRE_ABP_ABP_HPP
@@ -13074,7 +13058,7 @@ BETWIRE_END_NAMESPACE
 //   betwire::opinion::client opn{net, {.api_key = betwire::secret(user_apikey)}};
 //
 //   auto page = opn.get_orders({.market_id = 123, .status = {opinion::order_status::pending}, .limit = 20});
-//   auto one  = opn.cancel_order("order-id");                  // checks the envelope (errno)
+//   auto one  = opn.cancel_order("order-id");                  // errno 0 is success; ->data
 //   auto many = opn.cancel_orders(ids);                        // one outcome per id, in order
 //   auto all  = opn.cancel_all_orders({.market_id = 123, .side = opinion::order_side::sell},
 //                                     [](const opinion::progress& p) { draw(p); });
@@ -13097,16 +13081,180 @@ BETWIRE_END_NAMESPACE
 //
 //   opinion::endpoints::get_orders<>                   // result opinion::orders_page
 //   opinion::endpoints::get_orders<std::string_view>   // result opinion::orders_page_view
-//   opinion::endpoints::cancel_order                   // POST /order/cancel {"orderId": "..."}
+//   opinion::endpoints::cancel_order<>                 // POST /order/cancel {"orderId": "..."} -> result.data
 //   opinion::endpoints::get_order<>                    // GET /order/{orderId} -> result.orderData
 //
 // The envelope: every answer is {"errno": n, "errmsg": "...", "result": ...} or
-// {"code": n, "msg": "...", "result": ...}. opinion::decode_envelope checks the number before
-// anything else: non-zero is an error of category venue even under HTTP 200, with venue_code = the
-// number as text and venue_message = errmsg/msg. Zero: `result` is decoded into the endpoint's
-// response type (in place, no allocation once warm). Non-2xx answers carry the same envelope and are
-// read by http::parse_opinion_error.
+// {"code": n, "msg": "...", "result": ...}, read by one rule (opinion::classify_envelope,
+// errors.hpp): a non-zero status is an error of category venue even under HTTP 200, with
+// venue_code = the number as text and venue_message = errmsg/msg; zero is success and `result` is
+// decoded into the endpoint's response type (in place, no allocation once warm). Non-2xx answers
+// carry the same envelope and are read by opinion::parse_error_body, by the same rule.
 
+// ---- begin <betwire/opinion/errors.hpp> ------------------------------------
+#ifndef BETWIRE_OPINION_ERRORS_HPP
+#define BETWIRE_OPINION_ERRORS_HPP
+
+// Opinion.trade's envelope, read by one rule. Every answer (2xx or not) is
+//   {"errno": <n>, "errmsg": "...", "result": ...}   or, in some revisions,
+//   {"code":  <n>, "msg":    "...", "result": ...}
+//
+// opinion::classify_envelope is that rule; opinion::decode_envelope (endpoints.hpp, 2xx answers)
+// and opinion::parse_error_body (the error reader of non-2xx answers) both go through it, so they
+// agree on every input:
+//
+//  1. The status member is `errno` when that key is present and not null, else `code` when that
+//     key is present and not null; the message is its partner (`errmsg` / `msg`). Neither: the body
+//     is not an envelope (envelope_state::not_envelope).
+//  2. The status is an integer: a JSON number without fraction or exponent (`0`, `-0`, `10404`),
+//     or a string holding one (`"0"`, `"00"`, `"-0"`, `"10404"`: an optional '-' then digits, no
+//     spaces, no escapes). Anything else (`"abc"`, `true`, `1.0`, `{}`, `""`) is
+//     envelope_state::bad_status: a decode error (type_mismatch at `errno` / `code`), never a
+//     venue error, because the venue did not say which error it was.
+//  3. Zero, however spelled (every digit 0, with or without '-'), is success whatever `result`
+//     holds; any other integer is the venue's error number (envelope_state::venue_error).
+//
+// A body that is not a JSON object (or not JSON) is a decode error for decode_envelope and "not
+// Opinion's error body" for parse_error_body.
+
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace opinion {
+
+// The envelope's members, undecoded: nothing is copied or allocated.
+struct envelope_probe {
+  std::optional<json::raw> error_number;
+  std::optional<json::raw> errmsg;
+  std::optional<json::raw> code;
+  std::optional<json::raw> msg;
+  std::optional<json::raw> result;
+  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+  static constexpr betwire::key_rename betwire_keys[] = {{"error_number", "errno"}};
+};
+
+enum class envelope_state : std::uint8_t {
+  success,       // status 0: read `result`
+  venue_error,   // a non-zero integer status
+  not_envelope,  // neither errno nor code (or both null)
+  bad_status,    // errno/code is there but is not an integer
+};
+
+struct envelope_status {
+  envelope_state state = envelope_state::not_envelope;
+  std::string_view key;              // "errno" or "code": the member that was read
+  std::string_view number;           // its integer text ("0", "-0", "00", "10404"), quotes removed
+  std::optional<json::raw> message;  // errmsg / msg, undecoded
+};
+
+namespace detail {
+
+[[nodiscard]] constexpr std::string_view trim_json_space(std::string_view t) noexcept {
+  while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' || t.front() == '\n'))
+    t.remove_prefix(1);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n'))
+    t.remove_suffix(1);
+  return t;
+}
+
+[[nodiscard]] constexpr bool is_integer_text(std::string_view n) noexcept {
+  if (!n.empty() && n.front() == '-') n.remove_prefix(1);
+  if (n.empty()) return false;
+  for (char c : n)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+[[nodiscard]] constexpr bool is_zero_text(std::string_view n) noexcept {
+  if (!n.empty() && n.front() == '-') n.remove_prefix(1);
+  if (n.empty()) return false;
+  for (char c : n)
+    if (c != '0') return false;
+  return true;
+}
+
+// The integer text of a status value (rule 2), or nullopt.
+[[nodiscard]] constexpr std::optional<std::string_view> status_integer(json::raw r) noexcept {
+  std::string_view t = trim_json_space(r.text);
+  if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
+  if (!is_integer_text(t)) return std::nullopt;
+  return t;
+}
+
+[[nodiscard]] inline bool present(const std::optional<json::raw>& r) noexcept { return r && !r->is_null(); }
+
+}  // namespace detail
+
+// Rules 1-3 over an envelope already read into a probe.
+[[nodiscard]] inline envelope_status classify_envelope(const envelope_probe& p) noexcept {
+  envelope_status st;
+  const std::optional<json::raw>* number = nullptr;
+  if (detail::present(p.error_number)) {
+    number = &p.error_number;
+    st.key = "errno";
+    st.message = p.errmsg;
+  } else if (detail::present(p.code)) {
+    number = &p.code;
+    st.key = "code";
+    st.message = p.msg;
+  } else {
+    st.state = envelope_state::not_envelope;
+    return st;
+  }
+  const std::optional<std::string_view> n = detail::status_integer(**number);
+  if (!n) {
+    st.state = envelope_state::bad_status;
+    return st;
+  }
+  st.number = *n;
+  st.state = detail::is_zero_text(*n) ? envelope_state::success : envelope_state::venue_error;
+  return st;
+}
+
+// The errc of an error envelope: errno values that are HTTP statuses (401, 404, 429, 5xx, ...) map
+// like the status would; the venue's own numbers (10400, 10404, 10409, ...) are errc::venue_error.
+[[nodiscard]] inline errc errno_errc(std::string_view number) noexcept {
+  int v = 0;
+  const auto r = std::from_chars(number.data(), number.data() + number.size(), v);
+  if (r.ec != std::errc{} || r.ptr != number.data() + number.size()) return errc::venue_error;
+  if (v < 400 || v > 599) return errc::venue_error;
+  const errc mapped = http::status_errc(v);
+  return mapped == errc::http_status ? errc::venue_error : mapped;
+}
+
+// Fills venue_code (the number's text) and venue_message (errmsg/msg: a string's value or a
+// scalar's text) from a venue_error status.
+inline void fill_venue_fields(const envelope_status& st, error& out) {
+  out.venue_code = std::string(st.number);
+  out.venue_message.clear();
+  if (st.message)
+    if (auto m = http::detail::raw_scalar(*st.message)) out.venue_message = std::move(*m);
+}
+
+// Opinion's error body reader (an http::error_parser): true exactly when classify_envelope says
+// venue_error (a non-zero errno/code); then venue_code and venue_message are filled. Runs on the
+// error path and allocates (a copy of the body: decoding is in place).
+[[nodiscard]] inline bool parse_error_body(std::string_view body, error& out) {
+  std::string buffer(body);
+  envelope_probe probe;
+  if (!json::decode(buffer, probe)) return false;
+  const envelope_status st = classify_envelope(probe);
+  if (st.state != envelope_state::venue_error) return false;
+  fill_venue_fields(st, out);
+  return true;
+}
+
+}  // namespace opinion
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_OPINION_ERRORS_HPP
+// ---- end <betwire/opinion/errors.hpp> --------------------------------------
 // ---- begin <betwire/opinion/schema.hpp> ------------------------------------
 #ifndef BETWIRE_OPINION_SCHEMA_HPP
 #define BETWIRE_OPINION_SCHEMA_HPP
@@ -13225,9 +13373,19 @@ struct basic_order_detail {
   basic_order<Str> order_data;
 };
 
-// POST /order/cancel: `result` = {"result": true}.
-struct cancel_result {
-  bool result = false;
+// POST /order/cancel answers {"errno": 0, "errmsg": "", "result": {"data": {"orderId": "...",
+// "status": 3}}}: a single object comes in `result.data` (wire-notes.md). errno 0 alone says the
+// cancel succeeded; `data` is what the venue said about the order, when it said it.
+template <class Str>
+struct basic_cancelled_order {
+  std::optional<Str> order_id;
+  std::optional<order_status> status;  // canceled (3) after a cancel
+};
+
+template <class Str>
+struct basic_cancel_result {
+  std::optional<basic_cancelled_order<Str>> data;  // result.data, when `result` has it
+  json::basic_raw<Str> raw;  // `result` as sent when it has no `data` (null, {"result": true}, ...); else empty
 };
 
 // The envelope itself, for callers that read it on their own (the endpoints do this for you).
@@ -13247,11 +13405,15 @@ using trade = basic_trade<std::string>;
 using order = basic_order<std::string>;
 using orders_page = basic_orders_page<std::string>;
 using order_detail = basic_order_detail<std::string>;
+using cancelled_order = basic_cancelled_order<std::string>;
+using cancel_result = basic_cancel_result<std::string>;
 
 using trade_view = basic_trade<std::string_view>;
 using order_view = basic_order<std::string_view>;
 using orders_page_view = basic_orders_page<std::string_view>;
 using order_detail_view = basic_order_detail<std::string_view>;
+using cancelled_order_view = basic_cancelled_order<std::string_view>;
+using cancel_result_view = basic_cancel_result<std::string_view>;
 
 }  // namespace opinion
 BETWIRE_END_NAMESPACE
@@ -13310,108 +13472,111 @@ consteval naming betwire_naming(auto*) { return naming::camel_case; }
   return error(error_category::validation, code, std::move(message));
 }
 
-// The envelope's members, undecoded: nothing is copied or allocated.
-struct envelope_probe {
-  std::optional<json::raw> error_number;
-  std::optional<json::raw> errmsg;
-  std::optional<json::raw> code;
-  std::optional<json::raw> msg;
-  std::optional<json::raw> result;
-  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
-  static constexpr betwire::key_rename betwire_keys[] = {{"error_number", "errno"}};
-};
-
-// The status number's text: a JSON number as sent, or a string's content ("0").
-[[nodiscard]] inline std::optional<std::string_view> number_text(json::raw r) noexcept {
-  if (auto n = http::detail::raw_number(r)) return n;
-  std::string_view t = r.text;
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' || t.front() == '\n'))
-    t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n'))
-    t.remove_suffix(1);
-  if (t.size() >= 3 && t.front() == '"' && t.back() == '"') {
-    t = t.substr(1, t.size() - 2);
-    for (char c : t)
-      if ((c < '0' || c > '9') && c != '-') return std::nullopt;
-    return t;
-  }
-  return std::nullopt;
-}
-
-[[nodiscard]] constexpr bool is_zero(std::string_view n) noexcept {
-  if (n.empty()) return false;
-  if (n.front() == '-') n.remove_prefix(1);
-  if (n.empty()) return false;
-  for (char c : n)
-    if (c != '0') return false;
-  return true;
-}
-
 }  // namespace detail
 
-// The errc of an error envelope: errno values that are HTTP statuses (401, 404, 429, 5xx, ...) map
-// like the status would; the venue's own numbers (10400, 10404, 10409, ...) are errc::venue_error.
-[[nodiscard]] inline errc errno_errc(std::string_view number) noexcept {
-  int v = 0;
-  const auto r = std::from_chars(number.data(), number.data() + number.size(), v);
-  if (r.ec != std::errc{} || r.ptr != number.data() + number.size()) return errc::venue_error;
-  if (v < 400 || v > 599) return errc::venue_error;
-  const errc mapped = http::status_errc(v);
-  return mapped == errc::http_status ? errc::venue_error : mapped;
-}
-
-// Reads the envelope in `body` (modified in place) and decodes its `result` into `out`: string
-// views in `out` point into `body`. A non-zero errno / code is an error of category venue.
-// `http_status` is recorded in every error (0 when unknown).
-template <class Result>
-result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
-  detail::envelope_probe probe;
+// Checks the envelope in `body` by opinion::classify_envelope (errors.hpp) and, on success, gives
+// the span of `result` inside `body` (empty when `result` is missing or null). A non-zero status is
+// an error of category venue (venue_code = the number's text, venue_message = errmsg/msg), also
+// under HTTP 200; a body that is no envelope, or a status that is not an integer, is a decode
+// error. `http_status` is recorded in every error (0 when unknown).
+[[nodiscard]] inline result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
+  envelope_probe probe;
   if (auto r = json::decode(body, probe); !r) {
     error e = std::move(r).error();
     e.http_status = http_status;
     return fail(std::move(e));
   }
-  const std::optional<json::raw>& number = probe.error_number ? probe.error_number : probe.code;
-  const std::optional<json::raw>& message = probe.error_number ? probe.errmsg : probe.msg;
-  if (!number) {
-    error e(error_category::decode, errc::missing_key,
-            "not an Opinion envelope: neither \"errno\" nor \"code\" is present");
-    e.http_status = http_status;
-    return fail(std::move(e));
-  }
-  const std::optional<std::string_view> code = detail::number_text(*number);
-  if (!code) {
-    error e(error_category::decode, errc::type_mismatch, "Opinion envelope: errno/code is not a number");
-    e.path = probe.error_number ? "errno" : "code";
-    e.http_status = http_status;
-    return fail(std::move(e));
-  }
-  if (!detail::is_zero(*code)) {
-    error e(error_category::venue, errno_errc(*code), "");
-    e.http_status = http_status;
-    e.venue_code = std::string(*code);
-    if (message) {
-      if (auto m = http::detail::raw_scalar(*message)) e.venue_message = std::move(*m);
+  const envelope_status st = classify_envelope(probe);
+  switch (st.state) {
+    case envelope_state::not_envelope: {
+      error e(error_category::decode, errc::missing_key,
+              "not an Opinion envelope: neither \"errno\" nor \"code\" is present (or both are null)");
+      e.http_status = http_status;
+      return fail(std::move(e));
     }
-    e.message = "Opinion error envelope: errno " + e.venue_code;
-    if (http_status != 0) e.message.append(" (HTTP ").append(std::to_string(http_status)).append(")");
-    return fail(std::move(e));
+    case envelope_state::bad_status: {
+      error e(error_category::decode, errc::type_mismatch, "Opinion envelope: errno/code is not an integer");
+      e.path = std::string(st.key);
+      e.http_status = http_status;
+      return fail(std::move(e));
+    }
+    case envelope_state::venue_error: {
+      error e(error_category::venue, errno_errc(st.number), "");
+      e.http_status = http_status;
+      fill_venue_fields(st, e);
+      e.message = "Opinion error envelope: " + std::string(st.key) + " " + e.venue_code;
+      if (http_status != 0) e.message.append(" (HTTP ").append(std::to_string(http_status)).append(")");
+      return fail(std::move(e));
+    }
+    case envelope_state::success: break;
   }
-  if (!probe.result || probe.result->is_null()) {
+  if (!probe.result || probe.result->is_null()) return std::span<char>{};
+  const std::string_view text = probe.result->text;
+  const auto at = static_cast<std::size_t>(text.data() - body.data());
+  return std::span<char>(body.data() + at, text.size());
+}
+
+namespace detail {
+[[nodiscard]] inline error prefix_result_path(error e, std::string_view prefix, int http_status) {
+  e.path = std::string(prefix) + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
+  e.http_status = http_status;
+  return e;
+}
+}  // namespace detail
+
+// Reads the envelope in `body` (modified in place) and decodes its `result` into `out`: string
+// views in `out` point into `body`. For the reads (a page: result.total/list; a detail:
+// result.orderData) the result is what was asked for, so a missing or null `result` is a decode
+// error with path `result`.
+template <class Result>
+result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
+  auto inner = open_envelope(body, http_status);
+  if (!inner) return fail(std::move(inner).error());
+  if (inner->empty()) {
     error e(error_category::decode, errc::missing_key, "Opinion envelope: errno 0 but no \"result\"");
     e.path = "result";
     e.http_status = http_status;
     return fail(std::move(e));
   }
-  const std::string_view text = probe.result->text;
-  const auto at = static_cast<std::size_t>(text.data() - body.data());
-  std::span<char> inner(body.data() + at, text.size());
-  if (auto r = json::decode_part(body, inner, out); !r) {  // positions in the whole body
-    error e = std::move(r).error();
-    e.path = "result" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
-    e.http_status = http_status;
-    return fail(std::move(e));
+  if (auto r = json::decode_part(body, *inner, out); !r)  // positions in the whole body
+    return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
+  return {};
+}
+
+namespace detail {
+struct cancel_probe {
+  std::optional<json::raw> data;
+  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+};
+}  // namespace detail
+
+// POST /order/cancel: errno 0 is success whatever `result` holds. When `result` is an object with
+// a non-null `data`, that is read into out.data (orderId, status; a type mismatch there is a
+// decode error at result.data...); otherwise out.data is empty and out.raw keeps `result` as sent.
+template <class Str>
+result<void> decode_cancel_envelope(std::string& body, basic_cancel_result<Str>& out, int http_status = 0) {
+  out.data.reset();
+  out.raw.text = Str();
+  auto inner = open_envelope(body, http_status);
+  if (!inner) return fail(std::move(inner).error());
+  if (inner->empty()) return {};
+  const std::string_view text(inner->data(), inner->size());
+  if (http::detail::raw_kind(json::raw{text}) == '{') {
+    detail::cancel_probe probe;
+    if (auto r = json::decode_part(body, *inner, probe); !r)
+      return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
+    if (probe.data && !probe.data->is_null()) {
+      const std::string_view d = probe.data->text;
+      std::span<char> part(body.data() + (d.data() - body.data()), d.size());
+      auto& value = out.data.emplace();
+      if (auto r = json::decode_part(body, part, value); !r) {
+        out.data.reset();
+        return fail(detail::prefix_result_path(std::move(r).error(), "result.data", http_status));
+      }
+      return {};
+    }
   }
+  out.raw.text = Str(text);
   return {};
 }
 
@@ -13473,9 +13638,10 @@ template <class Str>
 
 namespace endpoints {
 
-// Supplies the reader of Opinion's error bodies on non-2xx answers and the envelope decoder.
+// Supplies the reader of Opinion's error bodies on non-2xx answers (the same rule as the envelope
+// decoder: opinion::classify_envelope).
 struct opinion_endpoint {
-  static bool parse_error(std::string_view body, error& e) { return http::parse_opinion_error(body, e); }
+  static bool parse_error(std::string_view body, error& e) { return opinion::parse_error_body(body, e); }
 };
 
 // GET /order?market_id=&status=&limit=&page=&chain_id=56
@@ -13500,16 +13666,18 @@ struct get_order : opinion_endpoint {
   static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
 };
 
-// POST /order/cancel {"orderId": "..."} -> result {"result": true}. Safe to re-send (a second
-// cancel of a canceled order is an error envelope, never a second effect): idempotent.
+// POST /order/cancel {"orderId": "..."} -> result.data {orderId, status}. errno 0 is the success
+// (decode_cancel_envelope). Safe to re-send (a second cancel of a canceled order is an error
+// envelope, never a second effect): idempotent.
+template <class Str = std::string>
 struct cancel_order : opinion_endpoint {
   static constexpr http::method method = http::method::post;
   static constexpr std::string_view path = "/order/cancel";
   using request_type = cancel_order_request;
-  using response_type = cancel_result;
+  using response_type = basic_cancel_result<Str>;
   static constexpr http::idempotency idempotency = http::idempotency::idempotent;
   static result<void> validate(const cancel_order_request& r) { return validate_order_id(r.order_id); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_envelope(body, out); }
 };
 
 }  // namespace endpoints
@@ -13710,17 +13878,17 @@ class client {
   }
 
   // ---- POST /order/cancel ----
-  // Success only when the envelope says errno 0 and result true.
+  // Success is errno 0 (whatever `result` holds); out.data is result.data {orderId, status} when
+  // the venue sent it.
+  template <class Str>
+  http::reply<void> cancel_order(std::string_view order_id, basic_cancel_result<Str>& out) {
+    return run<endpoints::cancel_order<Str>>(cancel_order_request{order_id}, out);
+  }
   http::reply<cancel_result> cancel_order(std::string_view order_id) {
     cancel_result out;
-    http::reply<void> r = run<endpoints::cancel_order>(cancel_order_request{order_id}, out);
+    http::reply<void> r = cancel_order(order_id, out);
     if (!r) return {fail(std::move(r).error()), r.info()};
-    if (!out.result) {
-      error e(error_category::venue, errc::venue_error, "Opinion cancel: errno 0 but result is not true");
-      e.http_status = r.status();
-      return {fail(std::move(e)), r.info()};
-    }
-    return {result<cancel_result>(out), r.info()};
+    return {result<cancel_result>(std::move(out)), r.info()};
   }
 
   // One cancel per id (the venue has no batch endpoint), in input order; a failure never stops the
@@ -13740,7 +13908,7 @@ class client {
       auto r = cancel_order(sv);
       if (r) {
         o.success = true;
-        o.result = *r;
+        o.result = std::move(*r);
         ++p.cancelled;
       } else {
         o.error = std::move(r).error();
@@ -13846,13 +14014,6 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_OPINION_CLIENT_HPP
 // ---- end <betwire/opinion/client.hpp> --------------------------------------
-// ---- begin <betwire/opinion/opinion.hpp> -----------------------------------
-#ifndef BETWIRE_OPINION_OPINION_HPP
-#define BETWIRE_OPINION_OPINION_HPP
-
-// Opinion.trade (builder mode, user calls): schema types, sans-I/O endpoint descriptors, the rate
-// limiter and opinion::client. See docs/opinion.md.
-
 // ---- begin <betwire/opinion/operations.hpp> --------------------------------
 #ifndef BETWIRE_OPINION_OPERATIONS_HPP
 #define BETWIRE_OPINION_OPERATIONS_HPP
@@ -13943,7 +14104,7 @@ class cancel_orders_op {
       const std::size_t i = next_++;
       http::cancel_item& it = ledger_.items()[i];
       req_.order_id = it.id;
-      if (auto b = http::build_request<endpoints::cancel_order>(req_, out.buffers, out.request); !b) {
+      if (auto b = http::build_request<endpoints::cancel_order<std::string_view>>(req_, out.buffers, out.request); !b) {
         // An id the venue could never accept (empty): failed without a send.
         it.error = std::move(b).error();
         ledger_.set(i, http::cancel_state::failed);
@@ -13952,7 +14113,7 @@ class cancel_orders_op {
         continue;
       }
       out.id = i;
-      out.endpoint = endpoints::cancel_order::path;
+      out.endpoint = endpoints::cancel_order<>::path;
       ledger_.set(i, http::cancel_state::in_flight);
       ledger_.set_request(it.request, http::request_state::sent);
       return http::next_step::send;
@@ -13971,7 +14132,7 @@ class cancel_orders_op {
       fail_item(i, a.scrub(a.sent.error()));
       return;
     }
-    result<void> d = http::read_response<endpoints::cancel_order>(a.resp, scratch_);
+    result<void> d = http::read_response<endpoints::cancel_order<std::string_view>>(a.resp, scratch_);
     if (d) {
       ledger_.set(i, http::cancel_state::cancelled);
       rec.state = http::request_state::answered;
@@ -14018,7 +14179,7 @@ class cancel_orders_op {
   bool stopped_ = false;
   std::optional<error> stop_reason_;
   cancel_order_request req_;
-  http::response_t<endpoints::cancel_order> scratch_{};
+  http::response_t<endpoints::cancel_order<std::string_view>> scratch_{};
 };
 
 // ---- the pending orders of a user, page-numbered, several pages in flight ----------------------
@@ -14199,6 +14360,13 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_OPINION_OPERATIONS_HPP
 // ---- end <betwire/opinion/operations.hpp> ----------------------------------
+// ---- begin <betwire/opinion/opinion.hpp> -----------------------------------
+#ifndef BETWIRE_OPINION_OPINION_HPP
+#define BETWIRE_OPINION_OPINION_HPP
+
+// Opinion.trade (builder mode, user calls): schema types, sans-I/O endpoint descriptors, the rate
+// limiter and opinion::client. See docs/opinion.md.
+
 
 #endif  // BETWIRE_OPINION_OPINION_HPP
 // ---- end <betwire/opinion/opinion.hpp> -------------------------------------

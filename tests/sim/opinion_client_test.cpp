@@ -162,7 +162,9 @@ TEST_F(OpinionSim, CancelOneThenTwiceThenUnknownThenForeign) {
 
   auto ok = c->cancel_order(ids[0]);
   ASSERT_TRUE(ok) << ok.error();
-  EXPECT_TRUE(ok->result);
+  ASSERT_TRUE(ok->data.has_value());  // the documented result.data
+  EXPECT_EQ(ok->data->order_id, ids[0]);
+  EXPECT_EQ(ok->data->status, S::canceled);
   EXPECT_EQ(last_request()["body"], (nlohmann::json{{"orderId", ids[0]}}.dump()));
   EXPECT_EQ(sim_order(ids[0])["status"], 3);
 

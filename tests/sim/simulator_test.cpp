@@ -716,7 +716,7 @@ TEST_F(Sim, OpinionCancelRulesAndDetail) {
   EXPECT_NE(parse(r)["errno"], 0);
   EXPECT_NE(parse(op("GET", "/order/" + id, {}, kBob))["errno"], 0);
   r = op("POST", "/order/cancel", json({{"orderId", id}}).dump());
-  EXPECT_EQ(r.body, R"({"errno":0,"errmsg":"","result":{"result":true}})");
+  EXPECT_EQ(r.body, R"({"errno":0,"errmsg":"","result":{"data":{"orderId":")" + id + R"(","status":3}}})");
   r = op("POST", "/order/cancel", json({{"orderId", id}}).dump());
   EXPECT_EQ(r.status, 200);
   j = parse(r);

@@ -25,7 +25,7 @@
 //   static std::string_view idempotency_key(const request_type&);   for idempotency::keyed
 //   static result<void> validate(const request_type&);  client-side checks, before anything is sent
 //   static bool parse_error(std::string_view body, error& out);     the venue's error body reader
-//                          (venue_errors.hpp); without one, non-2xx answers are http errors
+//                          (abp/errors.hpp, ...); without one, non-2xx answers are http errors
 //   static result<void> encode_body(const request_type&, std::string& out);   a custom body
 //   static result<void> decode(std::string& body, response_type& out);        a custom decode (an
 //                          envelope: Opinion's errno under HTTP 200)
@@ -42,7 +42,7 @@
 #include <betwire/http/encode.hpp>
 #include <betwire/http/message.hpp>
 #include <betwire/http/secret.hpp>
-#include <betwire/http/venue_errors.hpp>
+#include <betwire/http/error_body.hpp>
 #include <betwire/json/json.hpp>
 
 #include <chrono>

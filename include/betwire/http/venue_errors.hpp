@@ -13,13 +13,13 @@
 //                {"detail": {"message": "...", "code": "..."}}      (an older revision)
 // PredictStreet: {"code": "...", "message": "...", "details": {...}}   (403 api_key_scope_missing
 //                keeps details.requiredScope and details.have in the message)
-// Opinion:       {"errno": <n>, "errmsg": "..."} or {"code": <n>, "msg": "..."}; an error when the
-//                number is not 0 (also under HTTP 200: the envelope of every answer).
+// (Opinion's envelope reader is opinion::parse_error_body, in opinion/errors.hpp.)
 //
 // They run on the error path only and may allocate.
 
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
+#include <betwire/http/error_body.hpp>
 #include <betwire/json/json.hpp>
 #include <betwire/json/object_map.hpp>
 #include <betwire/json/raw.hpp>
@@ -32,85 +32,6 @@
 
 BETWIRE_BEGIN_NAMESPACE
 namespace http {
-
-using error_parser = bool (*)(std::string_view body, error& out);
-
-namespace detail {
-
-// The first significant byte of a raw JSON value: '"', '{', '[', 'n', 't', 'f' or a number's.
-[[nodiscard]] inline char raw_kind(json::raw r) noexcept {
-  for (char c : r.text)
-    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
-  return '\0';
-}
-
-// A JSON object with any keys, its values kept as raw text. `buffer` receives a copy of `text`
-// (decoding is in place) and must outlive `out`.
-[[nodiscard]] inline bool read_object(std::string_view text, std::string& buffer,
-                                      json::object_map<std::string_view, json::raw>& out) {
-  buffer.assign(text);
-  out.clear();
-  return json::decode(buffer, out).has_value();
-}
-
-[[nodiscard]] inline bool read_array(std::string_view text, std::string& buffer,
-                                     std::vector<json::raw>& out) {
-  buffer.assign(text);
-  out.clear();
-  return json::decode(buffer, out).has_value();
-}
-
-// The value of a JSON string, unescaped; nullopt when `r` is not a string.
-[[nodiscard]] inline std::optional<std::string> raw_string(json::raw r) {
-  if (raw_kind(r) != '"') return std::nullopt;
-  std::string buffer(r.text);
-  std::string value;
-  if (!json::decode(buffer, value)) return std::nullopt;
-  return value;
-}
-
-// A number's text as sent ("10403"); nullopt when `r` is not a number.
-[[nodiscard]] inline std::optional<std::string_view> raw_number(json::raw r) noexcept {
-  const char k = raw_kind(r);
-  if (k != '-' && (k < '0' || k > '9')) return std::nullopt;
-  std::string_view t = r.text;
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' || t.front() == '\n'))
-    t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n'))
-    t.remove_suffix(1);
-  return t;
-}
-
-// A string's value, or a number's / literal's text; nullopt for objects and arrays.
-[[nodiscard]] inline std::optional<std::string> raw_scalar(json::raw r) {
-  if (auto s = raw_string(r)) return s;
-  const char k = raw_kind(r);
-  if (k == '{' || k == '[' || k == '\0') return std::nullopt;
-  if (auto n = raw_number(r)) return std::string(*n);
-  return std::string(r.text);
-}
-
-[[nodiscard]] inline const json::raw* member(const json::object_map<std::string_view, json::raw>& m,
-                                             std::string_view key) noexcept {
-  return m.find(key);
-}
-
-// "a, b, c" from a JSON array of scalars.
-[[nodiscard]] inline std::string join_scalars(json::raw r, std::string_view sep) {
-  std::string out;
-  std::string buffer;
-  std::vector<json::raw> items;
-  if (!read_array(r.text, buffer, items)) return out;
-  for (const json::raw& item : items) {
-    if (auto s = raw_scalar(item)) {
-      if (!out.empty()) out.append(sep);
-      out.append(*s);
-    }
-  }
-  return out;
-}
-
-}  // namespace detail
 
 // ---- ABP v2 -------------------------------------------------------------------------------------
 
@@ -217,49 +138,6 @@ namespace detail {
   }
   out.venue_code = std::move(*code_text);
   out.venue_message = std::move(text);
-  return true;
-}
-
-// ---- Opinion.trade ------------------------------------------------------------------------------
-
-// The envelope's error number and message: {errno, errmsg} or {code, msg}. nullopt when the body is
-// not such an envelope.
-struct opinion_status {
-  std::string code;     // the number's text ("0", "10403")
-  std::string message;  // errmsg / msg
-  [[nodiscard]] bool ok() const noexcept { return code == "0"; }
-};
-
-[[nodiscard]] inline std::optional<opinion_status> read_opinion_status(std::string_view body) {
-  std::string buffer;
-  json::object_map<std::string_view, json::raw> top;
-  if (!detail::read_object(body, buffer, top)) return std::nullopt;
-  const json::raw* number = detail::member(top, "errno");
-  const json::raw* message = detail::member(top, "errmsg");
-  if (!number) {
-    number = detail::member(top, "code");
-    message = detail::member(top, "msg");
-  }
-  if (!number) return std::nullopt;
-  opinion_status st;
-  if (auto n = detail::raw_number(*number)) {
-    st.code = std::string(*n);
-  } else if (auto s = detail::raw_string(*number)) {
-    st.code = std::move(*s);  // a number sent as a string
-    if (st.code.empty()) return std::nullopt;
-  } else {
-    return std::nullopt;
-  }
-  if (message)
-    if (auto m = detail::raw_scalar(*message)) st.message = std::move(*m);
-  return st;
-}
-
-[[nodiscard]] inline bool parse_opinion_error(std::string_view body, error& out) {
-  auto st = read_opinion_status(body);
-  if (!st || st->ok()) return false;
-  out.venue_code = std::move(st->code);
-  out.venue_message = std::move(st->message);
   return true;
 }
 

@@ -8,7 +8,7 @@
 //   betwire::opinion::client opn{net, {.api_key = betwire::secret(user_apikey)}};
 //
 //   auto page = opn.get_orders({.market_id = 123, .status = {opinion::order_status::pending}, .limit = 20});
-//   auto one  = opn.cancel_order("order-id");                  // checks the envelope (errno)
+//   auto one  = opn.cancel_order("order-id");                  // errno 0 is success; ->data
 //   auto many = opn.cancel_orders(ids);                        // one outcome per id, in order
 //   auto all  = opn.cancel_all_orders({.market_id = 123, .side = opinion::order_side::sell},
 //                                     [](const opinion::progress& p) { draw(p); });
@@ -217,17 +217,17 @@ class client {
   }
 
   // ---- POST /order/cancel ----
-  // Success only when the envelope says errno 0 and result true.
+  // Success is errno 0 (whatever `result` holds); out.data is result.data {orderId, status} when
+  // the venue sent it.
+  template <class Str>
+  http::reply<void> cancel_order(std::string_view order_id, basic_cancel_result<Str>& out) {
+    return run<endpoints::cancel_order<Str>>(cancel_order_request{order_id}, out);
+  }
   http::reply<cancel_result> cancel_order(std::string_view order_id) {
     cancel_result out;
-    http::reply<void> r = run<endpoints::cancel_order>(cancel_order_request{order_id}, out);
+    http::reply<void> r = cancel_order(order_id, out);
     if (!r) return {fail(std::move(r).error()), r.info()};
-    if (!out.result) {
-      error e(error_category::venue, errc::venue_error, "Opinion cancel: errno 0 but result is not true");
-      e.http_status = r.status();
-      return {fail(std::move(e)), r.info()};
-    }
-    return {result<cancel_result>(out), r.info()};
+    return {result<cancel_result>(std::move(out)), r.info()};
   }
 
   // One cancel per id (the venue has no batch endpoint), in input order; a failure never stops the
@@ -247,7 +247,7 @@ class client {
       auto r = cancel_order(sv);
       if (r) {
         o.success = true;
-        o.result = *r;
+        o.result = std::move(*r);
         ++p.cancelled;
       } else {
         o.error = std::move(r).error();

@@ -7,24 +7,24 @@
 //
 //   opinion::endpoints::get_orders<>                   // result opinion::orders_page
 //   opinion::endpoints::get_orders<std::string_view>   // result opinion::orders_page_view
-//   opinion::endpoints::cancel_order                   // POST /order/cancel {"orderId": "..."}
+//   opinion::endpoints::cancel_order<>                 // POST /order/cancel {"orderId": "..."} -> result.data
 //   opinion::endpoints::get_order<>                    // GET /order/{orderId} -> result.orderData
 //
 // The envelope: every answer is {"errno": n, "errmsg": "...", "result": ...} or
-// {"code": n, "msg": "...", "result": ...}. opinion::decode_envelope checks the number before
-// anything else: non-zero is an error of category venue even under HTTP 200, with venue_code = the
-// number as text and venue_message = errmsg/msg. Zero: `result` is decoded into the endpoint's
-// response type (in place, no allocation once warm). Non-2xx answers carry the same envelope and are
-// read by http::parse_opinion_error.
+// {"code": n, "msg": "...", "result": ...}, read by one rule (opinion::classify_envelope,
+// errors.hpp): a non-zero status is an error of category venue even under HTTP 200, with
+// venue_code = the number as text and venue_message = errmsg/msg; zero is success and `result` is
+// decoded into the endpoint's response type (in place, no allocation once warm). Non-2xx answers
+// carry the same envelope and are read by opinion::parse_error_body, by the same rule.
 
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
-#include <betwire/http/venue_errors.hpp>
 #include <betwire/json/json.hpp>
 #include <betwire/json/raw.hpp>
+#include <betwire/opinion/errors.hpp>
 #include <betwire/opinion/schema.hpp>
 
 #include <charconv>
@@ -78,108 +78,111 @@ consteval naming betwire_naming(auto*) { return naming::camel_case; }
   return error(error_category::validation, code, std::move(message));
 }
 
-// The envelope's members, undecoded: nothing is copied or allocated.
-struct envelope_probe {
-  std::optional<json::raw> error_number;
-  std::optional<json::raw> errmsg;
-  std::optional<json::raw> code;
-  std::optional<json::raw> msg;
-  std::optional<json::raw> result;
-  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
-  static constexpr betwire::key_rename betwire_keys[] = {{"error_number", "errno"}};
-};
-
-// The status number's text: a JSON number as sent, or a string's content ("0").
-[[nodiscard]] inline std::optional<std::string_view> number_text(json::raw r) noexcept {
-  if (auto n = http::detail::raw_number(r)) return n;
-  std::string_view t = r.text;
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t' || t.front() == '\r' || t.front() == '\n'))
-    t.remove_prefix(1);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\r' || t.back() == '\n'))
-    t.remove_suffix(1);
-  if (t.size() >= 3 && t.front() == '"' && t.back() == '"') {
-    t = t.substr(1, t.size() - 2);
-    for (char c : t)
-      if ((c < '0' || c > '9') && c != '-') return std::nullopt;
-    return t;
-  }
-  return std::nullopt;
-}
-
-[[nodiscard]] constexpr bool is_zero(std::string_view n) noexcept {
-  if (n.empty()) return false;
-  if (n.front() == '-') n.remove_prefix(1);
-  if (n.empty()) return false;
-  for (char c : n)
-    if (c != '0') return false;
-  return true;
-}
-
 }  // namespace detail
 
-// The errc of an error envelope: errno values that are HTTP statuses (401, 404, 429, 5xx, ...) map
-// like the status would; the venue's own numbers (10400, 10404, 10409, ...) are errc::venue_error.
-[[nodiscard]] inline errc errno_errc(std::string_view number) noexcept {
-  int v = 0;
-  const auto r = std::from_chars(number.data(), number.data() + number.size(), v);
-  if (r.ec != std::errc{} || r.ptr != number.data() + number.size()) return errc::venue_error;
-  if (v < 400 || v > 599) return errc::venue_error;
-  const errc mapped = http::status_errc(v);
-  return mapped == errc::http_status ? errc::venue_error : mapped;
-}
-
-// Reads the envelope in `body` (modified in place) and decodes its `result` into `out`: string
-// views in `out` point into `body`. A non-zero errno / code is an error of category venue.
-// `http_status` is recorded in every error (0 when unknown).
-template <class Result>
-result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
-  detail::envelope_probe probe;
+// Checks the envelope in `body` by opinion::classify_envelope (errors.hpp) and, on success, gives
+// the span of `result` inside `body` (empty when `result` is missing or null). A non-zero status is
+// an error of category venue (venue_code = the number's text, venue_message = errmsg/msg), also
+// under HTTP 200; a body that is no envelope, or a status that is not an integer, is a decode
+// error. `http_status` is recorded in every error (0 when unknown).
+[[nodiscard]] inline result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
+  envelope_probe probe;
   if (auto r = json::decode(body, probe); !r) {
     error e = std::move(r).error();
     e.http_status = http_status;
     return fail(std::move(e));
   }
-  const std::optional<json::raw>& number = probe.error_number ? probe.error_number : probe.code;
-  const std::optional<json::raw>& message = probe.error_number ? probe.errmsg : probe.msg;
-  if (!number) {
-    error e(error_category::decode, errc::missing_key,
-            "not an Opinion envelope: neither \"errno\" nor \"code\" is present");
-    e.http_status = http_status;
-    return fail(std::move(e));
-  }
-  const std::optional<std::string_view> code = detail::number_text(*number);
-  if (!code) {
-    error e(error_category::decode, errc::type_mismatch, "Opinion envelope: errno/code is not a number");
-    e.path = probe.error_number ? "errno" : "code";
-    e.http_status = http_status;
-    return fail(std::move(e));
-  }
-  if (!detail::is_zero(*code)) {
-    error e(error_category::venue, errno_errc(*code), "");
-    e.http_status = http_status;
-    e.venue_code = std::string(*code);
-    if (message) {
-      if (auto m = http::detail::raw_scalar(*message)) e.venue_message = std::move(*m);
+  const envelope_status st = classify_envelope(probe);
+  switch (st.state) {
+    case envelope_state::not_envelope: {
+      error e(error_category::decode, errc::missing_key,
+              "not an Opinion envelope: neither \"errno\" nor \"code\" is present (or both are null)");
+      e.http_status = http_status;
+      return fail(std::move(e));
     }
-    e.message = "Opinion error envelope: errno " + e.venue_code;
-    if (http_status != 0) e.message.append(" (HTTP ").append(std::to_string(http_status)).append(")");
-    return fail(std::move(e));
+    case envelope_state::bad_status: {
+      error e(error_category::decode, errc::type_mismatch, "Opinion envelope: errno/code is not an integer");
+      e.path = std::string(st.key);
+      e.http_status = http_status;
+      return fail(std::move(e));
+    }
+    case envelope_state::venue_error: {
+      error e(error_category::venue, errno_errc(st.number), "");
+      e.http_status = http_status;
+      fill_venue_fields(st, e);
+      e.message = "Opinion error envelope: " + std::string(st.key) + " " + e.venue_code;
+      if (http_status != 0) e.message.append(" (HTTP ").append(std::to_string(http_status)).append(")");
+      return fail(std::move(e));
+    }
+    case envelope_state::success: break;
   }
-  if (!probe.result || probe.result->is_null()) {
+  if (!probe.result || probe.result->is_null()) return std::span<char>{};
+  const std::string_view text = probe.result->text;
+  const auto at = static_cast<std::size_t>(text.data() - body.data());
+  return std::span<char>(body.data() + at, text.size());
+}
+
+namespace detail {
+[[nodiscard]] inline error prefix_result_path(error e, std::string_view prefix, int http_status) {
+  e.path = std::string(prefix) + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
+  e.http_status = http_status;
+  return e;
+}
+}  // namespace detail
+
+// Reads the envelope in `body` (modified in place) and decodes its `result` into `out`: string
+// views in `out` point into `body`. For the reads (a page: result.total/list; a detail:
+// result.orderData) the result is what was asked for, so a missing or null `result` is a decode
+// error with path `result`.
+template <class Result>
+result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
+  auto inner = open_envelope(body, http_status);
+  if (!inner) return fail(std::move(inner).error());
+  if (inner->empty()) {
     error e(error_category::decode, errc::missing_key, "Opinion envelope: errno 0 but no \"result\"");
     e.path = "result";
     e.http_status = http_status;
     return fail(std::move(e));
   }
-  const std::string_view text = probe.result->text;
-  const auto at = static_cast<std::size_t>(text.data() - body.data());
-  std::span<char> inner(body.data() + at, text.size());
-  if (auto r = json::decode_part(body, inner, out); !r) {  // positions in the whole body
-    error e = std::move(r).error();
-    e.path = "result" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
-    e.http_status = http_status;
-    return fail(std::move(e));
+  if (auto r = json::decode_part(body, *inner, out); !r)  // positions in the whole body
+    return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
+  return {};
+}
+
+namespace detail {
+struct cancel_probe {
+  std::optional<json::raw> data;
+  static constexpr betwire::naming betwire_naming = betwire::naming::identity;
+};
+}  // namespace detail
+
+// POST /order/cancel: errno 0 is success whatever `result` holds. When `result` is an object with
+// a non-null `data`, that is read into out.data (orderId, status; a type mismatch there is a
+// decode error at result.data...); otherwise out.data is empty and out.raw keeps `result` as sent.
+template <class Str>
+result<void> decode_cancel_envelope(std::string& body, basic_cancel_result<Str>& out, int http_status = 0) {
+  out.data.reset();
+  out.raw.text = Str();
+  auto inner = open_envelope(body, http_status);
+  if (!inner) return fail(std::move(inner).error());
+  if (inner->empty()) return {};
+  const std::string_view text(inner->data(), inner->size());
+  if (http::detail::raw_kind(json::raw{text}) == '{') {
+    detail::cancel_probe probe;
+    if (auto r = json::decode_part(body, *inner, probe); !r)
+      return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
+    if (probe.data && !probe.data->is_null()) {
+      const std::string_view d = probe.data->text;
+      std::span<char> part(body.data() + (d.data() - body.data()), d.size());
+      auto& value = out.data.emplace();
+      if (auto r = json::decode_part(body, part, value); !r) {
+        out.data.reset();
+        return fail(detail::prefix_result_path(std::move(r).error(), "result.data", http_status));
+      }
+      return {};
+    }
   }
+  out.raw.text = Str(text);
   return {};
 }
 
@@ -241,9 +244,10 @@ template <class Str>
 
 namespace endpoints {
 
-// Supplies the reader of Opinion's error bodies on non-2xx answers and the envelope decoder.
+// Supplies the reader of Opinion's error bodies on non-2xx answers (the same rule as the envelope
+// decoder: opinion::classify_envelope).
 struct opinion_endpoint {
-  static bool parse_error(std::string_view body, error& e) { return http::parse_opinion_error(body, e); }
+  static bool parse_error(std::string_view body, error& e) { return opinion::parse_error_body(body, e); }
 };
 
 // GET /order?market_id=&status=&limit=&page=&chain_id=56
@@ -268,16 +272,18 @@ struct get_order : opinion_endpoint {
   static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
 };
 
-// POST /order/cancel {"orderId": "..."} -> result {"result": true}. Safe to re-send (a second
-// cancel of a canceled order is an error envelope, never a second effect): idempotent.
+// POST /order/cancel {"orderId": "..."} -> result.data {orderId, status}. errno 0 is the success
+// (decode_cancel_envelope). Safe to re-send (a second cancel of a canceled order is an error
+// envelope, never a second effect): idempotent.
+template <class Str = std::string>
 struct cancel_order : opinion_endpoint {
   static constexpr http::method method = http::method::post;
   static constexpr std::string_view path = "/order/cancel";
   using request_type = cancel_order_request;
-  using response_type = cancel_result;
+  using response_type = basic_cancel_result<Str>;
   static constexpr http::idempotency idempotency = http::idempotency::idempotent;
   static result<void> validate(const cancel_order_request& r) { return validate_order_id(r.order_id); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_envelope(body, out); }
 };
 
 }  // namespace endpoints

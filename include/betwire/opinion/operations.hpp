@@ -96,7 +96,7 @@ class cancel_orders_op {
       const std::size_t i = next_++;
       http::cancel_item& it = ledger_.items()[i];
       req_.order_id = it.id;
-      if (auto b = http::build_request<endpoints::cancel_order>(req_, out.buffers, out.request); !b) {
+      if (auto b = http::build_request<endpoints::cancel_order<std::string_view>>(req_, out.buffers, out.request); !b) {
         // An id the venue could never accept (empty): failed without a send.
         it.error = std::move(b).error();
         ledger_.set(i, http::cancel_state::failed);
@@ -105,7 +105,7 @@ class cancel_orders_op {
         continue;
       }
       out.id = i;
-      out.endpoint = endpoints::cancel_order::path;
+      out.endpoint = endpoints::cancel_order<>::path;
       ledger_.set(i, http::cancel_state::in_flight);
       ledger_.set_request(it.request, http::request_state::sent);
       return http::next_step::send;
@@ -124,7 +124,7 @@ class cancel_orders_op {
       fail_item(i, a.scrub(a.sent.error()));
       return;
     }
-    result<void> d = http::read_response<endpoints::cancel_order>(a.resp, scratch_);
+    result<void> d = http::read_response<endpoints::cancel_order<std::string_view>>(a.resp, scratch_);
     if (d) {
       ledger_.set(i, http::cancel_state::cancelled);
       rec.state = http::request_state::answered;
@@ -171,7 +171,7 @@ class cancel_orders_op {
   bool stopped_ = false;
   std::optional<error> stop_reason_;
   cancel_order_request req_;
-  http::response_t<endpoints::cancel_order> scratch_{};
+  http::response_t<endpoints::cancel_order<std::string_view>> scratch_{};
 };
 
 // ---- the pending orders of a user, page-numbered, several pages in flight ----------------------

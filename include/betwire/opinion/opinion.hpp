@@ -6,6 +6,7 @@
 
 #include <betwire/opinion/client.hpp>
 #include <betwire/opinion/endpoints.hpp>
+#include <betwire/opinion/errors.hpp>
 #include <betwire/opinion/operations.hpp>
 #include <betwire/opinion/schema.hpp>
 

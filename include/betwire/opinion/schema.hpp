@@ -121,9 +121,19 @@ struct basic_order_detail {
   basic_order<Str> order_data;
 };
 
-// POST /order/cancel: `result` = {"result": true}.
-struct cancel_result {
-  bool result = false;
+// POST /order/cancel answers {"errno": 0, "errmsg": "", "result": {"data": {"orderId": "...",
+// "status": 3}}}: a single object comes in `result.data` (wire-notes.md). errno 0 alone says the
+// cancel succeeded; `data` is what the venue said about the order, when it said it.
+template <class Str>
+struct basic_cancelled_order {
+  std::optional<Str> order_id;
+  std::optional<order_status> status;  // canceled (3) after a cancel
+};
+
+template <class Str>
+struct basic_cancel_result {
+  std::optional<basic_cancelled_order<Str>> data;  // result.data, when `result` has it
+  json::basic_raw<Str> raw;  // `result` as sent when it has no `data` (null, {"result": true}, ...); else empty
 };
 
 // The envelope itself, for callers that read it on their own (the endpoints do this for you).
@@ -143,11 +153,15 @@ using trade = basic_trade<std::string>;
 using order = basic_order<std::string>;
 using orders_page = basic_orders_page<std::string>;
 using order_detail = basic_order_detail<std::string>;
+using cancelled_order = basic_cancelled_order<std::string>;
+using cancel_result = basic_cancel_result<std::string>;
 
 using trade_view = basic_trade<std::string_view>;
 using order_view = basic_order<std::string_view>;
 using orders_page_view = basic_orders_page<std::string_view>;
 using order_detail_view = basic_order_detail<std::string_view>;
+using cancelled_order_view = basic_cancelled_order<std::string_view>;
+using cancel_result_view = basic_cancel_result<std::string_view>;
 
 }  // namespace opinion
 BETWIRE_END_NAMESPACE

@@ -8,23 +8,20 @@
 
 namespace betwire::fuzz {
 
-// cancel_order has one model only: it is decoded twice, from two copies, and must agree with itself.
-inline void opinion_cancel(std::string_view body, int status) {
-  http::response r1;
-  http::response r2;
-  r1.status = r2.status = status;
-  r1.body.assign(body);
-  r2.body.assign(body);
-  opinion::endpoints::cancel_order::response_type a{};
-  opinion::endpoints::cancel_order::response_type b{};
-  const result<void> x = http::read_response<opinion::endpoints::cancel_order>(r1, a);
-  const result<void> y = http::read_response<opinion::endpoints::cancel_order>(r2, b);
-  check(x.has_value() == y.has_value(), "the same body decodes two ways");
-  if (!x) {
-    check_same_error(x.error(), y.error(), body);
-    if (http::is_success(status)) check_decode_error_position(x.error(), body);
-  } else {
-    check(encoded(a) == encoded(b), "the same body decodes to two values");
+// One rule for the envelope: the error reader says "venue error" exactly when the envelope decoder
+// fails with category venue, with the same code and message.
+inline void opinion_rule(std::string_view body) {
+  std::string copy(body);
+  opinion::cancel_result_view out;
+  const result<void> d = opinion::decode_cancel_envelope(copy, out);
+  error e;
+  const bool is_error = opinion::parse_error_body(body, e);
+  const bool venue = !d && d.error().category == error_category::venue;
+  check(is_error == venue, "decode_envelope and parse_error_body disagree",
+        [&] { return d ? std::string("decoded") : d.error().describe(); });
+  if (venue) {
+    check(e.venue_code == d.error().venue_code, "venue codes differ");
+    check(e.venue_message == d.error().venue_message, "venue messages differ");
   }
 }
 
@@ -36,8 +33,9 @@ inline int fuzz_opinion(const std::uint8_t* data, std::size_t size) {
   switch (selector % 3) {
     case 0: venue_response<opinion::endpoints::get_orders>(body, status); break;
     case 1: venue_response<opinion::endpoints::get_order>(body, status); break;
-    default: opinion_cancel(body, status); break;
+    default: venue_response<opinion::endpoints::cancel_order>(body, status); break;
   }
+  opinion_rule(body);
   return 0;
 }
 

@@ -80,6 +80,7 @@ class Opinion final : public Venue {
     by_seq_.clear();
     rate_.clear();
     code_envelope_ = opt.opinion_code_envelope;
+    cancel_form_ = CancelForm::data;
     rng_ = Rng(opt.seed * 0xD6E8FEB86659FD93ULL + 0x0914);
     seq_ = 0;
     for (const auto& u : kUsers) {
@@ -139,6 +140,16 @@ class Opinion final : public Venue {
       const std::string f = b.value("form", std::string("errno"));
       if (f != "errno" && f != "code") return Reply::json(400, {{"error", "form must be errno or code"}});
       code_envelope_ = f == "code";
+      return Reply::json(200, {{"form", f}});
+    }
+    if (action == "cancel-form") {
+      // {"form": "data" | "result-true" | "null" | "empty"}
+      const std::string f = b.value("form", std::string("data"));
+      if (f == "data") cancel_form_ = CancelForm::data;
+      else if (f == "result-true") cancel_form_ = CancelForm::result_true;
+      else if (f == "null") cancel_form_ = CancelForm::null_result;
+      else if (f == "empty") cancel_form_ = CancelForm::empty_object;
+      else return Reply::json(400, {{"error", "form must be data, result-true, null or empty"}});
       return Reply::json(200, {{"form", f}});
     }
     if (action == "set-status") {
@@ -365,8 +376,19 @@ class Opinion final : public Venue {
     if (o.status != 1) return envelope(200, kErrNotCancellable, std::string("order cannot be canceled: ") + status_enum(o.status), nullptr);
     clock->tick();
     o.status = 3;
-    return envelope(200, 0, "", {{"result", true}});
+    switch (cancel_form_) {
+      case CancelForm::data: return envelope(200, 0, "", {{"data", {{"orderId", o.order_id}, {"status", 3}}}});
+      case CancelForm::result_true: return envelope(200, 0, "", {{"result", true}});
+      case CancelForm::null_result: return envelope(200, 0, "", nullptr);
+      case CancelForm::empty_object: return envelope(200, 0, "", ojson::object());
+    }
+    return envelope(200, 0, "", nullptr);
   }
+
+  // What a successful cancel puts in `result`: the documented {"data": {orderId, status}} (wire-notes.md),
+  // or a form seen elsewhere ({"result": true} is what the Python SDK returns, not the wire).
+  enum class CancelForm { data, result_true, null_result, empty_object };
+  CancelForm cancel_form_ = CancelForm::data;
 
   std::map<std::string, Order> orders_;
   std::map<std::uint64_t, std::string> by_seq_;
