@@ -10,7 +10,7 @@
 // printed and must stay small. Under LeakSanitizer (the asan configuration) leaks fail the test.
 //
 // Duration: BETWIRE_SOAK_SECONDS (default 3: every configuration runs it briefly). CI runs the
-// asan build's for 60 s (tools/run.sh, step "soak"); tools/soak.sh runs it for an hour.
+// asan build's for 120 s (tools/run.sh, step "soak"); tools/soak.sh runs it for an hour.
 
 #include <betwire/betwire.hpp>
 #include <betwire/transport/curl.hpp>
