@@ -397,7 +397,7 @@ TEST(ConcurrencyPages, SeveralCursorChainsInFlightEachFollowsItsCursor) {
     const int last = pages_of.at(market);
     const std::string next = page < last ? "\"c" + market + "-" + std::to_string(page + 1) + "\"" : "null";
     std::string order = R"({"id":")" + market + "-" + std::to_string(page) +
-                        R"(","userWallet":"0xa11ce00000000000000000000000000000000001","vault":"0xabc","marketId":"mkt-1","side":"BUY","outcome":"YES","price":"0.550000","quantity":"120.50","filledQty":"0.00","remainingQty":"120.50","expiry":null,"type":"LIMIT","timeInForce":"GTC","status":"OPEN","clientOrderId":null,"createdAt":"2026-02-07T16:20:00.000Z","updatedAt":"2026-02-07T16:20:00.001Z"})";
+                        R"(","userWallet":"0xa11ce00000000000000000000000000000000001","vault":"0xabc","marketId":"mkt-1","side":"buy","outcome":"0","price":"0.550000","quantity":"120.50","filledQty":"0.00","remainingQty":"120.50","expiry":null,"type":"LIMIT","timeInForce":"GTC","status":"OPEN","clientOrderId":null,"createdAt":"2026-02-07T16:20:00.000Z","updatedAt":"2026-02-07T16:20:00.001Z"})";
     return answer(resp, 200, R"({"walletAddress":"0xa","orders":[)" + order + R"(],"nextCursor":)" + next + "}");
   };
   std::vector<ps::open_orders_query> queries(3);

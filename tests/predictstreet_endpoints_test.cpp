@@ -65,7 +65,7 @@ std::string answer_for(const std::string& body, const std::vector<std::pair<std:
 
 std::string order_json(const std::string& oid) {
   return R"({"id":")" + oid +
-         R"(","userWallet":"0xa11ce00000000000000000000000000000000001","vault":"0xabc","marketId":"mkt-1","side":"BUY","outcome":"YES","price":"0.550000","quantity":"120.50","filledQty":"0.00","remainingQty":"120.50","expiry":null,"type":"LIMIT","timeInForce":"GTC","status":"OPEN","clientOrderId":null,"createdAt":"2026-02-07T16:20:00.000Z","updatedAt":"2026-02-07T16:20:00.001Z"})";
+         R"(","userWallet":"0xa11ce00000000000000000000000000000000001","vault":"0xabc","marketId":"mkt-1","side":"buy","outcome":"0","price":"0.550000","quantity":"120.50","filledQty":"0.00","remainingQty":"120.50","expiry":null,"type":"LIMIT","timeInForce":"GTC","status":"OPEN","clientOrderId":null,"createdAt":"2026-02-07T16:20:00.000Z","updatedAt":"2026-02-07T16:20:00.001Z"})";
 }
 
 }  // namespace pstest
@@ -143,6 +143,26 @@ TEST(PsAuth, MalformedWalletInOptionsFailsEveryCall) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, errc::invalid_wallet);
   EXPECT_TRUE(net.requests.empty());
+}
+
+// A wallet address is public (it is on chain, and the venue echoes it as walletAddress): an invalid
+// one is shown in the error, bounded and with control bytes escaped, to help find it. The key is a
+// secret and is never shown.
+TEST(PsAuth, InvalidWalletIsShownInTheErrorTheKeyNever) {
+  auto bad = ps::normalize_wallet("0xnothex");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("0xnothex"), std::string::npos) << bad.error().message;
+  auto inj = ps::normalize_wallet("0x12\r\nX-Evil: 1");
+  ASSERT_FALSE(inj);
+  EXPECT_EQ(inj.error().message.find('\n'), std::string::npos);
+  EXPECT_EQ(inj.error().message.find('\r'), std::string::npos);
+  EXPECT_FALSE(betwire::http::is_sensitive_header("X-User-Wallet"));
+  scripted_transport net;
+  ps::client<scripted_transport> c{net, {.api_key = betwire::secret(pstest::key), .wallet = "0xnothex"}};
+  auto r = c.cancel("x");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().describe().find("0xnothex"), std::string::npos);
+  EXPECT_EQ(r.error().describe().find(pstest::key), std::string::npos);
 }
 
 TEST(PsAuth, EveryDocumentedCodeIsTyped) {
@@ -484,10 +504,10 @@ TEST(PsCancelAll, BodyAndBothForms) {
   EXPECT_FALSE(r->market_id.has_value());
 
   f.net.respond(200, R"({"cancelled":7,"notCancelled":{},"marketId":"mkt-1"})");
-  auto legacy = f.c.cancel_all({.market_id = "mkt-1", .side = ps::side::sell, .outcome = ps::outcome::no});
+  auto legacy = f.c.cancel_all({.market_id = "mkt-1", .side = ps::side::sell, .outcome = 1});
   ASSERT_TRUE(legacy) << legacy.error();
   EXPECT_EQ(nlohmann::json::parse(f.net.requests[1].body),
-            nlohmann::json::parse(R"({"marketId":"mkt-1","side":"SELL","outcome":"NO"})"));
+            nlohmann::json::parse(R"({"marketId":"mkt-1","side":"sell","outcome":"1"})"));
   EXPECT_FALSE(legacy->ids_known);
   EXPECT_EQ(legacy->cancelled_count, 7);
   EXPECT_TRUE(legacy->cancelled.empty());
@@ -525,15 +545,15 @@ TEST(PsReads, OpenOrdersQueryLimitsAndDecimals) {
   EXPECT_TRUE(f.net.requests.empty());
 
   f.net.respond(200, R"({"walletAddress":"0xa","orders":[)" + pstest::order_json("o1") + R"(],"nextCursor":"s5"})");
-  auto p = f.c.open_orders({.market_id = "m&x=1", .side = ps::side::buy, .outcome = ps::outcome::yes, .limit = 500});
+  auto p = f.c.open_orders({.market_id = "m&x=1", .side = ps::side::buy, .outcome = 0, .limit = 500});
   ASSERT_TRUE(p) << p.error();
-  EXPECT_EQ(f.net.requests[0].target, "/api/orders/open?marketId=m%26x%3D1&side=BUY&outcome=YES&limit=500");
+  EXPECT_EQ(f.net.requests[0].target, "/api/orders/open?marketId=m%26x%3D1&side=buy&outcome=0&limit=500");
   ASSERT_EQ(p->orders.size(), 1u);
   const auto& o = p->orders[0];
   EXPECT_EQ(o.price.text(), "0.550000");
   EXPECT_EQ(o.quantity.text(), "120.50");
   EXPECT_EQ(o.side, ps::side::buy);
-  EXPECT_EQ(o.outcome, ps::outcome::yes);
+  EXPECT_EQ(o.outcome, 0);
   EXPECT_EQ(o.status, ps::order_status::open);
   EXPECT_FALSE(o.expiry.has_value());
   EXPECT_FALSE(o.client_order_id.has_value());
@@ -676,4 +696,47 @@ TEST(PsAllocations, WarmBatchCancelAndPagesIntoViewsAllocateNothing) {
   });
   EXPECT_EQ(order_reads, 0u);
   EXPECT_EQ(ov.id, oid);
+}
+
+// The venue's spellings (wire-notes.md): side "buy"/"sell" in any case, written lower case; outcome
+// an outcome index sent as a string. Before, side was read and written "BUY"/"SELL" only (every
+// venue order decoded as side unknown) and outcome was a YES/NO enum.
+TEST(PsFidelity, SideInAnyCaseAndOutcomeIndex) {
+  for (const char* spelled : {"buy", "BUY", "Buy"}) {
+    std::string o = pstest::order_json("o1");
+    const auto at = o.find(R"("side":"buy")");
+    ASSERT_NE(at, std::string::npos);
+    o.replace(at, 12, std::string(R"("side":")") + spelled + "\"");
+    ps::order_view v;
+    ASSERT_TRUE(betwire::json::decode(o, v)) << spelled;
+    EXPECT_EQ(v.side, ps::side::buy) << spelled;
+  }
+  std::string sells = pstest::order_json("o2");
+  sells.replace(sells.find(R"("side":"buy","outcome":"0")"), 26, R"("side":"sell","outcome":"17")");
+  ps::order so;
+  ASSERT_TRUE(betwire::json::decode(sells, so));
+  EXPECT_EQ(so.side, ps::side::sell);
+  EXPECT_EQ(so.outcome, 17);
+  // A bare integer is read too; a string that is no index is a type mismatch at its path.
+  std::string bare = pstest::order_json("o3");
+  bare.replace(bare.find(R"("outcome":"0")"), 13, R"("outcome":2)");
+  ASSERT_TRUE(betwire::json::decode(bare, so));
+  EXPECT_EQ(so.outcome, 2);
+  std::string word = pstest::order_json("o4");
+  word.replace(word.find(R"("outcome":"0")"), 13, R"("outcome":"YES")");
+  auto r = betwire::json::decode(word, so);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, errc::type_mismatch);
+  EXPECT_EQ(r.error().path, "outcome");
+  // Written as the venue spells it, and a negative index never leaves.
+  std::string out;
+  ASSERT_TRUE(betwire::json::encode(ps::cancel_all_request{.side = ps::side::sell, .outcome = 3}, out));
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["side"], "sell") << out;
+  EXPECT_EQ(j["outcome"], "3") << out;
+  fixture f;
+  auto neg = f.c.cancel_all({.outcome = -1});
+  ASSERT_FALSE(neg);
+  EXPECT_EQ(neg.error().code, errc::invalid_argument);
+  EXPECT_TRUE(f.net.requests.empty());
 }

@@ -2067,6 +2067,9 @@ BETWIRE_END_NAMESPACE
 // An enumerator named `unknown` is what a value the enum does not know decodes to. An enum whose
 // wire has a real "unknown" names another one instead:
 //   consteval order_status betwire_enum_fallback(order_status*) { return order_status::unrecognized; }
+// A venue that reads an enum's values in any case (PredictStreet's "buy" / "BUY") says so per enum;
+// reading then ignores ASCII case, writing still uses the one spelling the naming rule gives:
+//   consteval bool betwire_enum_case_insensitive(side*) { return true; }
 // Enumerators are found by probing the values [0, 128) unless `betwire_enum_range(E*)` returns
 // another {first, last} pair; the enum needs a fixed underlying type (every `enum class` has one).
 
@@ -2865,6 +2868,31 @@ concept has_enum_fallback = requires(E* p) {
 };
 
 template <class E>
+concept has_enum_case_insensitive = requires(E* p) {
+  { betwire_enum_case_insensitive(p) } -> std::convertible_to<bool>;
+};
+
+template <class E>
+consteval bool enum_case_insensitive_of() noexcept {
+  if constexpr (has_enum_case_insensitive<E>)
+    return betwire_enum_case_insensitive(static_cast<E*>(nullptr));
+  else
+    return false;
+}
+
+[[nodiscard]] constexpr bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+template <class E>
 consteval enum_range enum_range_of() noexcept {
   if constexpr (has_enum_range<E>)
     return betwire_enum_range(static_cast<E*>(nullptr));
@@ -3071,9 +3099,17 @@ template <class E>
 // The enumerator whose wire string is `wire`; nullopt when none is (the caller decides whether
 // that means `unknown` or an error).
 template <class E>
+inline constexpr bool enum_case_insensitive_v = detail::enum_case_insensitive_of<E>();
+
+// (ASCII case ignored when E declares betwire_enum_case_insensitive.)
+template <class E>
 [[nodiscard]] constexpr std::optional<E> enum_from_wire(std::string_view wire) noexcept {
   for (const auto& e : enum_entries_v<E>)
     if (e.wire == wire) return e.value;
+  if constexpr (enum_case_insensitive_v<E>) {
+    for (const auto& e : enum_entries_v<E>)
+      if (detail::ascii_iequal(e.wire, wire)) return e.value;
+  }
   return std::nullopt;
 }
 
@@ -3097,6 +3133,9 @@ enum class sample_reason : std::uint8_t { unrecognized, unknown };
 consteval sample_reason betwire_enum_fallback(sample_reason*) { return sample_reason::unrecognized; }
 consteval enum_range betwire_enum_range(sample_reason*) { return {0, 1}; }  // every TU pays for a self-test
 static_assert(enum_unknown_v<sample_reason> == sample_reason::unrecognized);
+consteval bool betwire_enum_case_insensitive(sample_reason*) { return true; }
+static_assert(enum_from_wire<sample_reason>("UNKNOWN") == sample_reason::unknown);
+static_assert(!enum_from_wire<sample_status>("pending").has_value());
 // Values printed with template arguments (commas) and negative values, over two blocks. (Unscoped:
 // a scoped member enum of a class template is not defined until one of its enumerators is used.)
 template <class A, int B>
@@ -3244,6 +3283,50 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_JSON_OPTIONS_HPP
 // ---- end <betwire/json/options.hpp> ----------------------------------------
+// ---- begin <betwire/json/quoted.hpp> ---------------------------------------
+#ifndef BETWIRE_JSON_QUOTED_HPP
+#define BETWIRE_JSON_QUOTED_HPP
+
+// json::quoted<Int>: an integer that travels as a JSON string ("0", "17"), as some venues send
+// ids and indexes (PredictStreet's outcome index). Written as a string; read from a string that
+// holds the integer (an optional '-', then digits, nothing else) or from a bare JSON integer (some
+// revisions send one). In a query string it is the integer's digits.
+//
+//   struct order { betwire::json::quoted<std::int64_t> outcome; };   // {"outcome":"1"}
+
+
+#include <charconv>
+#include <type_traits>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace json {
+
+template <class Int>
+struct quoted {
+  static_assert(std::is_integral_v<Int> && !std::is_same_v<Int, bool>, "betwire: json::quoted holds an integer");
+  Int value{};
+
+  constexpr quoted() noexcept = default;
+  constexpr quoted(Int v) noexcept : value(v) {}  // NOLINT: implicit on purpose (`.outcome = 1`)
+  constexpr operator Int() const noexcept { return value; }  // NOLINT: compares and prints as the integer
+
+  // The integer's digits (for query strings); nullptr when [first, last) is too small.
+  constexpr char* to_chars(char* first, char* last) const noexcept {
+    const auto r = std::to_chars(first, last, value);
+    return r.ec == std::errc{} ? r.ptr : nullptr;
+  }
+};
+
+template <class T>
+inline constexpr bool is_quoted_v = false;
+template <class Int>
+inline constexpr bool is_quoted_v<quoted<Int>> = true;
+
+}  // namespace json
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_JSON_QUOTED_HPP
+// ---- end <betwire/json/quoted.hpp> -----------------------------------------
 // ---- begin <betwire/json/raw.hpp> ------------------------------------------
 #ifndef BETWIRE_JSON_RAW_HPP
 #define BETWIRE_JSON_RAW_HPP
@@ -4177,6 +4260,24 @@ inline bool read_timestamp(timestamp& value, read_context& c) {
   return true;
 }
 
+// json::quoted<Int>: a string holding the integer ("17"), or a bare integer.
+template <read_options O, class Int>
+inline bool read_quoted(quoted<Int>& value, read_context& c) {
+  if (*c.p != '"') return read_integer(value.value, c);
+  const char* const at = c.p;
+  std::string_view text;
+  if (!read_string_view<O>(text, c)) return false;
+  if (text.empty() || (text.front() != '-' && !is_digit(text.front())) || (text.front() == '-' && text.size() == 1))
+    return c.fail(errc::type_mismatch, at, "expected an integer in a string");
+  Int v{};
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec == std::errc::result_out_of_range) return c.fail(errc::number_out_of_range, at, "integer out of range");
+  if (r.ec != std::errc{} || r.ptr != text.data() + text.size())
+    return c.fail(errc::type_mismatch, at, "expected an integer in a string");
+  value.value = v;
+  return true;
+}
+
 template <read_options O, class E>
 inline bool read_enum(E& value, read_context& c) {
   const char* const at = c.p;
@@ -4688,6 +4789,8 @@ bool read_value(T& value, read_context& c) {
     return c.fail_here(errc::type_mismatch, "expected true or false");
   } else if constexpr (std::is_enum_v<T>) {
     return read_enum<O>(value, c);
+  } else if constexpr (is_quoted_v<T>) {
+    return read_quoted<O>(value, c);
   } else if constexpr (std::is_integral_v<T>) {
     return read_integer(value, c);
   } else if constexpr (std::is_floating_point_v<T>) {
@@ -5077,6 +5180,11 @@ bool write_value(const T& value, write_context& w) {
       if (wire.empty()) return w.fail(errc::invalid_value, "enum value without a wire name");
       return write_string(wire, w);
     }
+  } else if constexpr (is_quoted_v<T>) {
+    w.out.push_back('"');
+    write_integer(value.value, w);
+    w.out.push_back('"');
+    return true;
   } else if constexpr (std::is_integral_v<T>) {
     write_integer(value, w);
     return true;
@@ -11755,12 +11863,19 @@ BETWIRE_END_NAMESPACE
 BETWIRE_BEGIN_NAMESPACE
 namespace predictstreet {
 
-// PredictStreet spells keys in camelCase and enum values in UPPER_SNAKE_CASE.
+// PredictStreet spells keys in camelCase and status values in UPPER_SNAKE_CASE.
 consteval naming betwire_naming(auto*) { return naming::camel_case; }
 consteval naming betwire_enum_naming(auto*) { return naming::upper_snake; }
 
+// `side`: "buy" / "sell" on the venue's pages (lower case in responses; its cancelling page reads
+// either case in requests). Written "buy" / "sell"; read in any case.
 enum class side : std::uint8_t { unknown, buy, sell };
-enum class outcome : std::uint8_t { unknown, yes, no };
+consteval naming betwire_enum_naming(side*) { return naming::identity; }
+consteval bool betwire_enum_case_insensitive(side*) { return true; }
+
+// `outcome`: an outcome index, an integer >= 0 ("integer >= 0" on the venue's page), sent as a
+// string in JSON bodies ("0", "1", ...): not a YES/NO enum. Read from a string or a bare integer.
+using outcome_index = json::quoted<std::int64_t>;
 
 // Order status (history's `status` filter takes the same values).
 enum class order_status : std::uint8_t {
@@ -11870,7 +11985,7 @@ struct basic_cancel_response {
 struct cancel_all_request {
   std::optional<std::string> market_id{};
   std::optional<predictstreet::side> side{};
-  std::optional<predictstreet::outcome> outcome{};
+  std::optional<outcome_index> outcome{};  // >= 0, checked before sending
 };
 
 // Its response. Revisions differ: since 2026-06 `cancelled` is an array of ids; before, it was a
@@ -11894,7 +12009,7 @@ struct basic_order {
   Str vault;
   Str market_id;
   predictstreet::side side = side::unknown;
-  predictstreet::outcome outcome = outcome::unknown;
+  outcome_index outcome{};
   decimal price;
   decimal quantity;
   decimal filled_qty;
@@ -11944,7 +12059,7 @@ struct basic_orders_page {
 struct open_orders_query {
   std::optional<std::string> market_id{};
   std::optional<predictstreet::side> side{};
-  std::optional<predictstreet::outcome> outcome{};
+  std::optional<outcome_index> outcome{};  // >= 0, checked before sending
   std::optional<std::string> type{};
   std::optional<std::int32_t> limit{};
   std::optional<std::string> cursor{};  // the page ranges set it for you
@@ -12058,6 +12173,8 @@ namespace detail {
 }
 
 // The wallet as it is sent (lower-case, like the venue stores it); errc::invalid_wallet otherwise.
+// A wallet address is public (on chain; the venue echoes it as walletAddress), not a secret: the
+// error shows what was given (at most 64 bytes, control bytes escaped) to help find it.
 [[nodiscard]] inline result<std::string> normalize_wallet(std::string_view wallet) {
   if (!is_valid_wallet(wallet)) {
     std::string shown;
@@ -12239,16 +12356,16 @@ template <class S>
     return fail(detail::validation_error(errc::invalid_argument, "cancel-all: marketId is empty"));
   if (r.side && *r.side == side::unknown)
     return fail(detail::validation_error(errc::invalid_argument, "cancel-all: side must be buy or sell"));
-  if (r.outcome && *r.outcome == outcome::unknown)
-    return fail(detail::validation_error(errc::invalid_argument, "cancel-all: outcome must be yes or no"));
+  if (r.outcome && r.outcome->value < 0)
+    return fail(detail::validation_error(errc::invalid_argument, "cancel-all: outcome is an outcome index (>= 0)"));
   return {};
 }
 
 [[nodiscard]] inline result<void> validate(const open_orders_query& q) {
   if (q.side && *q.side == side::unknown)
     return fail(detail::validation_error(errc::invalid_argument, "open orders: side must be buy or sell"));
-  if (q.outcome && *q.outcome == outcome::unknown)
-    return fail(detail::validation_error(errc::invalid_argument, "open orders: outcome must be yes or no"));
+  if (q.outcome && q.outcome->value < 0)
+    return fail(detail::validation_error(errc::invalid_argument, "open orders: outcome is an outcome index (>= 0)"));
   return detail::check_limit(q.limit, max_open_limit, "open orders");
 }
 

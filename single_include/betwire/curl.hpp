@@ -470,15 +470,25 @@ struct easy_request {
 
     // Headers: one buffer of "Name: value\0" strings and a vector of list nodes pointing into it,
     // both reused; the nodes are linked after the buffer is complete (it may move while growing).
+    // What goes out is the request's headers and nothing libcurl would add on its own: "Expect:"
+    // drops the 100-continue round trip, and "Content-Type:" (a header without a value removes
+    // libcurl's) drops the application/x-www-form-urlencoded libcurl gives every POST body,
+    // empty ones included, when the request names no Content-Type (see docs/http.md).
     header_text.clear();
     const auto headers = req.headers();
+    bool has_content_type = false;
     for (const http::header& hd : headers) {
       header_text.append(hd.name).append(": ").append(hd.value);
       header_text.push_back('\0');
+      if (http::iequals(hd.name, "content-type")) has_content_type = true;
     }
-    header_text.append("Expect:");  // no 100-continue round trip for large bodies
+    header_text.append("Expect:");
     header_text.push_back('\0');
-    header_nodes.resize(headers.size() + 1);
+    if (!has_content_type) {
+      header_text.append("Content-Type:");
+      header_text.push_back('\0');
+    }
+    header_nodes.resize(headers.size() + (has_content_type ? 1 : 2));
     {
       char* p = header_text.data();
       for (std::size_t i = 0; i < header_nodes.size(); ++i) {

@@ -3,8 +3,13 @@
 // to assume. Each test here failed before its fix:
 //   - Opinion: a cancel answers {"errno":0,"errmsg":"","result":{"data":{"orderId","status":3}}};
 //     cancel_order / cancel_orders / cancel_all_orders must report it as the success it is.
+//   - PredictStreet: orders carry side "buy"/"sell" (any case in requests) and an outcome index
+//     ("0", "1", ...); they must decode as such, and filters must go out in those spellings.
+//   - An empty-body POST (PredictStreet cancel-all without a filter) must not go out as a form
+//     (libcurl's default Content-Type): the simulator refuses non-JSON Content-Types with 415.
 
 #include <betwire/opinion/opinion.hpp>
+#include <betwire/predictstreet/predictstreet.hpp>
 #include <betwire/transport/curl.hpp>
 
 #include "simulator_process.hpp"
@@ -19,6 +24,7 @@
 #include <vector>
 
 namespace opinion = betwire::opinion;
+namespace ps = betwire::predictstreet;
 using betwire::error_category;
 
 namespace {
@@ -108,6 +114,87 @@ TEST_F(OpinionFidelity, ErrnoZeroIsSuccessInEveryResultForm) {
     EXPECT_EQ(twice.error().category, error_category::venue);
     EXPECT_EQ(twice.error().venue_code, "10409");
   }
+}
+
+// ---- PredictStreet: side and outcome as the venue spells them ------------------------------------------
+
+constexpr const char* ps_key = "ps_test_0000000000000a01_simSingleSecret_0123456789abcdefghijklmnopq";
+constexpr const char* ps_wallet = "0xa11ce00000000000000000000000000000000001";
+
+class PsFidelity : public Fidelity {
+ protected:
+  void SetUp() override {
+    Fidelity::SetUp();
+    net_ = std::make_unique<betwire::curl_transport>(betwire::curl_options{.base_url = sim_->base_url("predictstreet")});
+    ASSERT_TRUE(net_->valid());
+    ps_ = std::make_unique<ps::client<betwire::curl_transport>>(*net_, ps::client_options{.api_key = betwire::secret(ps_key)});
+  }
+  std::vector<std::string> seed(int count, const char* market, const char* side, const char* outcome) {
+    const auto j = post_json("/_sim/seed-orders", {{"venue", "predictstreet"}, {"wallet", ps_wallet}, {"count", count},
+                                                   {"status", "OPEN"}, {"marketId", market}, {"side", side},
+                                                   {"outcome", outcome}});
+    return j["orderIds"].get<std::vector<std::string>>();
+  }
+  nlohmann::json last_request() { return nlohmann::json::parse(sim_->get("/_sim/last-request").body); }
+  std::string status_of(const std::string& id) {
+    return post_json("/_sim/predictstreet/order", {{"orderId", id}})["status"].get<std::string>();
+  }
+
+  std::unique_ptr<betwire::curl_transport> net_;
+  std::unique_ptr<ps::client<betwire::curl_transport>> ps_;
+};
+
+TEST_F(PsFidelity, OrdersDecodeSideAndOutcomeIndex) {
+  const auto sells = seed(2, "mkt-fid-1", "sell", "1");
+  const auto buys = seed(1, "mkt-fid-1", "buy", "0");
+  auto page = ps_->open_orders({.market_id = "mkt-fid-1", .limit = 500});
+  ASSERT_TRUE(page) << page.error();
+  ASSERT_EQ(page->orders.size(), 3u);
+  for (const auto& o : page->orders) {
+    const bool is_sell = o.id == sells[0] || o.id == sells[1];
+    EXPECT_EQ(o.side, is_sell ? ps::side::sell : ps::side::buy) << o.id;  // was side::unknown
+    EXPECT_EQ(o.outcome, is_sell ? 1 : 0) << o.id;
+  }
+  // The wire really said "sell" and "1".
+  const auto wire = nlohmann::json::parse(ps_->last_response().body);
+  EXPECT_EQ(wire["orders"][0]["side"], "buy");
+  EXPECT_EQ(wire["orders"][0]["outcome"], "0");
+
+  // Filters go out in the venue's spelling and select what they name.
+  auto filtered = ps_->open_orders({.market_id = "mkt-fid-1", .side = ps::side::sell, .outcome = 1, .limit = 500});
+  ASSERT_TRUE(filtered) << filtered.error();
+  EXPECT_EQ(filtered->orders.size(), 2u);
+  EXPECT_EQ(last_request()["params"]["side"][0], "sell");
+  EXPECT_EQ(last_request()["params"]["outcome"][0], "1");
+
+  auto r = ps_->cancel_all({.market_id = "mkt-fid-1", .side = ps::side::sell, .outcome = 1});
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->cancelled_count, 2);
+  const auto body = nlohmann::json::parse(last_request()["body"].get<std::string>());
+  EXPECT_EQ(body["side"], "sell");
+  EXPECT_EQ(body["outcome"], "1");
+  EXPECT_EQ(status_of(buys[0]), "OPEN");
+  EXPECT_EQ(status_of(sells[0]), "CANCELLED");
+}
+
+// ---- an empty body is no form ----------------------------------------------------------------------
+
+TEST_F(PsFidelity, EmptyBodyCancelAllSendsNoContentType) {
+  const auto ids = seed(3, "mkt-fid-2", "buy", "0");
+  auto r = ps_->cancel_all();
+  ASSERT_TRUE(r) << r.error();  // 415 when libcurl's form Content-Type went out
+  EXPECT_GE(r->cancelled_count, 3);  // everything open of the wallet (the seeded orders too)
+  const auto req = last_request();
+  EXPECT_EQ(req["method"], "POST");
+  EXPECT_EQ(req["bodyLength"], 0);
+  EXPECT_FALSE(req["headers"].contains("content-type")) << req["headers"].dump();
+  for (const auto& id : ids) EXPECT_EQ(status_of(id), "CANCELLED") << id;
+
+  // A body still says what it is.
+  const auto more = seed(1, "mkt-fid-3", "sell", "2");
+  ASSERT_TRUE(ps_->cancel_all({.market_id = "mkt-fid-3"}));
+  EXPECT_EQ(last_request()["headers"]["content-type"], "application/json");
+  EXPECT_EQ(status_of(more[0]), "CANCELLED");
 }
 
 }  // namespace

@@ -273,10 +273,10 @@ TEST_F(PsSim, CancelOneBothRevisionsAndInjectedErrors) {
 
 TEST_F(PsSim, CancelAllFiltersAndBothForms) {
   auto c = make_client();
-  const auto target = seed(pssim::wallet_a, 3, "OPEN", R"(,"marketId":"mkt-sim-x","side":"BUY","outcome":"YES")");
-  const auto other_side = seed(pssim::wallet_a, 2, "OPEN", R"(,"marketId":"mkt-sim-x","side":"SELL","outcome":"YES")");
+  const auto target = seed(pssim::wallet_a, 3, "OPEN", R"(,"marketId":"mkt-sim-x","side":"buy","outcome":"0")");
+  const auto other_side = seed(pssim::wallet_a, 2, "OPEN", R"(,"marketId":"mkt-sim-x","side":"sell","outcome":"0")");
   inject({target[2]}, "lock_invariant");
-  auto r = c->cancel_all({.market_id = "mkt-sim-x", .side = ps::side::buy, .outcome = ps::outcome::yes});
+  auto r = c->cancel_all({.market_id = "mkt-sim-x", .side = ps::side::buy, .outcome = 0});
   ASSERT_TRUE(r) << r.error();
   EXPECT_TRUE(r->ids_known);
   EXPECT_EQ(std::set<std::string>(r->cancelled.begin(), r->cancelled.end()),
@@ -288,7 +288,7 @@ TEST_F(PsSim, CancelAllFiltersAndBothForms) {
   EXPECT_EQ(r->market_id, "mkt-sim-x");
   EXPECT_EQ(status_of(other_side[0]), "OPEN");
   EXPECT_EQ(nlohmann::json::parse(last_request()["body"].get<std::string>()),
-            nlohmann::json({{"marketId", "mkt-sim-x"}, {"side", "BUY"}, {"outcome", "YES"}}));
+            nlohmann::json({{"marketId", "mkt-sim-x"}, {"side", "buy"}, {"outcome", "0"}}));
 
   // The older number form; no filter sends an empty body and cancels the rest of the wallet.
   ASSERT_EQ(sim_->post("/_sim/predictstreet/legacy", R"({"cancelAllNumber":true})").status, 200);
@@ -339,7 +339,7 @@ TEST_F(PsSim, OpenOrdersPagesFollowTheCursor) {
   auto buys = c->open_orders({.side = ps::side::buy, .limit = 500});
   ASSERT_TRUE(buys) << buys.error();
   for (const auto& o : buys->orders) EXPECT_EQ(o.side, ps::side::buy);
-  EXPECT_EQ(last_request()["params"]["side"][0], "BUY");
+  EXPECT_EQ(last_request()["params"]["side"][0], "buy");
 
   // What the client refuses, the venue refuses too (the raw endpoint skips the check).
   auto venue = c->core().call<pssim::raw_open_orders>(ps::open_orders_query{.limit = 501});

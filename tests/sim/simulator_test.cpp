@@ -620,15 +620,15 @@ TEST_F(Sim, PredictStreetCancelAndCancelAll) {
   EXPECT_EQ(ps("POST", "/api/orders/cancel", "{}").status, 400);
 
   // cancel-all with filters: only SELL orders of one market go.
-  control("/_sim/seed-orders", {{"venue", "predictstreet"}, {"wallet", kWalletA}, {"count", 3}, {"marketId", "mkt-x"}, {"side", "SELL"}});
-  control("/_sim/seed-orders", {{"venue", "predictstreet"}, {"wallet", kWalletA}, {"count", 2}, {"marketId", "mkt-x"}, {"side", "BUY"}});
+  control("/_sim/seed-orders", {{"venue", "predictstreet"}, {"wallet", kWalletA}, {"count", 3}, {"marketId", "mkt-x"}, {"side", "sell"}});
+  control("/_sim/seed-orders", {{"venue", "predictstreet"}, {"wallet", kWalletA}, {"count", 2}, {"marketId", "mkt-x"}, {"side", "buy"}});
   j = parse(ps("POST", "/api/orders/cancel-all", R"({"marketId":"mkt-x","side":"SELL"})"));
   EXPECT_EQ(j["cancelled"].size(), 3u);
   EXPECT_EQ(j["marketId"], "mkt-x");
   EXPECT_TRUE(j["notCancelled"].is_object());
   auto open = parse(ps("GET", "/api/orders/open?marketId=mkt-x&limit=500"));
   ASSERT_EQ(open["orders"].size(), 2u);
-  for (auto& o : open["orders"]) EXPECT_EQ(o["side"], "BUY");
+  for (auto& o : open["orders"]) EXPECT_EQ(o["side"], "buy");
   EXPECT_EQ(ps("POST", "/api/orders/cancel-all", R"({"side":"sideways"})").status, 400);
   // Older response form: cancelled is a number.
   control("/_sim/predictstreet/legacy", {{"cancelAllNumber", true}});

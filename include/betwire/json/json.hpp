@@ -5,6 +5,7 @@
 
 #include <betwire/json/object_map.hpp>
 #include <betwire/json/options.hpp>
+#include <betwire/json/quoted.hpp>
 #include <betwire/json/raw.hpp>
 #include <betwire/json/read.hpp>
 #include <betwire/json/write.hpp>

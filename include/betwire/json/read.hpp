@@ -15,6 +15,7 @@
 #include <betwire/json/detail/traits.hpp>
 #include <betwire/json/object_map.hpp>
 #include <betwire/json/options.hpp>
+#include <betwire/json/quoted.hpp>
 #include <betwire/json/raw.hpp>
 #include <betwire/reflect/enums.hpp>
 #include <betwire/reflect/fields.hpp>
@@ -385,6 +386,24 @@ inline bool read_timestamp(timestamp& value, read_context& c) {
     return c.fail_here(errc::type_mismatch, "expected a timestamp (ISO-8601 string or unix seconds)");
   if (!read_integer(seconds, c)) return false;
   value = timestamp::from_unix_seconds(seconds);
+  return true;
+}
+
+// json::quoted<Int>: a string holding the integer ("17"), or a bare integer.
+template <read_options O, class Int>
+inline bool read_quoted(quoted<Int>& value, read_context& c) {
+  if (*c.p != '"') return read_integer(value.value, c);
+  const char* const at = c.p;
+  std::string_view text;
+  if (!read_string_view<O>(text, c)) return false;
+  if (text.empty() || (text.front() != '-' && !is_digit(text.front())) || (text.front() == '-' && text.size() == 1))
+    return c.fail(errc::type_mismatch, at, "expected an integer in a string");
+  Int v{};
+  const auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec == std::errc::result_out_of_range) return c.fail(errc::number_out_of_range, at, "integer out of range");
+  if (r.ec != std::errc{} || r.ptr != text.data() + text.size())
+    return c.fail(errc::type_mismatch, at, "expected an integer in a string");
+  value.value = v;
   return true;
 }
 
@@ -899,6 +918,8 @@ bool read_value(T& value, read_context& c) {
     return c.fail_here(errc::type_mismatch, "expected true or false");
   } else if constexpr (std::is_enum_v<T>) {
     return read_enum<O>(value, c);
+  } else if constexpr (is_quoted_v<T>) {
+    return read_quoted<O>(value, c);
   } else if constexpr (std::is_integral_v<T>) {
     return read_integer(value, c);
   } else if constexpr (std::is_floating_point_v<T>) {

@@ -13,6 +13,7 @@
 #include <betwire/json/detail/scan.hpp>
 #include <betwire/json/detail/traits.hpp>
 #include <betwire/json/options.hpp>
+#include <betwire/json/quoted.hpp>
 #include <betwire/json/raw.hpp>
 #include <betwire/reflect/enums.hpp>
 #include <betwire/reflect/fields.hpp>
@@ -226,6 +227,11 @@ bool write_value(const T& value, write_context& w) {
       if (wire.empty()) return w.fail(errc::invalid_value, "enum value without a wire name");
       return write_string(wire, w);
     }
+  } else if constexpr (is_quoted_v<T>) {
+    w.out.push_back('"');
+    write_integer(value.value, w);
+    w.out.push_back('"');
+    return true;
   } else if constexpr (std::is_integral_v<T>) {
     write_integer(value, w);
     return true;

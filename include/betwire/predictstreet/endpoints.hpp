@@ -93,6 +93,8 @@ namespace detail {
 }
 
 // The wallet as it is sent (lower-case, like the venue stores it); errc::invalid_wallet otherwise.
+// A wallet address is public (on chain; the venue echoes it as walletAddress), not a secret: the
+// error shows what was given (at most 64 bytes, control bytes escaped) to help find it.
 [[nodiscard]] inline result<std::string> normalize_wallet(std::string_view wallet) {
   if (!is_valid_wallet(wallet)) {
     std::string shown;
@@ -274,16 +276,16 @@ template <class S>
     return fail(detail::validation_error(errc::invalid_argument, "cancel-all: marketId is empty"));
   if (r.side && *r.side == side::unknown)
     return fail(detail::validation_error(errc::invalid_argument, "cancel-all: side must be buy or sell"));
-  if (r.outcome && *r.outcome == outcome::unknown)
-    return fail(detail::validation_error(errc::invalid_argument, "cancel-all: outcome must be yes or no"));
+  if (r.outcome && r.outcome->value < 0)
+    return fail(detail::validation_error(errc::invalid_argument, "cancel-all: outcome is an outcome index (>= 0)"));
   return {};
 }
 
 [[nodiscard]] inline result<void> validate(const open_orders_query& q) {
   if (q.side && *q.side == side::unknown)
     return fail(detail::validation_error(errc::invalid_argument, "open orders: side must be buy or sell"));
-  if (q.outcome && *q.outcome == outcome::unknown)
-    return fail(detail::validation_error(errc::invalid_argument, "open orders: outcome must be yes or no"));
+  if (q.outcome && q.outcome->value < 0)
+    return fail(detail::validation_error(errc::invalid_argument, "open orders: outcome is an outcome index (>= 0)"));
   return detail::check_limit(q.limit, max_open_limit, "open orders");
 }
 

@@ -13,6 +13,7 @@
 #include <betwire/core/decimal.hpp>
 #include <betwire/core/timestamp.hpp>
 #include <betwire/json/object_map.hpp>
+#include <betwire/json/quoted.hpp>
 #include <betwire/reflect/enums.hpp>
 #include <betwire/reflect/naming.hpp>
 
@@ -26,12 +27,19 @@
 BETWIRE_BEGIN_NAMESPACE
 namespace predictstreet {
 
-// PredictStreet spells keys in camelCase and enum values in UPPER_SNAKE_CASE.
+// PredictStreet spells keys in camelCase and status values in UPPER_SNAKE_CASE.
 consteval naming betwire_naming(auto*) { return naming::camel_case; }
 consteval naming betwire_enum_naming(auto*) { return naming::upper_snake; }
 
+// `side`: "buy" / "sell" on the venue's pages (lower case in responses; its cancelling page reads
+// either case in requests). Written "buy" / "sell"; read in any case.
 enum class side : std::uint8_t { unknown, buy, sell };
-enum class outcome : std::uint8_t { unknown, yes, no };
+consteval naming betwire_enum_naming(side*) { return naming::identity; }
+consteval bool betwire_enum_case_insensitive(side*) { return true; }
+
+// `outcome`: an outcome index, an integer >= 0 ("integer >= 0" on the venue's page), sent as a
+// string in JSON bodies ("0", "1", ...): not a YES/NO enum. Read from a string or a bare integer.
+using outcome_index = json::quoted<std::int64_t>;
 
 // Order status (history's `status` filter takes the same values).
 enum class order_status : std::uint8_t {
@@ -141,7 +149,7 @@ struct basic_cancel_response {
 struct cancel_all_request {
   std::optional<std::string> market_id{};
   std::optional<predictstreet::side> side{};
-  std::optional<predictstreet::outcome> outcome{};
+  std::optional<outcome_index> outcome{};  // >= 0, checked before sending
 };
 
 // Its response. Revisions differ: since 2026-06 `cancelled` is an array of ids; before, it was a
@@ -165,7 +173,7 @@ struct basic_order {
   Str vault;
   Str market_id;
   predictstreet::side side = side::unknown;
-  predictstreet::outcome outcome = outcome::unknown;
+  outcome_index outcome{};
   decimal price;
   decimal quantity;
   decimal filled_qty;
@@ -215,7 +223,7 @@ struct basic_orders_page {
 struct open_orders_query {
   std::optional<std::string> market_id{};
   std::optional<predictstreet::side> side{};
-  std::optional<predictstreet::outcome> outcome{};
+  std::optional<outcome_index> outcome{};  // >= 0, checked before sending
   std::optional<std::string> type{};
   std::optional<std::int32_t> limit{};
   std::optional<std::string> cursor{};  // the page ranges set it for you

@@ -15,6 +15,9 @@
 // An enumerator named `unknown` is what a value the enum does not know decodes to. An enum whose
 // wire has a real "unknown" names another one instead:
 //   consteval order_status betwire_enum_fallback(order_status*) { return order_status::unrecognized; }
+// A venue that reads an enum's values in any case (PredictStreet's "buy" / "BUY") says so per enum;
+// reading then ignores ASCII case, writing still uses the one spelling the naming rule gives:
+//   consteval bool betwire_enum_case_insensitive(side*) { return true; }
 // Enumerators are found by probing the values [0, 128) unless `betwire_enum_range(E*)` returns
 // another {first, last} pair; the enum needs a fixed underlying type (every `enum class` has one).
 
@@ -65,6 +68,31 @@ template <class E>
 concept has_enum_fallback = requires(E* p) {
   { betwire_enum_fallback(p) } -> std::same_as<E>;
 };
+
+template <class E>
+concept has_enum_case_insensitive = requires(E* p) {
+  { betwire_enum_case_insensitive(p) } -> std::convertible_to<bool>;
+};
+
+template <class E>
+consteval bool enum_case_insensitive_of() noexcept {
+  if constexpr (has_enum_case_insensitive<E>)
+    return betwire_enum_case_insensitive(static_cast<E*>(nullptr));
+  else
+    return false;
+}
+
+[[nodiscard]] constexpr bool ascii_iequal(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
 
 template <class E>
 consteval enum_range enum_range_of() noexcept {
@@ -273,9 +301,17 @@ template <class E>
 // The enumerator whose wire string is `wire`; nullopt when none is (the caller decides whether
 // that means `unknown` or an error).
 template <class E>
+inline constexpr bool enum_case_insensitive_v = detail::enum_case_insensitive_of<E>();
+
+// (ASCII case ignored when E declares betwire_enum_case_insensitive.)
+template <class E>
 [[nodiscard]] constexpr std::optional<E> enum_from_wire(std::string_view wire) noexcept {
   for (const auto& e : enum_entries_v<E>)
     if (e.wire == wire) return e.value;
+  if constexpr (enum_case_insensitive_v<E>) {
+    for (const auto& e : enum_entries_v<E>)
+      if (detail::ascii_iequal(e.wire, wire)) return e.value;
+  }
   return std::nullopt;
 }
 
@@ -299,6 +335,9 @@ enum class sample_reason : std::uint8_t { unrecognized, unknown };
 consteval sample_reason betwire_enum_fallback(sample_reason*) { return sample_reason::unrecognized; }
 consteval enum_range betwire_enum_range(sample_reason*) { return {0, 1}; }  // every TU pays for a self-test
 static_assert(enum_unknown_v<sample_reason> == sample_reason::unrecognized);
+consteval bool betwire_enum_case_insensitive(sample_reason*) { return true; }
+static_assert(enum_from_wire<sample_reason>("UNKNOWN") == sample_reason::unknown);
+static_assert(!enum_from_wire<sample_status>("pending").has_value());
 // Values printed with template arguments (commas) and negative values, over two blocks. (Unscoped:
 // a scoped member enum of a class template is not defined until one of its enumerators is used.)
 template <class A, int B>

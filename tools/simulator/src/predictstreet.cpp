@@ -172,6 +172,17 @@ class PredictStreet final : public Venue {
       stamp(r, v);
       return r;
     }
+    // Every documented body is JSON: a POST that names another Content-Type (libcurl's default
+    // application/x-www-form-urlencoded, say) is refused, so a form body cannot go unnoticed.
+    if (c.method == "POST" && c.has_header("Content-Type")) {
+      const std::string ct = lower(c.header("Content-Type"));
+      if (ct.rfind("application/json", 0) != 0) {
+        Reply r = err(415, "unsupported_media_type", "request bodies are JSON (Content-Type: application/json)",
+                      {{"contentType", c.header("Content-Type")}});
+        stamp(r, v);
+        return r;
+      }
+    }
     Reply r = route(c, wallet);
     stamp(r, v);
     return r;
@@ -315,8 +326,10 @@ class PredictStreet final : public Venue {
     static const std::vector<std::string> markets = {"mkt-nba-finals-2026", "mkt-us-cpi-march", "mkt-eurovision-2026",
                                                      "mkt-btc-150k-q2"};
     o.market_id = market ? *market : rng_.pick(markets);
-    o.side = side ? *side : (rng_.chance(50) ? "BUY" : "SELL");
-    o.outcome = outcome ? *outcome : (rng_.chance(50) ? "YES" : "NO");
+    // The venue's pages: side "buy" / "sell" (lower case in responses), outcome an outcome index
+    // (an integer >= 0) sent as a string.
+    o.side = side ? lower(*side) : (rng_.chance(50) ? "buy" : "sell");
+    o.outcome = outcome ? *outcome : (rng_.chance(50) ? "0" : "1");
     // price in (0, 1) with up to 6 decimals; quantity with up to 2 decimals
     const std::int64_t price_u = rng_.chance(70) ? rng_.range(1, 99) * 10000 : rng_.range(1, 999999);
     o.price = format_units(price_u, 6);
@@ -510,6 +523,13 @@ class PredictStreet final : public Venue {
     return Reply::json(200, out);
   }
 
+  static bool is_index(const std::string& s) {
+    if (s.empty() || s.size() > 18) return false;
+    for (char ch : s)
+      if (ch < '0' || ch > '9') return false;
+    return true;
+  }
+
   Reply cancel_all(const Call& c, const std::string& wallet) {
     ojson b = ojson::object();
     if (!c.body().empty()) {
@@ -524,10 +544,13 @@ class PredictStreet final : public Venue {
     };
     std::optional<std::string> market, side, outcome;
     if (!opt("marketId", market)) return err(400, "bad_request", "marketId must be a string", {{"field", "marketId"}});
-    if (!opt("side", side) || (side && *side != "BUY" && *side != "SELL"))
-      return err(400, "bad_request", "side must be BUY or SELL", {{"field", "side"}});
-    if (!opt("outcome", outcome) || (outcome && *outcome != "YES" && *outcome != "NO"))
-      return err(400, "bad_request", "outcome must be YES or NO", {{"field", "outcome"}});
+    // side in either case (the cancelling page says so); outcome an index >= 0, as a string (or a number)
+    if (!opt("side", side) || (side && lower(*side) != "buy" && lower(*side) != "sell"))
+      return err(400, "bad_request", "side must be buy or sell", {{"field", "side"}});
+    if (side) side = lower(*side);
+    if (b.contains("outcome") && b["outcome"].is_number_unsigned()) outcome = std::to_string(b["outcome"].get<std::uint64_t>());
+    else if (!opt("outcome", outcome) || (outcome && !is_index(*outcome)))
+      return err(400, "bad_request", "outcome must be an outcome index (an integer >= 0)", {{"field", "outcome"}});
     ojson cancelled = ojson::array(), not_cancelled = ojson::object();
     clock->tick();
     for (auto it = by_seq_.rbegin(); it != by_seq_.rend(); ++it) {
@@ -567,8 +590,12 @@ class PredictStreet final : public Venue {
       if (!v || *v < 0) return err(400, "bad_request", "cursor is malformed", {{"field", "cursor"}});
       before = static_cast<std::uint64_t>(*v);
     }
-    const std::string market = c.param("marketId"), side = c.param("side"), outcome = c.param("outcome"),
+    const std::string market = c.param("marketId"), side = lower(c.param("side")), outcome = c.param("outcome"),
                       type = c.param("type");
+    if (open && !side.empty() && side != "buy" && side != "sell")
+      return err(400, "bad_request", "side must be buy or sell", {{"field", "side"}});
+    if (open && !outcome.empty() && !is_index(outcome))
+      return err(400, "bad_request", "outcome must be an outcome index (an integer >= 0)", {{"field", "outcome"}});
     std::set<std::string> statuses;
     for (auto& s : split(c.param("status"), ','))
       if (!s.empty()) statuses.insert(s);
