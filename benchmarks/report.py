@@ -2,7 +2,10 @@
 """Writes benchmarks/RESULTS.md and benchmarks/results.svg from Google Benchmark JSON output.
 
     report.py --decode decode.json --encode encode.json [--roundtrip roundtrip.json] \
+              [--concurrency concurrency.json] \
               --machine machine.json --md benchmarks/RESULTS.md --svg benchmarks/results.svg
+    report.py --concurrency concurrency.json --machine machine.json --splice benchmarks/RESULTS.md
+              (replaces only the "## Concurrency" section of an existing RESULTS.md)
 
 Uses the `median` aggregates (run with --benchmark_repetitions=N
 --benchmark_report_aggregates_only=true) and the `cv` ones for the spread. Standard library only.
@@ -64,15 +67,156 @@ def ratio(a, b):
     return a / b if a and b else None
 
 
+CONCURRENCY_HEADING = "## Concurrency: composite operations, blocking vs concurrent (issue 12)"
+
+
+def load_runs(path):
+    """Every run of a concurrency_bench output by its plain name: the median aggregate when the row
+    was repeated, else its single iteration run."""
+    import re
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    runs = {}
+    for b in data["benchmarks"]:
+        name = re.sub(r"/(iterations:\d+|repeats:\d+|manual_time|real_time)", "", b["run_name"])
+        if b.get("run_type") == "aggregate":
+            if b["aggregate_name"] == "median":
+                runs[name] = b
+        elif name not in runs:
+            runs[name] = b
+    return runs
+
+
+def concurrency_section(path, machine):
+    runs = load_runs(path)
+    out = []
+    w = out.append
+    w(CONCURRENCY_HEADING)
+    w("")
+    w("`benchmarks/concurrency_bench.cpp` against the simulator on loopback, its `/_sim/latency` adding the "
+      "round trip (RTT) of each row, its rate limits enforced for Opinion (15/s per key) and PredictStreet "
+      "(cancel-batch 5/s per wallet); ABP's 60/min is off (the read rows measure latency). Wall time of one "
+      "whole operation per row, each row run once (they run at the venues' limits: minutes each), except "
+      "the priority rows (mean of 5 cancels) and the CPU rows (median of 5). Concurrent = "
+      "`http::pipeline` over `curl_multi_transport`, at most 16 requests in flight, pacing by the shared "
+      "`http::rate_limiter` of each venue's `limits`, retries on. Blocking = the venue client's own call "
+      "over `curl_transport`.")
+    if machine:
+        w(f"Run: {machine.get('date', '?')}, load average at start {machine.get('load_start', '?')}, at end "
+          f"{machine.get('load_end', '?')} (2 shared cores: other jobs were running).")
+    w("")
+
+    def sec(name):
+        b = runs.get(name)
+        return b["seconds"] if b and "seconds" in b else None
+
+    def ctr(name, key):
+        b = runs.get(name)
+        return b.get(key) if b else None
+
+    rows = [
+        ("opinion_cancels", "Opinion: 1000 cancels (one request each)"),
+        ("ps_cancel_batch", "PredictStreet: 1000 ids (10 cancel-batch requests)"),
+        ("abp_pages", "ABP: 1000 orders in 10 pages"),
+    ]
+    w("| Operation | RTT | blocking (s) | concurrent (s) | speed-up | 429s seen (concurrent) | not done |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    throttled_total = 0
+    for key, label in rows:
+        for rtt in (0, 50, 150, 300):
+            base = f"concurrency/{key}/rtt:{rtt}"
+            b = sec(base + "/blocking")
+            note = ""
+            if key == "opinion_cancels" and b is not None:
+                proj = ctr(base + "/blocking", "projected_1000_s")
+                note = f" (100 cancels run: {b:.1f} s; x10)"
+                b = proj
+            c = sec(base + "/concurrent")
+            t = ctr(base + "/concurrent", "throttled")
+            throttled_total += int(t or 0)
+            f = ctr(base + "/concurrent", "failed")
+            sp = f"{b / c:.1f}x" if b and c else "–"
+            w(f"| {label} | {rtt} ms | {fmt(b, 2)}{note} | {fmt(c, 2)} | {sp} | {fmt(t, 0)} | {fmt(f, 0)} |")
+    w("")
+    pi = runs.get("concurrency/priority_cancel/idle")
+    pd = runs.get("concurrency/priority_cancel/during_read")
+    cp = runs.get("concurrency/cpu/pipeline")
+    cr = runs.get("concurrency/cpu/raw_curl_multi")
+
+    def ms(b):
+        return to_ns(b, "real_time") / 1e6 if b else None
+
+    w("| Measure | value |")
+    w("|---|---:|")
+    w(f"| urgent Opinion cancel at RTT 50 ms, idle pipeline (ms, mean of 5) | {fmt(ms(pi), 1)} |")
+    w(f"| the same during a 1000-order ABP read (100 requests of 10 ids, 8 in flight) (ms) | {fmt(ms(pd), 1)} |")
+    w(f"| CPU per request, pipeline over curl_multi_transport, 8 in flight, RTT 0 (µs) | "
+      f"{fmt(cp.get('cpu_per_request_us') if cp else None, 1)} |")
+    w(f"| CPU per request, raw libcurl multi, same requests and window (µs) | "
+      f"{fmt(cr.get('cpu_per_request_us') if cr else None, 1)} |")
+    w(f"| operator new per request once warm, pipeline | {fmt(cp.get('allocs_per_request') if cp else None, 2)} |")
+    w(f"| operator new per request once warm, raw libcurl multi (the harness's own strings) | "
+      f"{fmt(cr.get('allocs_per_request') if cr else None, 2)} |")
+    w("")
+    w("| Target | Goal | Measured | |")
+    w("|---|---|---|---|")
+    for rtt in (150, 300):
+        c = sec(f"concurrency/opinion_cancels/rtt:{rtt}/concurrent")
+        v = "–" if c is None else ("met" if c <= 70 else f"missed by {c - 70:.1f} s")
+        w(f"| 1000 Opinion cancels at {rtt} ms RTT | ≤ 70 s | {fmt(c, 1)} s | {v} |")
+    c = sec("concurrency/ps_cancel_batch/rtt:150/concurrent")
+    v = "–" if c is None else ("met" if c <= 2.3 else f"missed by {c - 2.3:.2f} s")
+    w(f"| PredictStreet 1000 ids at 150 ms RTT | ≤ 2.3 s | {fmt(c, 2)} s | {v} |")
+    w(f"| 429s from the simulator with pacing on (all concurrent rows) | 0 | {throttled_total} | "
+      f"{'met' if throttled_total == 0 else 'missed'} |")
+    if pi and pd:
+        r = ms(pd) / ms(pi)
+        w(f"| priority cancel during a 1000-order read vs idle | ≤ 1.2x | {r:.2f}x | {'met' if r <= 1.2 else 'missed'} |")
+    if cp and cr:
+        r = cp["cpu_per_request_us"] / cr["cpu_per_request_us"]
+        w(f"| CPU per request vs raw curl multi | within 10% | {(r - 1) * 100:+.1f}% | "
+          f"{'met' if r <= 1.10 else 'missed'} |")
+        a = cp["allocs_per_request"]
+        w(f"| allocations per request once warm | 0 | {a:.2f} | {'met' if a == 0 else 'missed'} |")
+    w("")
+    return out
+
+
+def splice(md_path, section):
+    with open(md_path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    start = next((i for i, l in enumerate(lines) if l == CONCURRENCY_HEADING), None)
+    if start is not None:
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ") or lines[i].startswith("![")),
+                   len(lines))
+        lines[start:end] = section
+    else:
+        at = next((i for i, l in enumerate(lines) if l.startswith("![Decode")), len(lines))
+        lines[at:at] = section
+    with open(md_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+
 def main(argv):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--decode", required=True)
-    ap.add_argument("--encode", required=True)
+    ap.add_argument("--decode")
+    ap.add_argument("--encode")
     ap.add_argument("--roundtrip")
+    ap.add_argument("--concurrency")
+    ap.add_argument("--splice")
     ap.add_argument("--machine", required=True)
-    ap.add_argument("--md", required=True)
-    ap.add_argument("--svg", required=True)
+    ap.add_argument("--md")
+    ap.add_argument("--svg")
     args = ap.parse_args(argv[1:])
+    if args.splice:
+        if not args.concurrency:
+            ap.error("--splice needs --concurrency")
+        with open(args.machine, encoding="utf-8") as f:
+            machine = json.load(f)
+        splice(args.splice, concurrency_section(args.concurrency, machine))
+        return 0
+    if not (args.decode and args.encode and args.md and args.svg):
+        ap.error("--decode, --encode, --md and --svg are needed (or --splice)")
 
     dctx, dmed, dcv = load(args.decode)
     _, emed, ecv = load(args.encode)
@@ -235,6 +379,8 @@ def main(argv):
     else:
         w("Not in this run.")
     w("")
+    if args.concurrency:
+        out.extend(concurrency_section(args.concurrency, machine))
     w("![Decode throughput, 1000 orders (memcpy floor left out of the chart: it is in the table)](results.svg)")
     w("")
     with open(args.md, "w", encoding="utf-8") as f:

@@ -4,6 +4,9 @@
 #
 #   tools/bench.sh                       the full run (a few minutes)
 #   BENCH_REPETITIONS=3 BENCH_MIN_TIME=0.1 BENCH_FILTER='decode/1000/' tools/bench.sh   a quick one
+#   BENCH_ONLY=concurrency tools/bench.sh   only concurrency_bench (~15 minutes of wall time: its rows
+#                                           run at the venues' rate limits); its section of
+#                                           RESULTS.md is replaced, the rest kept as it is
 #
 # Each decode program cross-checks every decoder before timing anything and aborts if they
 # disagree. Keep the machine as quiet as you can: the figures are CPU time, but caches and memory
@@ -22,8 +25,17 @@ mkdir -p "$out"
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 load_start=$(load)
 
+only=${BENCH_ONLY:-}
 cmake --preset bench >/dev/null
-cmake --build --preset bench -j2  # the benchmarks and the simulator (Release)
+if [[ -n $only && $only != concurrency ]]; then
+  echo "bench.sh: BENCH_ONLY=$only: only 'concurrency' is known" >&2
+  exit 2
+fi
+if [[ $only == concurrency ]]; then
+  cmake --build --preset bench -j2 --target betwire_bench_concurrency_bench betwire_simulator
+else
+  cmake --build --preset bench -j2  # the benchmarks and the simulator (Release)
+fi
 
 run() {  # run <program> <json out> [more flags]
   local program=$1 json=$2
@@ -32,16 +44,21 @@ run() {  # run <program> <json out> [more flags]
     --benchmark_min_time="$min_time" --benchmark_filter="$filter" \
     --benchmark_out="$json" --benchmark_out_format=json "$@"
 }
-run decode_bench "$out/decode.json"
-run encode_bench "$out/encode.json"
-# Wall time against the simulator (another process): the rows' repetitions are interleaved at
-# random so that a noisy neighbour slows every row alike.
-run roundtrip_bench "$out/roundtrip.json" --benchmark_enable_random_interleaving=true
+if [[ -z $only ]]; then
+  run decode_bench "$out/decode.json"
+  run encode_bench "$out/encode.json"
+  # Wall time against the simulator (another process): the rows' repetitions are interleaved at
+  # random so that a noisy neighbour slows every row alike.
+  run roundtrip_bench "$out/roundtrip.json" --benchmark_enable_random_interleaving=true
+fi
+# Composite operations at the venues' limits: wall time of single long runs (the rows fix their
+# own repetitions: Repetitions(1) for the minute-long ones).
+run concurrency_bench "$out/concurrency.json"
 
 flags=$(python3 - "$build/compile_commands.json" <<'EOF'
 import json, shlex, sys
 for entry in json.load(open(sys.argv[1])):
-    if entry["file"].endswith("benchmarks/decode_bench.cpp"):
+    if entry["file"].endswith("benchmarks/concurrency_bench.cpp" if "$only" else "benchmarks/decode_bench.cpp"):
         args = shlex.split(entry["command"])
         keep = [a for a in args[1:] if a.startswith(("-O", "-m", "-f", "-W", "-std", "-DNDEBUG", "-g"))]
         print(" ".join(keep))
@@ -62,7 +79,13 @@ json.dump({
     "load_end": "$(load)",
 }, open(sys.argv[1], "w"), indent=1)
 EOF
+if [[ $only == concurrency ]]; then
+  python3 benchmarks/report.py --concurrency "$out/concurrency.json" --machine "$out/machine.json" \
+    --splice benchmarks/RESULTS.md
+  echo "bench.sh: replaced the concurrency section of benchmarks/RESULTS.md"
+  exit 0
+fi
 python3 benchmarks/report.py --decode "$out/decode.json" --encode "$out/encode.json" \
-  --roundtrip "$out/roundtrip.json" --machine "$out/machine.json" \
+  --roundtrip "$out/roundtrip.json" --concurrency "$out/concurrency.json" --machine "$out/machine.json" \
   --md benchmarks/RESULTS.md --svg benchmarks/results.svg
 echo "bench.sh: wrote benchmarks/RESULTS.md and benchmarks/results.svg"
