@@ -7,6 +7,9 @@
 //   auto reads = betwire::abp::orders_by_ids(ids, 100, [&](std::size_t, abp::orders_page_view& p) { ... });
 //   pipeline.add(reads, {.headers = abp.core().headers_source(), .limiter = &key_limit});
 //
+// POST /cancel-all-orders (the venue's kill switch) is one request: cancel_all_orders_op records
+// its answer id by id in an http::cancel_ledger, like the other venues' cancelling machines.
+//
 // GET /orders is keyset-paginated: one listing follows its cursor one page after another, so what
 // runs concurrently is several listings: orders_by_ids splits known ids into chunks (each its own
 // listing of `orderIds`), orders_by_user_refs one listing per userRef.
@@ -19,6 +22,8 @@
 #include <betwire/http/pacing.hpp>
 
 #include <chrono>
+#include <optional>
+#include <string_view>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -79,6 +84,67 @@ inline orders_pages_op orders_by_user_refs(std::span<const std::string> user_ref
   }
   return orders_pages_op(std::move(queries), &detail::set_after_order_id, std::move(on_page));
 }
+
+// ---- POST /cancel-all-orders: one request, its answer recorded id by id -------------------------
+
+class cancel_all_orders_op {
+ public:
+  http::next_step next(http::outgoing& out) {
+    if (state_ != http::request_state::not_sent)
+      return state_ == http::request_state::sent ? http::next_step::wait : http::next_step::done;
+    if (auto b = http::build_request<endpoints::cancel_all_orders<std::string_view>>(http::none{}, out.buffers, out.request);
+        !b) {
+      state_ = http::request_state::failed;
+      error_ = std::move(b).error();
+      return http::next_step::done;
+    }
+    out.id = 0;
+    out.endpoint = endpoints::cancel_all_orders<std::string_view>::path;
+    state_ = http::request_state::sent;
+    return http::next_step::send;
+  }
+
+  void complete(http::answer& a) {
+    if (state_ != http::request_state::sent) return;
+    info_ = a.info;
+    if (!a.sent) {
+      state_ = http::request_state::failed;
+      error_ = a.scrub(a.sent.error());
+      return;
+    }
+    if (auto d = http::read_response<endpoints::cancel_all_orders<std::string_view>>(a.resp, view_); !d) {
+      state_ = http::request_state::failed;
+      error_ = a.scrub(std::move(d).error());
+      return;
+    }
+    state_ = http::request_state::answered;
+    const std::size_t r = ledger_.add_request(0, view_.cancelled.size() + view_.not_cancelled.orders.size());
+    ledger_.set_request(r, http::request_state::answered);
+    for (const auto& o : view_.cancelled) {
+      ledger_.add(std::to_string(o.order_id), r);
+      ledger_.set(ledger_.items().size() - 1, http::cancel_state::cancelled);
+    }
+    for (const auto& o : view_.not_cancelled.orders) {
+      ledger_.add(std::to_string(o.order_id), r);
+      ledger_.items().back().reason.assign(std::string_view(view_.not_cancelled.reason));
+      ledger_.set(ledger_.items().size() - 1, http::cancel_state::not_cancelled);
+    }
+  }
+
+  // not_sent, sent, answered (the ledger holds what the venue said) or failed (error_state():
+  // re-send it, the venue documents cancels as idempotent).
+  [[nodiscard]] http::request_state state() const noexcept { return state_; }
+  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
+  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
+  [[nodiscard]] const http::reply_info& info() const noexcept { return info_; }
+
+ private:
+  http::request_state state_ = http::request_state::not_sent;
+  std::optional<error> error_;
+  http::cancel_ledger ledger_;
+  http::reply_info info_{};
+  cancel_orders_response_view view_{};
+};
 
 }  // namespace abp
 BETWIRE_END_NAMESPACE
