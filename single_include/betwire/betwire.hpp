@@ -7185,6 +7185,16 @@ struct rate_limit {
   std::chrono::milliseconds max_pause{60000};  // cap on a pause learnt from Retry-After or Reset
 };
 
+// A venue's documented limit: `requests` per `window`, with `margin` added to the window.
+[[nodiscard]] inline rate_limit per_window(std::uint32_t requests, std::chrono::milliseconds window,
+                                           std::chrono::milliseconds margin = std::chrono::milliseconds(5)) noexcept {
+  rate_limit l;
+  l.requests = requests;
+  l.window = window;
+  l.margin = margin;
+  return l;
+}
+
 class rate_limiter {
  public:
   using time_point = retry_clock::time_point;
@@ -8657,6 +8667,69 @@ class cancel_ledger {
   counts counts_{};
 };
 
+// ---- one request whose answer lists the ids (a venue's cancel-all) ----------------------------
+
+// E: the endpoint; Record: void(const response_t<E>& answer, cancel_ledger& ledger, std::size_t
+// request) adds every id the answer names to the ledger with its state. The request is re-sent by
+// the pipeline under its retry policy; a failure leaves state() failed and error_state() set (send
+// it again: the venues' cancel-alls are idempotent).
+template <endpoint E, class Record>
+class one_shot_cancel {
+ public:
+  explicit one_shot_cancel(request_t<E> req = {}, Record record = {})
+      : req_(std::move(req)), record_(std::move(record)) {}
+
+  next_step next(outgoing& out) {
+    if (state_ != request_state::not_sent) return state_ == request_state::sent ? next_step::wait : next_step::done;
+    if (auto b = build_request<E>(req_, out.buffers, out.request); !b) {
+      state_ = request_state::failed;
+      error_ = std::move(b).error();
+      return next_step::done;
+    }
+    out.id = 0;
+    out.endpoint = E::path;
+    state_ = request_state::sent;
+    return next_step::send;
+  }
+
+  void complete(answer& a) {
+    if (state_ != request_state::sent) return;
+    info_ = a.info;
+    if (!a.sent) {
+      state_ = request_state::failed;
+      error_ = a.scrub(a.sent.error());
+      return;
+    }
+    if (auto d = read_response<E>(a.resp, view_); !d) {
+      state_ = request_state::failed;
+      error_ = a.scrub(std::move(d).error());
+      return;
+    }
+    state_ = request_state::answered;
+    const std::size_t r = ledger_.add_request(0, 0);
+    ledger_.set_request(r, request_state::answered);
+    record_(view_, ledger_, r);
+    ledger_.requests()[r].count = ledger_.items().size();
+    ledger_.requests()[r].info = info_;
+  }
+
+  // not_sent, sent, answered (the ledger holds what the venue said) or failed.
+  [[nodiscard]] request_state state() const noexcept { return state_; }
+  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
+  [[nodiscard]] const cancel_ledger& ledger() const noexcept { return ledger_; }
+  [[nodiscard]] const reply_info& info() const noexcept { return info_; }
+  [[nodiscard]] const Record& recorder() const noexcept { return record_; }
+
+ private:
+  request_t<E> req_{};
+  Record record_{};
+  request_state state_ = request_state::not_sent;
+  std::optional<error> error_;
+  cancel_ledger ledger_;
+  reply_info info_{};
+  response_t<E> view_{};
+};
+
 // ---- several cursor-paginated listings at once ---------------------------------------------------
 
 // E: the endpoint (request_t<E> is the query, response_t<E> the page). Policy: as page_range's
@@ -9975,16 +10048,8 @@ namespace abp {
 // ones 100 per second (with X-RateLimit-* and Retry-After). per_key() is the conservative one; pass
 // newer() if your deployment documents it. The limiter learns from 429 + Retry-After either way.
 struct limits {
-  [[nodiscard]] static http::rate_limit per_key() noexcept { return make(60, std::chrono::seconds(60)); }
-  [[nodiscard]] static http::rate_limit newer() noexcept { return make(100, std::chrono::seconds(1)); }
-
- private:
-  [[nodiscard]] static http::rate_limit make(std::uint32_t n, std::chrono::milliseconds w) noexcept {
-    http::rate_limit l;
-    l.requests = n;
-    l.window = w;
-    return l;
-  }
+  [[nodiscard]] static http::rate_limit per_key() noexcept { return http::per_window(60, std::chrono::seconds(60)); }
+  [[nodiscard]] static http::rate_limit newer() noexcept { return http::per_window(100, std::chrono::seconds(1)); }
 };
 
 using orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor>;
@@ -10024,64 +10089,28 @@ inline orders_pages_op orders_by_user_refs(std::span<const std::string> user_ref
 
 // ---- POST /cancel-all-orders: one request, its answer recorded id by id -------------------------
 
-class cancel_all_orders_op {
- public:
-  http::next_step next(http::outgoing& out) {
-    if (state_ != http::request_state::not_sent)
-      return state_ == http::request_state::sent ? http::next_step::wait : http::next_step::done;
-    if (auto b = http::build_request<endpoints::cancel_all_orders<std::string_view>>(http::none{}, out.buffers, out.request);
-        !b) {
-      state_ = http::request_state::failed;
-      error_ = std::move(b).error();
-      return http::next_step::done;
-    }
-    out.id = 0;
-    out.endpoint = endpoints::cancel_all_orders<std::string_view>::path;
-    state_ = http::request_state::sent;
-    return http::next_step::send;
-  }
+namespace detail {
 
-  void complete(http::answer& a) {
-    if (state_ != http::request_state::sent) return;
-    info_ = a.info;
-    if (!a.sent) {
-      state_ = http::request_state::failed;
-      error_ = a.scrub(a.sent.error());
-      return;
+struct record_cancel_all_orders {
+  void operator()(const cancel_orders_response_view& v, http::cancel_ledger& ledger, std::size_t r) const {
+    for (const auto& o : v.cancelled) {
+      ledger.add(std::to_string(o.order_id), r);
+      ledger.set(ledger.items().size() - 1, http::cancel_state::cancelled);
     }
-    if (auto d = http::read_response<endpoints::cancel_all_orders<std::string_view>>(a.resp, view_); !d) {
-      state_ = http::request_state::failed;
-      error_ = a.scrub(std::move(d).error());
-      return;
-    }
-    state_ = http::request_state::answered;
-    const std::size_t r = ledger_.add_request(0, view_.cancelled.size() + view_.not_cancelled.orders.size());
-    ledger_.set_request(r, http::request_state::answered);
-    for (const auto& o : view_.cancelled) {
-      ledger_.add(std::to_string(o.order_id), r);
-      ledger_.set(ledger_.items().size() - 1, http::cancel_state::cancelled);
-    }
-    for (const auto& o : view_.not_cancelled.orders) {
-      ledger_.add(std::to_string(o.order_id), r);
-      ledger_.items().back().reason.assign(std::string_view(view_.not_cancelled.reason));
-      ledger_.set(ledger_.items().size() - 1, http::cancel_state::not_cancelled);
+    for (const auto& o : v.not_cancelled.orders) {
+      ledger.add(std::to_string(o.order_id), r);
+      ledger.items().back().reason.assign(std::string_view(v.not_cancelled.reason));
+      ledger.set(ledger.items().size() - 1, http::cancel_state::not_cancelled);
     }
   }
-
-  // not_sent, sent, answered (the ledger holds what the venue said) or failed (error_state():
-  // re-send it, the venue documents cancels as idempotent).
-  [[nodiscard]] http::request_state state() const noexcept { return state_; }
-  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
-  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
-  [[nodiscard]] const http::reply_info& info() const noexcept { return info_; }
-
- private:
-  http::request_state state_ = http::request_state::not_sent;
-  std::optional<error> error_;
-  http::cancel_ledger ledger_;
-  http::reply_info info_{};
-  cancel_orders_response_view view_{};
 };
+
+}  // namespace detail
+
+// The venue's kill switch; ledger() holds every order of the answer, cancelled or not (with the
+// venue's reason).
+using cancel_all_orders_op =
+    http::one_shot_cancel<endpoints::cancel_all_orders<std::string_view>, detail::record_cancel_all_orders>;
 
 }  // namespace abp
 BETWIRE_END_NAMESPACE
@@ -13029,18 +13058,15 @@ namespace predictstreet {
 // The documented limits, per wallet: cancel-batch 5/s, single cancel 5/s, cancel-all 1/s, reads
 // 300 per 60 s. One limiter per bucket; share them between clients acting for the same wallet.
 struct limits {
-  [[nodiscard]] static http::rate_limit cancel_batch() noexcept { return make(5, std::chrono::seconds(1)); }
-  [[nodiscard]] static http::rate_limit cancel() noexcept { return make(5, std::chrono::seconds(1)); }
-  [[nodiscard]] static http::rate_limit cancel_all() noexcept { return make(1, std::chrono::seconds(1)); }
-  [[nodiscard]] static http::rate_limit reads() noexcept { return make(300, std::chrono::seconds(60)); }
+  [[nodiscard]] static http::rate_limit cancel_batch() noexcept { return per_wallet(5, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit cancel() noexcept { return per_wallet(5, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit cancel_all() noexcept { return per_wallet(1, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit reads() noexcept { return per_wallet(300, std::chrono::seconds(60)); }
 
  private:
-  [[nodiscard]] static http::rate_limit make(std::uint32_t n, std::chrono::milliseconds w) noexcept {
-    http::rate_limit l;
-    l.requests = n;
-    l.window = w;
-    l.margin = std::chrono::milliseconds(20);  // as opinion::limits: a busy sender's requests arrive late
-    return l;
+  // 20 ms margin: a busy sender's requests reach the venue late (see opinion::limits).
+  [[nodiscard]] static http::rate_limit per_wallet(std::uint32_t n, std::chrono::milliseconds w) noexcept {
+    return http::per_window(n, w, std::chrono::milliseconds(20));
   }
 };
 
@@ -13171,69 +13197,26 @@ class cancel_batch_op {
 
 // ---- cancel-all: one request, its answer recorded id by id ---------------------------------------
 
-class cancel_all_op {
- public:
-  cancel_all_op() = default;
-  explicit cancel_all_op(cancel_all_request filter) : req_(std::move(filter)) {}
+namespace detail {
 
-  http::next_step next(http::outgoing& out) {
-    if (state_ != http::request_state::not_sent) return state_ == http::request_state::sent ? http::next_step::wait
-                                                                                            : http::next_step::done;
-    if (auto b = http::build_request<endpoints::cancel_all<std::string_view>>(req_, out.buffers, out.request); !b) {
-      state_ = http::request_state::failed;
-      error_ = std::move(b).error();
-      return http::next_step::done;
-    }
-    out.id = 0;
-    out.endpoint = endpoints::cancel_all<std::string_view>::path;
-    state_ = http::request_state::sent;
-    return http::next_step::send;
+struct record_cancel_all {
+  std::size_t cancelled_count = 0;  // what the venue says it cancelled
+  bool ids_known = false;           // older revisions send only the number
+  void operator()(const cancel_all_response_view& v, http::cancel_ledger& ledger, std::size_t r) {
+    cancelled_count = static_cast<std::size_t>(v.cancelled_count < 0 ? 0 : v.cancelled_count);
+    ids_known = v.ids_known;
+    for (const auto& id : v.cancelled) ledger.add(id, r);
+    for (const auto& e : v.not_cancelled) ledger.add(e.order_id, r);
+    for (std::size_t i = 0; i < ledger.items().size(); ++i) ledger.set(i, http::cancel_state::in_flight);
+    record_answer(ledger, 0, ledger.items().size(), v.cancelled, v.not_cancelled);
   }
-
-  void complete(http::answer& a) {
-    if (state_ != http::request_state::sent) return;
-    info_ = a.info;
-    if (!a.sent) {
-      state_ = http::request_state::failed;
-      error_ = a.scrub(a.sent.error());
-      return;
-    }
-    if (auto d = http::read_response<endpoints::cancel_all<std::string_view>>(a.resp, view_); !d) {
-      state_ = http::request_state::failed;
-      error_ = a.scrub(std::move(d).error());
-      return;
-    }
-    state_ = http::request_state::answered;
-    cancelled_count_ = static_cast<std::size_t>(view_.cancelled_count < 0 ? 0 : view_.cancelled_count);
-    ids_known_ = view_.ids_known;
-    const std::size_t r = ledger_.add_request(0, view_.cancelled.size() + view_.not_cancelled.size());
-    for (const auto& id : view_.cancelled) ledger_.add(id, r);
-    for (const auto& e : view_.not_cancelled) ledger_.add(e.order_id, r);
-    ledger_.set_request(r, http::request_state::answered);
-    ledger_.set_all(r, http::cancel_state::in_flight);
-    detail::record_answer(ledger_, 0, ledger_.items().size(), view_.cancelled, view_.not_cancelled);
-  }
-
-  // not_sent, sent, answered (the ledger holds what the venue said) or failed (error(): re-send
-  // it, cancel-all is idempotent).
-  [[nodiscard]] http::request_state state() const noexcept { return state_; }
-  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
-  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
-  [[nodiscard]] const http::reply_info& info() const noexcept { return info_; }
-  // How many the venue says it cancelled (older revisions send only the number: ids_known false).
-  [[nodiscard]] std::size_t cancelled_count() const noexcept { return cancelled_count_; }
-  [[nodiscard]] bool ids_known() const noexcept { return ids_known_; }
-
- private:
-  cancel_all_request req_{};
-  http::request_state state_ = http::request_state::not_sent;
-  std::optional<error> error_;
-  http::cancel_ledger ledger_;
-  http::reply_info info_{};
-  std::size_t cancelled_count_ = 0;
-  bool ids_known_ = false;
-  cancel_all_response_view view_{};
 };
+
+}  // namespace detail
+
+// POST /api/orders/cancel-all with its filter; ledger() holds every id of the answer;
+// recorder().cancelled_count / ids_known what the venue said in total.
+using cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<std::string_view>, detail::record_cancel_all>;
 
 }  // namespace predictstreet
 BETWIRE_END_NAMESPACE
@@ -14259,11 +14242,7 @@ namespace opinion {
 // counted by the venue when the sending host is busy: 14.7 requests per second at most.
 struct limits {
   [[nodiscard]] static http::rate_limit per_key() noexcept {
-    http::rate_limit l;
-    l.requests = 15;
-    l.window = std::chrono::seconds(1);
-    l.margin = std::chrono::milliseconds(20);
-    return l;
+    return http::per_window(15, std::chrono::seconds(1), std::chrono::milliseconds(20));
   }
 };
 

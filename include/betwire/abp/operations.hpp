@@ -38,16 +38,8 @@ namespace abp {
 // ones 100 per second (with X-RateLimit-* and Retry-After). per_key() is the conservative one; pass
 // newer() if your deployment documents it. The limiter learns from 429 + Retry-After either way.
 struct limits {
-  [[nodiscard]] static http::rate_limit per_key() noexcept { return make(60, std::chrono::seconds(60)); }
-  [[nodiscard]] static http::rate_limit newer() noexcept { return make(100, std::chrono::seconds(1)); }
-
- private:
-  [[nodiscard]] static http::rate_limit make(std::uint32_t n, std::chrono::milliseconds w) noexcept {
-    http::rate_limit l;
-    l.requests = n;
-    l.window = w;
-    return l;
-  }
+  [[nodiscard]] static http::rate_limit per_key() noexcept { return http::per_window(60, std::chrono::seconds(60)); }
+  [[nodiscard]] static http::rate_limit newer() noexcept { return http::per_window(100, std::chrono::seconds(1)); }
 };
 
 using orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor>;
@@ -87,64 +79,28 @@ inline orders_pages_op orders_by_user_refs(std::span<const std::string> user_ref
 
 // ---- POST /cancel-all-orders: one request, its answer recorded id by id -------------------------
 
-class cancel_all_orders_op {
- public:
-  http::next_step next(http::outgoing& out) {
-    if (state_ != http::request_state::not_sent)
-      return state_ == http::request_state::sent ? http::next_step::wait : http::next_step::done;
-    if (auto b = http::build_request<endpoints::cancel_all_orders<std::string_view>>(http::none{}, out.buffers, out.request);
-        !b) {
-      state_ = http::request_state::failed;
-      error_ = std::move(b).error();
-      return http::next_step::done;
-    }
-    out.id = 0;
-    out.endpoint = endpoints::cancel_all_orders<std::string_view>::path;
-    state_ = http::request_state::sent;
-    return http::next_step::send;
-  }
+namespace detail {
 
-  void complete(http::answer& a) {
-    if (state_ != http::request_state::sent) return;
-    info_ = a.info;
-    if (!a.sent) {
-      state_ = http::request_state::failed;
-      error_ = a.scrub(a.sent.error());
-      return;
+struct record_cancel_all_orders {
+  void operator()(const cancel_orders_response_view& v, http::cancel_ledger& ledger, std::size_t r) const {
+    for (const auto& o : v.cancelled) {
+      ledger.add(std::to_string(o.order_id), r);
+      ledger.set(ledger.items().size() - 1, http::cancel_state::cancelled);
     }
-    if (auto d = http::read_response<endpoints::cancel_all_orders<std::string_view>>(a.resp, view_); !d) {
-      state_ = http::request_state::failed;
-      error_ = a.scrub(std::move(d).error());
-      return;
-    }
-    state_ = http::request_state::answered;
-    const std::size_t r = ledger_.add_request(0, view_.cancelled.size() + view_.not_cancelled.orders.size());
-    ledger_.set_request(r, http::request_state::answered);
-    for (const auto& o : view_.cancelled) {
-      ledger_.add(std::to_string(o.order_id), r);
-      ledger_.set(ledger_.items().size() - 1, http::cancel_state::cancelled);
-    }
-    for (const auto& o : view_.not_cancelled.orders) {
-      ledger_.add(std::to_string(o.order_id), r);
-      ledger_.items().back().reason.assign(std::string_view(view_.not_cancelled.reason));
-      ledger_.set(ledger_.items().size() - 1, http::cancel_state::not_cancelled);
+    for (const auto& o : v.not_cancelled.orders) {
+      ledger.add(std::to_string(o.order_id), r);
+      ledger.items().back().reason.assign(std::string_view(v.not_cancelled.reason));
+      ledger.set(ledger.items().size() - 1, http::cancel_state::not_cancelled);
     }
   }
-
-  // not_sent, sent, answered (the ledger holds what the venue said) or failed (error_state():
-  // re-send it, the venue documents cancels as idempotent).
-  [[nodiscard]] http::request_state state() const noexcept { return state_; }
-  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
-  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
-  [[nodiscard]] const http::reply_info& info() const noexcept { return info_; }
-
- private:
-  http::request_state state_ = http::request_state::not_sent;
-  std::optional<error> error_;
-  http::cancel_ledger ledger_;
-  http::reply_info info_{};
-  cancel_orders_response_view view_{};
 };
+
+}  // namespace detail
+
+// The venue's kill switch; ledger() holds every order of the answer, cancelled or not (with the
+// venue's reason).
+using cancel_all_orders_op =
+    http::one_shot_cancel<endpoints::cancel_all_orders<std::string_view>, detail::record_cancel_all_orders>;
 
 }  // namespace abp
 BETWIRE_END_NAMESPACE

@@ -158,6 +158,69 @@ class cancel_ledger {
   counts counts_{};
 };
 
+// ---- one request whose answer lists the ids (a venue's cancel-all) ----------------------------
+
+// E: the endpoint; Record: void(const response_t<E>& answer, cancel_ledger& ledger, std::size_t
+// request) adds every id the answer names to the ledger with its state. The request is re-sent by
+// the pipeline under its retry policy; a failure leaves state() failed and error_state() set (send
+// it again: the venues' cancel-alls are idempotent).
+template <endpoint E, class Record>
+class one_shot_cancel {
+ public:
+  explicit one_shot_cancel(request_t<E> req = {}, Record record = {})
+      : req_(std::move(req)), record_(std::move(record)) {}
+
+  next_step next(outgoing& out) {
+    if (state_ != request_state::not_sent) return state_ == request_state::sent ? next_step::wait : next_step::done;
+    if (auto b = build_request<E>(req_, out.buffers, out.request); !b) {
+      state_ = request_state::failed;
+      error_ = std::move(b).error();
+      return next_step::done;
+    }
+    out.id = 0;
+    out.endpoint = E::path;
+    state_ = request_state::sent;
+    return next_step::send;
+  }
+
+  void complete(answer& a) {
+    if (state_ != request_state::sent) return;
+    info_ = a.info;
+    if (!a.sent) {
+      state_ = request_state::failed;
+      error_ = a.scrub(a.sent.error());
+      return;
+    }
+    if (auto d = read_response<E>(a.resp, view_); !d) {
+      state_ = request_state::failed;
+      error_ = a.scrub(std::move(d).error());
+      return;
+    }
+    state_ = request_state::answered;
+    const std::size_t r = ledger_.add_request(0, 0);
+    ledger_.set_request(r, request_state::answered);
+    record_(view_, ledger_, r);
+    ledger_.requests()[r].count = ledger_.items().size();
+    ledger_.requests()[r].info = info_;
+  }
+
+  // not_sent, sent, answered (the ledger holds what the venue said) or failed.
+  [[nodiscard]] request_state state() const noexcept { return state_; }
+  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
+  [[nodiscard]] const cancel_ledger& ledger() const noexcept { return ledger_; }
+  [[nodiscard]] const reply_info& info() const noexcept { return info_; }
+  [[nodiscard]] const Record& recorder() const noexcept { return record_; }
+
+ private:
+  request_t<E> req_{};
+  Record record_{};
+  request_state state_ = request_state::not_sent;
+  std::optional<error> error_;
+  cancel_ledger ledger_;
+  reply_info info_{};
+  response_t<E> view_{};
+};
+
 // ---- several cursor-paginated listings at once ---------------------------------------------------
 
 // E: the endpoint (request_t<E> is the query, response_t<E> the page). Policy: as page_range's

@@ -62,6 +62,16 @@ struct rate_limit {
   std::chrono::milliseconds max_pause{60000};  // cap on a pause learnt from Retry-After or Reset
 };
 
+// A venue's documented limit: `requests` per `window`, with `margin` added to the window.
+[[nodiscard]] inline rate_limit per_window(std::uint32_t requests, std::chrono::milliseconds window,
+                                           std::chrono::milliseconds margin = std::chrono::milliseconds(5)) noexcept {
+  rate_limit l;
+  l.requests = requests;
+  l.window = window;
+  l.margin = margin;
+  return l;
+}
+
 class rate_limiter {
  public:
   using time_point = retry_clock::time_point;

@@ -48,11 +48,7 @@ namespace opinion {
 // counted by the venue when the sending host is busy: 14.7 requests per second at most.
 struct limits {
   [[nodiscard]] static http::rate_limit per_key() noexcept {
-    http::rate_limit l;
-    l.requests = 15;
-    l.window = std::chrono::seconds(1);
-    l.margin = std::chrono::milliseconds(20);
-    return l;
+    return http::per_window(15, std::chrono::seconds(1), std::chrono::milliseconds(20));
   }
 };
 

@@ -40,18 +40,15 @@ namespace predictstreet {
 // The documented limits, per wallet: cancel-batch 5/s, single cancel 5/s, cancel-all 1/s, reads
 // 300 per 60 s. One limiter per bucket; share them between clients acting for the same wallet.
 struct limits {
-  [[nodiscard]] static http::rate_limit cancel_batch() noexcept { return make(5, std::chrono::seconds(1)); }
-  [[nodiscard]] static http::rate_limit cancel() noexcept { return make(5, std::chrono::seconds(1)); }
-  [[nodiscard]] static http::rate_limit cancel_all() noexcept { return make(1, std::chrono::seconds(1)); }
-  [[nodiscard]] static http::rate_limit reads() noexcept { return make(300, std::chrono::seconds(60)); }
+  [[nodiscard]] static http::rate_limit cancel_batch() noexcept { return per_wallet(5, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit cancel() noexcept { return per_wallet(5, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit cancel_all() noexcept { return per_wallet(1, std::chrono::seconds(1)); }
+  [[nodiscard]] static http::rate_limit reads() noexcept { return per_wallet(300, std::chrono::seconds(60)); }
 
  private:
-  [[nodiscard]] static http::rate_limit make(std::uint32_t n, std::chrono::milliseconds w) noexcept {
-    http::rate_limit l;
-    l.requests = n;
-    l.window = w;
-    l.margin = std::chrono::milliseconds(20);  // as opinion::limits: a busy sender's requests arrive late
-    return l;
+  // 20 ms margin: a busy sender's requests reach the venue late (see opinion::limits).
+  [[nodiscard]] static http::rate_limit per_wallet(std::uint32_t n, std::chrono::milliseconds w) noexcept {
+    return http::per_window(n, w, std::chrono::milliseconds(20));
   }
 };
 
@@ -182,69 +179,26 @@ class cancel_batch_op {
 
 // ---- cancel-all: one request, its answer recorded id by id ---------------------------------------
 
-class cancel_all_op {
- public:
-  cancel_all_op() = default;
-  explicit cancel_all_op(cancel_all_request filter) : req_(std::move(filter)) {}
+namespace detail {
 
-  http::next_step next(http::outgoing& out) {
-    if (state_ != http::request_state::not_sent) return state_ == http::request_state::sent ? http::next_step::wait
-                                                                                            : http::next_step::done;
-    if (auto b = http::build_request<endpoints::cancel_all<std::string_view>>(req_, out.buffers, out.request); !b) {
-      state_ = http::request_state::failed;
-      error_ = std::move(b).error();
-      return http::next_step::done;
-    }
-    out.id = 0;
-    out.endpoint = endpoints::cancel_all<std::string_view>::path;
-    state_ = http::request_state::sent;
-    return http::next_step::send;
+struct record_cancel_all {
+  std::size_t cancelled_count = 0;  // what the venue says it cancelled
+  bool ids_known = false;           // older revisions send only the number
+  void operator()(const cancel_all_response_view& v, http::cancel_ledger& ledger, std::size_t r) {
+    cancelled_count = static_cast<std::size_t>(v.cancelled_count < 0 ? 0 : v.cancelled_count);
+    ids_known = v.ids_known;
+    for (const auto& id : v.cancelled) ledger.add(id, r);
+    for (const auto& e : v.not_cancelled) ledger.add(e.order_id, r);
+    for (std::size_t i = 0; i < ledger.items().size(); ++i) ledger.set(i, http::cancel_state::in_flight);
+    record_answer(ledger, 0, ledger.items().size(), v.cancelled, v.not_cancelled);
   }
-
-  void complete(http::answer& a) {
-    if (state_ != http::request_state::sent) return;
-    info_ = a.info;
-    if (!a.sent) {
-      state_ = http::request_state::failed;
-      error_ = a.scrub(a.sent.error());
-      return;
-    }
-    if (auto d = http::read_response<endpoints::cancel_all<std::string_view>>(a.resp, view_); !d) {
-      state_ = http::request_state::failed;
-      error_ = a.scrub(std::move(d).error());
-      return;
-    }
-    state_ = http::request_state::answered;
-    cancelled_count_ = static_cast<std::size_t>(view_.cancelled_count < 0 ? 0 : view_.cancelled_count);
-    ids_known_ = view_.ids_known;
-    const std::size_t r = ledger_.add_request(0, view_.cancelled.size() + view_.not_cancelled.size());
-    for (const auto& id : view_.cancelled) ledger_.add(id, r);
-    for (const auto& e : view_.not_cancelled) ledger_.add(e.order_id, r);
-    ledger_.set_request(r, http::request_state::answered);
-    ledger_.set_all(r, http::cancel_state::in_flight);
-    detail::record_answer(ledger_, 0, ledger_.items().size(), view_.cancelled, view_.not_cancelled);
-  }
-
-  // not_sent, sent, answered (the ledger holds what the venue said) or failed (error(): re-send
-  // it, cancel-all is idempotent).
-  [[nodiscard]] http::request_state state() const noexcept { return state_; }
-  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
-  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
-  [[nodiscard]] const http::reply_info& info() const noexcept { return info_; }
-  // How many the venue says it cancelled (older revisions send only the number: ids_known false).
-  [[nodiscard]] std::size_t cancelled_count() const noexcept { return cancelled_count_; }
-  [[nodiscard]] bool ids_known() const noexcept { return ids_known_; }
-
- private:
-  cancel_all_request req_{};
-  http::request_state state_ = http::request_state::not_sent;
-  std::optional<error> error_;
-  http::cancel_ledger ledger_;
-  http::reply_info info_{};
-  std::size_t cancelled_count_ = 0;
-  bool ids_known_ = false;
-  cancel_all_response_view view_{};
 };
+
+}  // namespace detail
+
+// POST /api/orders/cancel-all with its filter; ledger() holds every id of the answer;
+// recorder().cancelled_count / ids_known what the venue said in total.
+using cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<std::string_view>, detail::record_cancel_all>;
 
 }  // namespace predictstreet
 BETWIRE_END_NAMESPACE
