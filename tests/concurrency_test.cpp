@@ -109,7 +109,8 @@ betwire::result<void> reset_failure() {
 
 // ---- Opinion ----------------------------------------------------------------------------------
 
-constexpr const char* opinion_ok_cancel = R"({"errno":0,"errmsg":"","result":{"result":true}})";
+// The documented answer: errno 0, result.data (the order as cancelled).
+constexpr const char* opinion_ok_cancel = R"({"errno":0,"errmsg":"","result":{"data":{"orderId":"x","status":3}}})";
 
 std::string opinion_order(const std::string& id, int side, std::int64_t market) {
   return R"({"orderId":")" + id + R"(","status":1,"statusEnum":"Pending","marketId":)" + std::to_string(market) +
