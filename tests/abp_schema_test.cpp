@@ -5,6 +5,8 @@
 #include <betwire/abp/schema.hpp>
 #include <betwire/json/json.hpp>
 
+#include "json_nulls.hpp"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -242,7 +244,9 @@ TEST(AbpSchema, GetOrdersEncodesBackToEqualJson) {
   ASSERT_TRUE(json::decode(text, page));
   std::string out;
   ASSERT_TRUE(json::encode<json::write_options{.write_null_optionals = true}>(page, out));
-  EXPECT_EQ(nlohmann::json::parse(out), nlohmann::json::parse(original)) << out;
+  EXPECT_EQ(betwire::test::without_extra_nulls(nlohmann::json::parse(out), nlohmann::json::parse(original)),
+            nlohmann::json::parse(original))
+      << out;
   // The view model writes the same bytes.
   std::string text2 = original;
   abp::orders_page_view view;

@@ -47,6 +47,8 @@
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
+#include <betwire/json/json.hpp>
+#include <betwire/json/object_map.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -55,6 +57,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 BETWIRE_BEGIN_NAMESPACE
 namespace abp {
@@ -64,6 +67,10 @@ struct client_options {
   http::retry_policy retry{};     // off unless retry.enabled; placements need retry.retry_placements
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
   http::observer observer{};     // told about every send and call (http/observer.hpp)
+  // Selection endpoints (betslip, markets): false sends the unprefixed paths (/betslip, /markets:
+  // every revision of the spec has them; the newest keeps them as aliases), true the newest
+  // revision's /fixtures/betslip and /fixtures/markets.
+  bool fixtures_paths = false;
 };
 
 // ABP's keyset pagination: while hasMore, the next page starts after nextCursor, which must
@@ -90,6 +97,7 @@ class client {
  public:
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
+        fixtures_paths_(options.fixtures_paths),
         core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
                                   .observer = options.observer}) {
     if (!key_.empty()) {
@@ -191,6 +199,90 @@ class client {
   }
   http::reply<bet> get_bet(std::int64_t bet_id) { return owned<endpoints::get_bet<std::string>>(bet_key{bet_id}); }
 
+  // ---- accounts ----
+  template <class Str>
+  http::reply<void> get_accounts(const accounts_filter& filter, std::vector<basic_account<Str>>& out) {
+    return run<endpoints::get_accounts<Str>>(filter, out);
+  }
+  http::reply<account_list> get_accounts(const accounts_filter& filter = {}) {
+    return owned<endpoints::get_accounts<std::string>>(filter);
+  }
+  template <class Str>
+  http::reply<void> get_account(const account_key& key, basic_account<Str>& out) {
+    return run<endpoints::get_account<Str>>(key, out);
+  }
+  http::reply<account> get_account(const account_key& key) { return owned<endpoints::get_account<std::string>>(key); }
+
+  // The password and meta of `req` are revealed into the body only; an error text that echoes
+  // them (a 422 quoting its input) has them scrubbed.
+  template <class Str>
+  http::reply<void> create_account(const account_create_request& req, basic_account<Str>& out) {
+    return with_credentials(req, run<endpoints::create_account<Str>>(req, out));
+  }
+  http::reply<account> create_account(const account_create_request& req) {
+    account out{};
+    http::reply<void> r = create_account(req, out);
+    return http::with_value(std::move(r), std::move(out));
+  }
+  template <class Str>
+  http::reply<void> update_account(const account_key& key, const account_update_request& req, basic_account<Str>& out) {
+    return with_credentials(req, run_at<endpoints::update_account<Str>>(key, req, out));
+  }
+  http::reply<account> update_account(const account_key& key, const account_update_request& req) {
+    account out{};
+    http::reply<void> r = update_account(key, req, out);
+    return http::with_value(std::move(r), std::move(out));
+  }
+  http::reply<void> delete_account(const account_key& key) {
+    http::none out;
+    return run<endpoints::delete_account>(key, out);
+  }
+
+  // ---- selections, reference data ----
+  template <class Str>
+  http::reply<void> get_betslip(const betslip_request& req, basic_betslip_response<Str>& out) {
+    return fixtures_paths_ ? run<endpoints::get_fixtures_betslip<Str>>(req, out) : run<endpoints::get_betslip<Str>>(req, out);
+  }
+  http::reply<betslip_response> get_betslip(const betslip_request& req) {
+    betslip_response out{};
+    http::reply<void> r = get_betslip(req, out);
+    return http::with_value(std::move(r), std::move(out));
+  }
+  template <class Str>
+  http::reply<void> get_markets(const markets_filter& filter, std::vector<basic_market<Str>>& out) {
+    return fixtures_paths_ ? run<endpoints::get_fixtures_markets<Str>>(filter, out)
+                           : run<endpoints::get_markets<Str>>(filter, out);
+  }
+  http::reply<market_list> get_markets(const markets_filter& filter = {}) {
+    market_list out{};
+    http::reply<void> r = get_markets(filter, out);
+    return http::with_value(std::move(r), std::move(out));
+  }
+  template <class Str>
+  http::reply<void> get_bookmakers(std::vector<basic_bookmaker<Str>>& out) {
+    return run<endpoints::get_bookmakers<Str>>(http::none{}, out);
+  }
+  http::reply<bookmaker_list> get_bookmakers() { return owned<endpoints::get_bookmakers<std::string>>(http::none{}); }
+
+  // ---- analytics ----
+  template <class Str>
+  http::reply<void> get_positions(const analytics_filter& filter, basic_positions<Str>& out) {
+    return run<endpoints::get_positions<Str>>(filter, out);
+  }
+  http::reply<positions> get_positions(const analytics_filter& filter = {}) {
+    return owned<endpoints::get_positions<std::string>>(filter);
+  }
+  template <class Str>
+  http::reply<void> get_pnl(const analytics_filter& filter, basic_pnl<Str>& out) {
+    return run<endpoints::get_pnl<Str>>(filter, out);
+  }
+  http::reply<pnl> get_pnl(const analytics_filter& filter = {}) { return owned<endpoints::get_pnl<std::string>>(filter); }
+
+  // ---- probes: the body as raw JSON ----
+  http::reply<json::raw_string> health() { return owned<endpoints::health<std::string>>(http::none{}); }
+  http::reply<json::raw_string> ready() { return owned<endpoints::ready<std::string>>(http::none{}); }
+  http::reply<json::raw_string> status() { return owned<endpoints::status<std::string>>(http::none{}); }
+
   // ---- the core ----
   [[nodiscard]] http::client<T>& core() noexcept { return core_; }
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
@@ -220,6 +312,36 @@ class client {
   }
 
   template <class E>
+  http::reply<void> run_at(const typename E::path_type& path, const http::request_t<E>& req, http::response_t<E>& out) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    return core_.template call<E>(path, req, out);
+  }
+
+  // Scrubs the credentials of an account request from a failed reply's texts.
+  template <class R>
+  static http::reply<void> with_credentials(const R& req, http::reply<void> r) {
+    if (r) return r;
+    error& e = r.error();
+    auto scrub_all = [&e](std::string_view value) {
+      for (std::string* text : {&e.message, &e.venue_message, &e.venue_code, &e.excerpt}) http::scrub(*text, value);
+    };
+    if (req.password) scrub_all(req.password->reveal());
+    if (req.meta) {
+      scrub_all(req.meta->reveal());
+      std::string copy(req.meta->reveal());  // only on failure: each string value of meta too
+      json::object_map<std::string_view, json::raw> members;
+      if (json::decode(copy, members)) {
+        for (const auto& [name, value] : members) {
+          std::string text(value.text);
+          std::string decoded;
+          if (json::decode(text, decoded)) scrub_all(decoded);
+        }
+      }
+    }
+    return r;
+  }
+
+  template <class E>
   http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
     http::response_t<E> out{};
     http::reply<void> r = run<E>(req, out);
@@ -227,6 +349,7 @@ class client {
   }
 
   betwire::secret key_;
+  bool fixtures_paths_ = false;
   http::client<T> core_;
   std::optional<error> setup_error_;
 };

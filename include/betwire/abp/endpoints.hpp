@@ -284,6 +284,108 @@ struct error_probe {
   return {};
 }
 
+// ---- accounts, betslip ---------------------------------------------------------------------------
+
+namespace detail {
+
+// The account bodies as they go on the wire: views, the credentials revealed here and only here.
+struct account_body {
+  std::optional<std::string_view> bookmaker;
+  std::optional<std::string_view> username;
+  std::optional<std::string_view> password;
+  std::optional<decimal> balance;
+  std::optional<bool> active;
+  std::optional<std::int64_t> priority;
+  std::optional<decimal> max_stake;
+  std::optional<decimal> min_stake;
+  std::optional<std::string_view> currency_id;
+  std::optional<json::raw> meta;
+};
+
+template <class R>
+void fill_account_body(const R& r, account_body& b) {
+  if (r.password) b.password = r.password->reveal();
+  b.balance = r.balance;
+  b.active = r.active;
+  b.priority = r.priority;
+  b.max_stake = r.max_stake;
+  b.min_stake = r.min_stake;
+  if (r.currency_id) b.currency_id = std::string_view(*r.currency_id);
+  if (r.meta) b.meta = json::raw{r.meta->reveal()};
+}
+
+// The checks both account bodies share. Messages name fields, never their values.
+template <class R>
+[[nodiscard]] result<void> check_account_fields(const R& r) {
+  if (r.meta && !is_json_object(r.meta->reveal()))
+    return fail(validation_error(errc::invalid_argument, "account meta is not a JSON object"));
+  if (r.currency_id && r.currency_id->empty())
+    return fail(validation_error(errc::invalid_argument, "account currencyId is empty"));
+  if (r.max_stake && r.min_stake && *r.max_stake < *r.min_stake)
+    return fail(validation_error(errc::invalid_argument, "account maxStake is below minStake"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> check_slug(std::string_view value, std::string_view what) {
+  if (value.empty()) return fail(validation_error(errc::invalid_argument, std::string(what) + " is empty"));
+  return {};
+}
+
+}  // namespace detail
+
+[[nodiscard]] inline result<void> validate(const account_key& k) {
+  if (auto v = detail::check_slug(k.bookmaker, "account bookmaker"); !v) return v;
+  return detail::check_slug(k.username, "account username");
+}
+
+[[nodiscard]] inline result<void> validate(const account_create_request& r) {
+  if (auto v = validate(account_key{r.bookmaker, r.username}); !v) return v;
+  return detail::check_account_fields(r);
+}
+
+[[nodiscard]] inline result<void> validate(const account_update_request& r) {
+  return detail::check_account_fields(r);
+}
+
+[[nodiscard]] inline result<void> validate(const accounts_filter& f) {
+  if (f.bookmaker && f.bookmaker->empty())
+    return fail(detail::validation_error(errc::invalid_argument, "accounts: bookmaker filter is empty"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const betslip_request& r) {
+  const bool fixture = r.fixture_id.has_value() && !r.fixture_id->empty();
+  const bool future = r.future_id.has_value() && !r.future_id->empty();
+  if (fixture == future)
+    return fail(detail::validation_error(errc::invalid_argument, "betslip: exactly one of fixtureId and futureId is required"));
+  if (r.outcome_id <= 0)
+    return fail(detail::validation_error(errc::invalid_argument, "betslip: outcomeId is required"));
+  if (r.player_id < 0)
+    return fail(detail::validation_error(errc::out_of_range, "betslip: playerId must be >= 0 (0: no player)"));
+  if (auto v = detail::check_no_empty_items(r.bookmakers, "betslip bookmakers"); !v) return v;
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const analytics_filter& f) {
+  if ((f.bookmaker && f.bookmaker->empty()) || (f.user_ref && f.user_ref->empty()) || (f.account && f.account->empty()))
+    return fail(detail::validation_error(errc::invalid_argument, "positions/pnl: a filter is set but empty"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> encode_account_create(const account_create_request& r, std::string& out) {
+  detail::account_body b;
+  b.bookmaker = std::string_view(r.bookmaker);
+  b.username = std::string_view(r.username);
+  detail::fill_account_body(r, b);
+  return json::encode(b, out);
+}
+
+[[nodiscard]] inline result<void> encode_account_update(const account_update_request& r, std::string& out) {
+  detail::account_body b;
+  detail::fill_account_body(r, b);
+  return json::encode(b, out);
+}
+
 // ---- "nothing matched" ---------------------------------------------------------------------------
 
 // True when `resp` is ABP's documented "no orders found" answer: HTTP 404 with a JSON body
@@ -327,6 +429,16 @@ void make_empty(basic_cancel_orders_response<Str>& r) {
 }
 
 namespace endpoints {
+
+// A path as a template argument: one descriptor template serves an endpoint and its alias.
+template <std::size_t N>
+struct fixed_path {
+  char text[N]{};
+  consteval fixed_path(const char (&s)[N]) {
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+  [[nodiscard]] constexpr std::string_view view() const { return {text, N - 1}; }
+};
 
 // Supplies the reader of ABP's error bodies ({"error"}, {"detail"}, {"detail": [...]}).
 struct abp_endpoint {
@@ -407,6 +519,146 @@ struct get_bet : abp_endpoint {
   using request_type = bet_key;
   using response_type = basic_bet<Str>;
 };
+
+// ---- accounts ----
+
+// GET /accounts — the caller's accounts, priority first, passwords masked by the venue.
+template <class Str = std::string>
+struct get_accounts : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/accounts";
+  using request_type = accounts_filter;
+  using response_type = std::vector<basic_account<Str>>;
+  static result<void> validate(const accounts_filter& f) { return abp::validate(f); }
+};
+
+// Bodies that carry credentials: the core describes them as "***" (http::client).
+struct credential_body {
+  static constexpr bool sensitive_body = true;
+};
+
+// POST /accounts — 201 with the account; 409 when (bookmaker, username) exists.
+template <class Str = std::string>
+struct create_account : abp_endpoint, credential_body {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/accounts";
+  using request_type = account_create_request;
+  using response_type = basic_account<Str>;
+  static result<void> validate(const account_create_request& r) { return abp::validate(r); }
+  static result<void> encode_body(const account_create_request& r, std::string& out) {
+    return encode_account_create(r, out);
+  }
+};
+
+// GET /accounts/{bookmaker}/{username} — 403 another client's account, 404 none.
+template <class Str = std::string>
+struct get_account : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
+  using request_type = account_key;
+  using response_type = basic_account<Str>;
+  static result<void> validate(const account_key& k) { return abp::validate(k); }
+};
+
+// PATCH /accounts/{bookmaker}/{username} — only the fields set change. Safe to repeat.
+template <class Str = std::string>
+struct update_account : abp_endpoint, credential_body {
+  static constexpr http::method method = http::method::patch;
+  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
+  using path_type = account_key;
+  using request_type = account_update_request;
+  using response_type = basic_account<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const account_update_request& r) { return abp::validate(r); }
+  static result<void> encode_body(const account_update_request& r, std::string& out) {
+    return encode_account_update(r, out);
+  }
+};
+
+// DELETE /accounts/{bookmaker}/{username} — 204, no body.
+struct delete_account : abp_endpoint {
+  static constexpr http::method method = http::method::delete_;
+  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
+  using request_type = account_key;
+  using response_type = http::none;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const account_key& k) { return abp::validate(k); }
+};
+
+// ---- selections: the unprefixed paths and the newest revision's /fixtures/* (same handler) ----
+
+template <class Str, fixed_path Path>
+struct basic_get_betslip : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = Path.view();
+  using request_type = betslip_request;
+  using response_type = basic_betslip_response<Str>;
+  static result<void> validate(const betslip_request& r) { return abp::validate(r); }
+};
+// GET /betslip — live odds per bookmaker for one selection.
+template <class Str = std::string>
+using get_betslip = basic_get_betslip<Str, fixed_path("/betslip")>;
+// GET /fixtures/betslip — the same, as the newest revision names it.
+template <class Str = std::string>
+using get_fixtures_betslip = basic_get_betslip<Str, fixed_path("/fixtures/betslip")>;
+
+template <class Str, fixed_path Path>
+struct basic_get_markets : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = Path.view();
+  using request_type = markets_filter;
+  using response_type = std::vector<basic_market<Str>>;
+};
+// GET /markets (optionally one sport) and GET /fixtures/markets.
+template <class Str = std::string>
+using get_markets = basic_get_markets<Str, fixed_path("/markets")>;
+template <class Str = std::string>
+using get_fixtures_markets = basic_get_markets<Str, fixed_path("/fixtures/markets")>;
+
+// GET /bookmakers — every bookmaker with its stake limits.
+template <class Str = std::string>
+struct get_bookmakers : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/bookmakers";
+  using request_type = http::none;
+  using response_type = std::vector<basic_bookmaker<Str>>;
+};
+
+// ---- analytics ----
+
+// GET /positions and GET /pnl, grouped by bookmaker (the venue's default), account or userRef.
+template <class Str = std::string>
+struct get_positions : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/positions";
+  using request_type = analytics_filter;
+  using response_type = basic_positions<Str>;
+  static result<void> validate(const analytics_filter& f) { return abp::validate(f); }
+};
+template <class Str = std::string>
+struct get_pnl : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/pnl";
+  using request_type = analytics_filter;
+  using response_type = basic_pnl<Str>;
+  static result<void> validate(const analytics_filter& f) { return abp::validate(f); }
+};
+
+// ---- infrastructure probes (no API key needed; bodies undocumented: kept as raw JSON) ----
+
+template <class Str, fixed_path Path>
+struct probe : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = Path.view();
+  using request_type = http::none;
+  using response_type = json::basic_raw<Str>;
+};
+template <class Str = std::string>
+using health = probe<Str, fixed_path("/health")>;  // liveness: {"status": "ok"}
+template <class Str = std::string>
+using ready = probe<Str, fixed_path("/ready")>;    // readiness (DB, cache, odds feed)
+template <class Str = std::string>
+using status = probe<Str, fixed_path("/status")>;  // system status, emergency state included
 
 }  // namespace endpoints
 

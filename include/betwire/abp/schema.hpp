@@ -10,6 +10,8 @@
 #include <betwire/core/config.hpp>
 #include <betwire/core/decimal.hpp>
 #include <betwire/core/timestamp.hpp>
+#include <betwire/http/secret.hpp>
+#include <betwire/json/object_map.hpp>
 #include <betwire/json/raw.hpp>
 #include <betwire/reflect/enums.hpp>
 #include <betwire/reflect/naming.hpp>
@@ -148,6 +150,16 @@ struct basic_bet {
   Str user_ref;
   Str request_uuid;
   std::optional<Str> decline_reason;
+  // The spec's BetResponse fields beyond the page examples (all nullable there).
+  std::optional<Str> bet_request_id;                  // internal bet-request tracking id
+  std::optional<Str> account;                         // account username the bet went through
+  std::optional<json::basic_raw<Str>> sent_data;      // request payload sent to the bookmaker
+  std::optional<json::basic_raw<Str>> received_data;  // response received from the bookmaker
+  std::optional<basic_currency_info<Str>> currency_info;
+  std::optional<timestamp> settled_at;
+  std::optional<decimal> settlement_amount;           // payout
+  std::optional<Str> settlement_reason;
+  std::optional<json::basic_raw<Str>> odds_info;      // odds snapshot at bet time
 };
 
 template <class Str>
@@ -312,6 +324,235 @@ struct basic_bets_page {
   std::int64_t count = 0;
   bool has_more = false;
   std::optional<std::int64_t> next_cursor;  // pass as afterBetId for the next page
+  std::optional<Str> status;                // "success" in the spec; absent in older pages
+};
+
+// ---- accounts: GET/POST /accounts, GET/PATCH/DELETE /accounts/{bookmaker}/{username} ------------
+
+// GET /accounts: optionally only one bookmaker's accounts.
+struct accounts_filter {
+  std::optional<std::string> bookmaker{};
+};
+
+// The key of one account (the path of GET/PATCH/DELETE /accounts/{bookmaker}/{username}).
+struct account_key {
+  std::string bookmaker{};
+  std::string username{};
+};
+
+// AccountResponse. The venue always masks `password` ("***") and masks secrets in `meta` in its
+// examples; betwire never prints either (they are not part of any error or log text it writes).
+template <class Str>
+struct basic_account {
+  Str bookmaker;
+  Str username;
+  Str client;
+  std::optional<Str> password;  // "***"
+  decimal balance;              // in the account's currency (currency_id)
+  bool active = false;
+  std::int64_t priority = 0;    // higher is chosen first
+  std::optional<decimal> max_stake;
+  std::optional<decimal> min_stake;
+  Str currency_id;
+  std::optional<bool> verify_betslip;
+  json::basic_raw<Str> meta;    // free-form object
+  std::optional<timestamp> created_at;
+  std::optional<timestamp> updated_at;
+  std::optional<bool> multi_limit_allowed;                 // newer revisions
+  std::optional<basic_currency_info<Str>> currency_info;   // newer revisions; null without a rate
+};
+
+// POST /accounts (AccountCreateRequest). bookmaker and username are required; the rest is left
+// out of the body when absent (the venue's defaults: balance 0, active, priority 0, USD, meta {}).
+// `password` and `meta` (a JSON object, e.g. {"appKey": "..."}) are credentials: held as
+// betwire::secret, revealed only into the request body, never printed (describe_last_request shows
+// the body as "***"), scrubbed from error texts.
+struct account_create_request {
+  std::string bookmaker{};
+  std::string username{};
+  std::optional<betwire::secret> password{};
+  std::optional<decimal> balance{};
+  std::optional<bool> active{};
+  std::optional<std::int64_t> priority{};
+  std::optional<decimal> max_stake{};
+  std::optional<decimal> min_stake{};
+  std::optional<std::string> currency_id{};
+  std::optional<betwire::secret> meta{};  // JSON object text; replaces the stored meta
+};
+
+// PATCH /accounts/{bookmaker}/{username} (AccountUpdateRequest): only what is set changes; `meta`
+// replaces the stored one (no merge). An absent field is not sent (betwire never sends null).
+struct account_update_request {
+  std::optional<betwire::secret> password{};
+  std::optional<decimal> balance{};
+  std::optional<bool> active{};
+  std::optional<std::int64_t> priority{};
+  std::optional<decimal> max_stake{};
+  std::optional<decimal> min_stake{};
+  std::optional<std::string> currency_id{};
+  std::optional<betwire::secret> meta{};
+};
+
+// ---- GET /betslip (newest revision: GET /fixtures/betslip) -------------------------------------
+
+// Exactly one of fixture_id / future_id (futures answer 501 where they exist at all); outcome_id
+// and player_id (0 for non-player markets) are required. `bookmakers` goes out comma-joined;
+// empty: every bookmaker the client has accounts for.
+struct betslip_request {
+  std::optional<std::string> fixture_id{};
+  std::optional<std::string> future_id{};
+  std::optional<std::int64_t> participant_id{};
+  std::int64_t outcome_id = 0;
+  std::int64_t player_id = 0;
+  std::vector<std::string> bookmakers{};
+};
+
+// A rate as the betslip's odds entries carry it (one revision without updatedAt).
+template <class Str>
+struct basic_currency_rate {
+  Str currency;
+  decimal currency_value;
+  std::optional<timestamp> updated_at;
+};
+
+// One bookmaker's odds for the selection. Limits are in limit_currency (the account's currency)
+// and, in the *_usd members, in USD.
+template <class Str>
+struct basic_odds_entry {
+  decimal price;
+  std::optional<decimal> limit;
+  std::optional<decimal> limit_min;
+  std::optional<Str> limit_currency;
+  std::optional<decimal> limit_usd;
+  std::optional<decimal> limit_min_usd;
+  bool active = false;
+  std::optional<Str> account;
+  std::optional<basic_currency_rate<Str>> currency_info;
+  std::optional<Str> bookmaker_fixture_id;
+  std::optional<Str> bookmaker_market_id;
+  std::optional<Str> bookmaker_outcome_id;
+  std::optional<json::basic_raw<Str>> meta;  // exchange order-book data (e.g. {"lay": 2.817})
+};
+
+// BetslipResponse. `odds` is {bookmaker slug: {oddsId: entry}}; treat oddsId as opaque.
+template <class Str>
+struct basic_betslip_response {
+  Str fixture_id;
+  std::int64_t outcome_id = 0;
+  std::int64_t player_id = 0;
+  Str client;
+  std::optional<Str> user_ref;
+  std::optional<basic_fixture_info<Str>> fixture_info;
+  std::optional<basic_outcome_info<Str>> outcome_info;
+  std::optional<basic_player_info<Str>> player_info;
+  json::object_map<Str, json::object_map<Str, basic_odds_entry<Str>>> odds;
+};
+
+// ---- reference data: GET /bookmakers, GET /markets (newest: GET /fixtures/markets) --------------
+
+template <class Str>
+struct basic_bookmaker {
+  std::int64_t bookmaker_id = 0;
+  Str bookmaker;  // slug
+  std::optional<Str> bookmaker_name;
+  bool active = false;
+  std::optional<decimal> max_stake;  // the bookmaker tier of the limit cascade
+  std::optional<decimal> min_stake;
+};
+
+struct markets_filter {
+  std::optional<std::int64_t> sport_id{};
+};
+
+template <class Str>
+struct basic_odds_type {
+  std::int64_t outcome_id = 0;
+  Str outcome_name;
+};
+
+template <class Str>
+struct basic_market {
+  std::int64_t market_id = 0;
+  std::int64_t market_length = 0;  // number of outcomes
+  std::int64_t sport_id = 0;
+  bool player_prop = false;
+  decimal handicap;
+  Str market_name;
+  Str market_name_short;
+  Str market_type;
+  Str period;
+  std::vector<basic_odds_type<Str>> odds_types;
+};
+
+// ---- analytics: GET /positions, GET /pnl -----------------------------------------------------------
+
+enum class group_by : std::uint8_t {
+  bookmaker,
+  account,
+  user_ref,  // "userRef"
+};
+consteval auto betwire_enum_keys(group_by*) {
+  return std::array{enum_key{group_by::bookmaker, "bookmaker"}, enum_key{group_by::account, "account"},
+                    enum_key{group_by::user_ref, "userRef"}};
+}
+
+// GET /positions and GET /pnl: grouping (the venue's default: bookmaker) and optional filters.
+struct analytics_filter {
+  std::optional<abp::group_by> group_by{};
+  std::optional<std::string> bookmaker{};
+  std::optional<std::string> user_ref{};
+  std::optional<std::string> account{};  // account username
+};
+
+// Open positions: bets PLACED or CONFIRMED and UNSETTLED. Sums are not converted between currencies.
+template <class Str>
+struct basic_position_entry {
+  std::optional<Str> bookmaker;
+  std::optional<Str> account;
+  std::optional<Str> user_ref;
+  std::int64_t open_bets = 0;
+  decimal total_stake;
+  std::optional<decimal> avg_price;
+  std::optional<std::int64_t> fixture_ids;  // "number of distinct orders", despite the name
+};
+
+template <class Str>
+struct basic_positions {
+  std::optional<Str> status;  // "success"
+  Str group_by;               // as the venue spells it
+  std::vector<basic_position_entry<Str>> positions;
+  std::int64_t count = 0;
+  decimal total_stake;
+  std::int64_t total_open_bets = 0;
+};
+
+// Realised PnL over settled bets, the venue's figures as given (betwire derives nothing).
+template <class Str>
+struct basic_pnl_entry {
+  std::optional<Str> bookmaker;
+  std::optional<Str> account;
+  std::optional<Str> user_ref;
+  std::int64_t settled_bets = 0;
+  std::int64_t wins = 0;
+  std::int64_t losses = 0;
+  std::int64_t voids = 0;
+  std::int64_t pushes = 0;
+  decimal total_staked;
+  decimal total_won;
+  decimal total_lost;
+  decimal net_pnl;
+  std::optional<decimal> win_rate;  // percent
+};
+
+template <class Str>
+struct basic_pnl {
+  std::optional<Str> status;
+  Str group_by;
+  std::vector<basic_pnl_entry<Str>> pnl;
+  std::int64_t count = 0;
+  decimal total_net_pnl;
+  decimal total_staked;
+  std::int64_t total_settled_bets = 0;
 };
 
 using fixture_status = basic_fixture_status<std::string>;
@@ -332,6 +573,27 @@ using declined_order = basic_declined_order<std::string>;
 using place_orders_response = basic_place_orders_response<std::string>;
 using bets_page = basic_bets_page<std::string>;
 
+using account = basic_account<std::string>;
+using account_list = std::vector<account>;
+using currency_rate = basic_currency_rate<std::string>;
+using odds_entry = basic_odds_entry<std::string>;
+using betslip_response = basic_betslip_response<std::string>;
+using bookmaker = basic_bookmaker<std::string>;
+using bookmaker_list = std::vector<bookmaker>;
+using odds_type = basic_odds_type<std::string>;
+using market = basic_market<std::string>;
+using market_list = std::vector<market>;
+using position_entry = basic_position_entry<std::string>;
+using positions = basic_positions<std::string>;
+using pnl_entry = basic_pnl_entry<std::string>;
+using pnl = basic_pnl<std::string>;
+
+using account_view = basic_account<std::string_view>;
+using betslip_response_view = basic_betslip_response<std::string_view>;
+using bookmaker_view = basic_bookmaker<std::string_view>;
+using market_view = basic_market<std::string_view>;
+using positions_view = basic_positions<std::string_view>;
+using pnl_view = basic_pnl<std::string_view>;
 using bet_view = basic_bet<std::string_view>;
 using order_view = basic_order<std::string_view>;
 using orders_page_view = basic_orders_page<std::string_view>;

@@ -249,6 +249,9 @@ class client {
     // array may not outlive the call); everything else views the core's own buffers.
     last_request_ = r;
     (void)add_headers(last_request_, {});
+    // A body that carries credentials (an account's password) is never described.
+    if constexpr (detail::has_sensitive_body<E>)
+      if (!last_request_.body.empty()) last_request_.body = secret::redacted();
     if (sent) {
       result<void> decoded = http::read_response<E>(response_, out);
       if (!decoded) sent = {fail(scrubbed(std::move(decoded).error())), sent.info()};

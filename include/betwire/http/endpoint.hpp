@@ -29,6 +29,8 @@
 //   static result<void> encode_body(const request_type&, std::string& out);   a custom body
 //   static result<void> decode(std::string& body, response_type& out);        a custom decode (an
 //                          envelope: Opinion's errno under HTTP 200)
+//   static constexpr bool sensitive_body = true;   the body carries credentials: describe_last_request
+//                          shows it as "***"
 //
 // Errors (see classify): 2xx is success and the body is decoded. Otherwise 401 unauthorized,
 // 403 forbidden, 404 not_found, 409 conflict, 429 rate_limited, 5xx server_error, anything else
@@ -105,6 +107,10 @@ template <class E>
 concept has_encode_body = requires(const request_t<E>& r, std::string& out) {
   { E::encode_body(r, out) } -> std::same_as<result<void>>;
 };
+template <class E>
+concept has_sensitive_body = requires {
+  { E::sensitive_body } -> std::convertible_to<bool>;
+} && E::sensitive_body;
 template <class E>
 concept has_decode = requires(std::string& body, response_t<E>& out) {
   { E::decode(body, out) } -> std::same_as<result<void>>;

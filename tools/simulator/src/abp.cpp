@@ -1,6 +1,7 @@
 // betwire_simulator: ABP v2 (55-tech) — orders, cancellation, placement, bets.
 // Source of truth: ../shared/api/abp-v2 (get-orders/cancel-orders OpenAPI excerpts, wire-notes.md).
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -74,6 +75,7 @@ struct Bet {
   std::string bookmaker, bookmaker_bet_id, placed_price, placed_stake, placed_currency, placed_at;
   std::string bet_status, settlement_status, client_name;
   bool test_bet = false;
+  bool example = false;  // from the documents: rendered with the documents' fields only
   std::string user_ref, request_uuid;
   std::optional<std::string> decline_reason;
   // Stream-only fields (the /ws bet row): set by POST /_sim/abp/set-bet.
@@ -96,6 +98,7 @@ struct Order {
   std::string filled_at;  // /ws row only: when a stake was first filled ("" = null)
   micros created_us = 0;
   ojson meta;  // null or an object
+  bool odd = false;  // POST /_sim/abp/odd-orders: rendered with nulls and a missing meta
   std::vector<std::int64_t> bets;
   ojson fixture_info, outcome_info;
   bool has_player_info = true;
@@ -140,6 +143,8 @@ class Abp final : public Venue {
     rate_.clear();
     rng_ = Rng(opt.seed * 0x100000001B3ULL + 0xABB);
     next_bet_id_ = 100;
+    odd_bets_.clear();
+    seed_accounts();
     fixtures_.clear();
     auto fx = ojson::parse(kFixtures);
     for (auto& f : fx) fixtures_[f["fixtureId"].get<std::string>()] = f;
@@ -204,6 +209,16 @@ class Abp final : public Venue {
     if (c.path == "/cancel-all-orders") return c.method == "POST" ? cancel_all_orders(client) : method_not_allowed();
     if (c.path == "/place-orders") return c.method == "POST" ? place_orders(c, client) : method_not_allowed();
     if (c.path == "/bets") return c.method == "GET" ? get_bets(c, client) : method_not_allowed();
+    if (c.path == "/accounts") {
+      if (c.method == "GET") return get_accounts(c, client);
+      return c.method == "POST" ? create_account(c, client) : method_not_allowed();
+    }
+    if (c.path.starts_with("/accounts/")) return account_route(c, client);
+    if (c.path == "/betslip" || c.path == "/fixtures/betslip") return c.method == "GET" ? betslip(c, client) : method_not_allowed();
+    if (c.path == "/markets" || c.path == "/fixtures/markets") return c.method == "GET" ? markets(c) : method_not_allowed();
+    if (c.path == "/bookmakers") return c.method == "GET" ? bookmakers() : method_not_allowed();
+    if (c.path == "/positions") return c.method == "GET" ? analytics(c, client, false) : method_not_allowed();
+    if (c.path == "/pnl") return c.method == "GET" ? analytics(c, client, true) : method_not_allowed();
     if (c.path.starts_with("/bets/") && c.path.size() > 6) {
       if (c.method != "GET") return method_not_allowed();
       return get_bet(c.path.substr(6), client);
@@ -215,6 +230,7 @@ class Abp final : public Venue {
     ++generation_;
     if (action == "set-order") return set_order(body);
     if (action == "set-bet") return set_bet(body);
+    if (action == "odd-orders") return odd_orders(body);
     if (action == "order") {
       const auto id = body.value("orderId", std::int64_t{0});
       auto it = orders_.find(id);
@@ -334,6 +350,7 @@ class Abp final : public Venue {
       b.test_bet = jb["testBet"].get<bool>();
       b.user_ref = jb["userRef"].get<std::string>();
       b.request_uuid = jb["requestUuid"].get<std::string>();
+      b.example = true;
       o.bets.push_back(b.bet_id);
       bets_[b.bet_id] = b;
     }
@@ -530,8 +547,25 @@ class Abp final : public Venue {
     j["userRef"] = b.user_ref;
     j["requestUuid"] = b.request_uuid;
     j["declineReason"] = b.decline_reason ? ojson(*b.decline_reason) : ojson(nullptr);
+    if (!b.example) {  // the spec's BetResponse fields beyond the examples
+      j["betRequestId"] = "br-" + std::to_string(b.bet_id);
+      j["account"] = account_of(b);
+      j["sentData"] = {{"stake", decimal_token(b.placed_stake)}, {"price", decimal_token(b.placed_price)}};
+      j["receivedData"] = {{"betId", b.bookmaker_bet_id}, {"status", b.bet_status}};
+      j["currencyInfo"] = currency_info_for(b.placed_currency);
+      j["settledAt"] = b.settled_at ? ojson(*b.settled_at) : ojson(nullptr);
+      j["settlementAmount"] = b.settlement_amount ? decimal_token(*b.settlement_amount) : ojson(nullptr);
+      j["settlementReason"] = b.settlement_status == "UNSETTLED" ? ojson(nullptr) : ojson("Market settled");
+      j["oddsInfo"] = {{"price", decimal_token(b.placed_price)}, {"bookmaker", b.bookmaker}};
+    }
+    if (odd_bets_.count(b.order_id)) {
+      j["bookmakerBetId"] = nullptr;
+      j["placedAt"] = nullptr;
+    }
     return j;
   }
+
+  static std::string account_of(const Bet& b) { return b.bookmaker + "_main"; }
 
   ojson render(const Order& o) const {
     ojson j = ojson::object();
@@ -556,6 +590,10 @@ class Abp final : public Venue {
     j["createdAt"] = o.created_at;
     j["updatedAt"] = o.updated_at;
     j["meta"] = o.meta;
+    if (o.odd) {
+      j["expiresAt"] = nullptr;
+      j.erase("meta");
+    }
     ojson bets = ojson::array();
     for (auto id : o.bets) bets.push_back(render_bet(bets_.at(id)));
     j["bets"] = std::move(bets);
@@ -1139,6 +1177,403 @@ class Abp final : public Venue {
   std::uint64_t generation_ = 1;
   std::int64_t next_order_id_ = 1000;
   std::int64_t next_bet_id_ = 100;
+  std::set<std::int64_t> odd_bets_;  // orders whose bets render bookmakerBetId/placedAt null
+
+  // --- accounts ---------------------------------------------------------------------------------
+  struct Account {
+    std::string bookmaker, username, client, password, balance = "0", currency = "USD";
+    bool active = true;
+    std::int64_t priority = 0;
+    std::optional<std::string> max_stake, min_stake;
+    ojson meta = ojson::object();
+    std::string created_at, updated_at;
+    bool verify_betslip = false, multi_limit = false;
+  };
+  std::map<std::pair<std::string, std::string>, Account> accounts_;
+  micros clock_now() const { return clock ? clock->now() : SimClock::kBase; }
+  void seed_accounts() {
+    accounts_.clear();
+    const std::string t0 = "2026-01-01T00:00:00+00:00", t1 = "2026-02-01T12:00:00+00:00";
+    auto add = [&](std::string book, std::string user, std::string client, std::string balance, std::string cur,
+                   std::int64_t prio, std::optional<std::string> max, std::optional<std::string> min, ojson meta) {
+      Account a;
+      a.bookmaker = book;
+      a.username = user;
+      a.client = std::move(client);
+      a.password = "pw-" + user + "-not-for-print";
+      a.balance = std::move(balance);
+      a.currency = std::move(cur);
+      a.priority = prio;
+      a.max_stake = std::move(max);
+      a.min_stake = std::move(min);
+      a.meta = std::move(meta);
+      a.created_at = t0;
+      a.updated_at = t1;
+      a.multi_limit = prio >= 10;
+      accounts_[{book, user}] = std::move(a);
+    };
+    add("pinnacle", "pinnacle_main", "demo", "5000", "USD", 10, "1000", "5", ojson::object());
+    add("betfair-ex", "betfair_user", "demo", "2500", "GBP", 5, std::nullopt, "2", {{"appKey", "bf-app-key-0123456789"}});
+    add("sharpbet", "sharpbet_main", "demo", "1200.5", "EUR", 7, "500", std::nullopt, ojson::object());
+    add("polymarket", "acme_poly", "acme", "300", "USD", 1, std::nullopt, "1", ojson::object());
+  }
+
+  // meta values under a key that names a credential are masked, as the venue's examples show.
+  static ojson masked_meta(const ojson& meta) {
+    ojson out = meta;
+    if (!out.is_object()) return out;
+    for (auto it = out.begin(); it != out.end(); ++it) {
+      const std::string k = lower(it.key());
+      if (k.find("key") != std::string::npos || k.find("secret") != std::string::npos ||
+          k.find("token") != std::string::npos || k.find("password") != std::string::npos)
+        it.value() = "***";
+    }
+    return out;
+  }
+
+  ojson render_account(const Account& a) const {
+    ojson j = ojson::object();
+    j["bookmaker"] = a.bookmaker;
+    j["username"] = a.username;
+    j["client"] = a.client;
+    j["password"] = a.password.empty() ? ojson(nullptr) : ojson("***");
+    j["balance"] = decimal_token(a.balance);
+    j["active"] = a.active;
+    j["priority"] = a.priority;
+    j["maxStake"] = a.max_stake ? decimal_token(*a.max_stake) : ojson(nullptr);
+    j["minStake"] = a.min_stake ? decimal_token(*a.min_stake) : ojson(nullptr);
+    j["currencyId"] = a.currency;
+    j["verifyBetslip"] = a.verify_betslip;
+    j["meta"] = masked_meta(a.meta);
+    j["createdAt"] = a.created_at;
+    j["updatedAt"] = a.updated_at;
+    j["multiLimitAllowed"] = a.multi_limit;
+    j["currencyInfo"] = currency_info_for(a.currency);
+    return j;
+  }
+
+  Reply get_accounts(const Call& c, const std::string& client) const {
+    const std::string book = c.param("bookmaker");
+    std::vector<const Account*> list;
+    for (const auto& [k, a] : accounts_)
+      if (a.client == client && (book.empty() || a.bookmaker == book)) list.push_back(&a);
+    std::stable_sort(list.begin(), list.end(), [](const Account* x, const Account* y) { return x->priority > y->priority; });
+    ojson out = ojson::array();
+    for (const Account* a : list) out.push_back(render_account(*a));
+    return Reply::json(200, out);
+  }
+
+  // Applies the AccountCreate/UpdateRequest fields of `b` to `a`; an error reply when one is mistyped.
+  static std::optional<Reply> apply_account_fields(const ojson& b, Account& a) {
+    auto dec = [&](const char* name, std::optional<std::string>& into) -> std::optional<Reply> {
+      if (!b.contains(name)) return std::nullopt;
+      if (b[name].is_null()) {
+        into.reset();
+        return std::nullopt;
+      }
+      auto t = decimal_text_of(b[name]);
+      if (!t) return validation({"body", name}, "value is not a valid float", "type_error.float");
+      into = *t;
+      return std::nullopt;
+    };
+    if (b.contains("password") && !b["password"].is_null()) {
+      if (!b["password"].is_string()) return validation({"body", "password"}, "str type expected", "type_error.str");
+      a.password = b["password"].get<std::string>();
+    }
+    if (b.contains("balance") && !b["balance"].is_null()) {
+      auto t = decimal_text_of(b["balance"]);
+      if (!t) return validation({"body", "balance"}, "value is not a valid float", "type_error.float");
+      a.balance = *t;
+    }
+    if (b.contains("active") && !b["active"].is_null()) {
+      if (!b["active"].is_boolean()) return validation({"body", "active"}, "value could not be parsed to a boolean", "type_error.bool");
+      a.active = b["active"].get<bool>();
+    }
+    if (b.contains("priority") && !b["priority"].is_null()) {
+      if (!b["priority"].is_number_integer()) return validation({"body", "priority"}, "value is not a valid integer", "type_error.integer");
+      a.priority = b["priority"].get<std::int64_t>();
+    }
+    if (auto e = dec("maxStake", a.max_stake)) return e;
+    if (auto e = dec("minStake", a.min_stake)) return e;
+    if (b.contains("currencyId") && !b["currencyId"].is_null()) {
+      if (!b["currencyId"].is_string()) return validation({"body", "currencyId"}, "str type expected", "type_error.str");
+      a.currency = b["currencyId"].get<std::string>();
+    }
+    if (b.contains("meta") && !b["meta"].is_null()) {
+      if (!b["meta"].is_object()) return validation({"body", "meta"}, "value is not a valid dict", "type_error.dict");
+      a.meta = b["meta"];  // replaces, no merge
+      tokenize_decimals(a.meta);
+    }
+    return std::nullopt;
+  }
+
+  Reply create_account(const Call& c, const std::string& client) {
+    const ojson b = parse_json_or_discarded(c.body());
+    if (b.is_discarded()) return validation({"body"}, "Expecting value: invalid JSON", "value_error.jsondecode");
+    if (!b.is_object()) return validation({"body"}, "value is not a valid dict", "type_error.dict");
+    for (const char* k : {"bookmaker", "username"})
+      if (!b.contains(k) || !b[k].is_string()) return validation({"body", k}, "field required", "value_error.missing");
+    Account a;
+    a.bookmaker = b["bookmaker"].get<std::string>();
+    a.username = b["username"].get<std::string>();
+    a.client = client;
+    if (auto e = apply_account_fields(b, a)) return *e;
+    if (accounts_.count({a.bookmaker, a.username})) return Reply::json(409, {{"detail", "Account already exists"}});
+    a.created_at = a.updated_at = format_iso(clock->tick(), 6, "+00:00");
+    ++generation_;
+    const auto key = std::make_pair(a.bookmaker, a.username);
+    const Account& stored = accounts_[key] = std::move(a);
+    if (stream) stream(client, "accounts", "INSERT", render_account(stored));
+    return Reply::json(201, render_account(stored));
+  }
+
+  // GET / PATCH / DELETE /accounts/{bookmaker}/{username}.
+  Reply account_route(const Call& c, const std::string& client) {
+    const auto parts = split(std::string_view(c.path).substr(std::string_view("/accounts/").size()), '/');
+    if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) return Reply::json(404, {{"detail", "Not Found"}});
+    auto it = accounts_.find({parts[0], parts[1]});
+    if (it == accounts_.end()) return Reply::json(404, {{"detail", "Account not found"}});
+    if (it->second.client != client) return Reply::json(403, {{"detail", "Access denied: account belongs to another client"}});
+    Account& a = it->second;
+    if (c.method == "GET") return Reply::json(200, render_account(a));
+    if (c.method == "DELETE") {
+      const ojson row = render_account(a);
+      accounts_.erase(it);
+      ++generation_;
+      if (stream) stream(client, "accounts", "DELETE", row);
+      Reply r;
+      r.status = 204;
+      r.content_type.clear();
+      return r;
+    }
+    if (c.method != "PATCH") return method_not_allowed();
+    const ojson b = parse_json_or_discarded(c.body());
+    if (b.is_discarded()) return validation({"body"}, "Expecting value: invalid JSON", "value_error.jsondecode");
+    if (!b.is_object()) return validation({"body"}, "value is not a valid dict", "type_error.dict");
+    Account updated = a;
+    if (auto e = apply_account_fields(b, updated)) return *e;
+    updated.updated_at = format_iso(clock->tick(), 6, "+00:00");
+    a = std::move(updated);
+    ++generation_;
+    if (stream) stream(client, "accounts", "UPDATE", render_account(a));
+    return Reply::json(200, render_account(a));
+  }
+
+  // --- GET /betslip (and /fixtures/betslip) -----------------------------------------------------
+  static std::uint64_t mix(std::string_view s, std::uint64_t h = 1469598103934665603ULL) {
+    for (char ch : s) h = (h ^ static_cast<unsigned char>(ch)) * 1099511628211ULL;
+    return h;
+  }
+
+  Reply betslip(const Call& c, const std::string& client) {
+    const std::string fixture = c.param("fixtureId");
+    const auto outcome = parse_int(c.param("outcomeId"));
+    const auto player = parse_int(c.param("playerId"));
+    if (c.has_param("futureId") && !c.param("futureId").empty())
+      return Reply::json(501, {{"detail", "Futures betslip is not yet implemented"}});
+    if (fixture.empty() || !outcome || !player)
+      return Reply::json(400, {{"detail", "fixtureId, outcomeId, and playerId are required."}});
+    std::set<std::string> own;
+    std::map<std::string, const Account*> account_for;
+    for (const auto& [k, a] : accounts_)
+      if (a.client == client && a.active) {
+        own.insert(a.bookmaker);
+        if (!account_for.count(a.bookmaker)) account_for[a.bookmaker] = &a;
+      }
+    std::vector<std::string> books;
+    if (c.param("bookmakers").empty()) {
+      books.assign(own.begin(), own.end());
+    } else {
+      std::string missing;
+      for (auto& b : split(c.param("bookmakers"), ',')) {
+        if (b.empty()) continue;
+        if (!own.count(b)) missing += (missing.empty() ? "" : ",") + b;
+        books.push_back(b);
+      }
+      if (!missing.empty()) return Reply::json(403, {{"detail", "No accounts configured for bookmaker(s): " + missing}});
+    }
+    if (!fixtures_.count(fixture) || books.empty()) return Reply::json(404, {{"detail", "No odds found for given parameters"}});
+    ojson odds = ojson::object();
+    for (const auto& b : books) {
+      const Account& a = *account_for.at(b);
+      const std::string odds_id = fixture + ":" + b + ":" + std::to_string(*outcome) + ":" + std::to_string(*player);
+      const std::uint64_t h = mix(odds_id);
+      ojson e = ojson::object();
+      e["price"] = decimal_token(format_units(static_cast<std::int64_t>(120 + h % 400), 2));
+      e["limit"] = decimal_token(a.max_stake.value_or("2500"));
+      e["limitMin"] = decimal_token(a.min_stake.value_or("1"));
+      e["limitCurrency"] = a.currency;
+      e["limitUsd"] = decimal_token(a.max_stake.value_or("2500"));
+      e["limitMinUsd"] = decimal_token(a.min_stake.value_or("1"));
+      e["active"] = h % 7 != 0;
+      e["account"] = a.username;
+      e["currencyInfo"] = currency_info_for(a.currency);
+      e["bookmakerFixtureId"] = nullptr;
+      e["bookmakerMarketId"] = std::to_string(h % 100000);
+      e["bookmakerOutcomeId"] = std::to_string(*outcome);
+      e["meta"] = b == "betfair-ex" ? ojson{{"lay", decimal_token("2.817")}} : ojson(nullptr);
+      odds[b] = {{odds_id, e}};
+    }
+    ojson out = ojson::object();
+    out["fixtureId"] = fixture;
+    out["outcomeId"] = *outcome;
+    out["playerId"] = *player;
+    out["client"] = client;
+    out["userRef"] = nullptr;
+    out["fixtureInfo"] = fixtures_.at(fixture);
+    out["outcomeInfo"] = outcome_info_for(*outcome);
+    out["playerInfo"] = player_info_for(*player);
+    out["odds"] = std::move(odds);
+    return Reply::json(200, out);
+  }
+
+  // --- reference data ---------------------------------------------------------------------------
+  static Reply markets(const Call& c) {
+    std::optional<std::int64_t> sport;
+    if (c.has_param("sportId") && !c.param("sportId").empty()) {
+      sport = parse_int(c.param("sportId"));
+      if (!sport) return validation({"query", "sportId"}, "value is not a valid integer", "type_error.integer");
+    }
+    std::map<std::int64_t, ojson> by_market;
+    for (const auto& d : kOutcomes) {
+      ojson& m = by_market[d.market_id];
+      if (m.is_null()) {
+        m = ojson::object();
+        m["marketId"] = d.market_id;
+        m["marketLength"] = 0;
+        m["sportId"] = 10;
+        m["playerProp"] = d.player_prop;
+        m["handicap"] = decimal_token(d.handicap);
+        m["marketName"] = d.market_name;
+        m["marketNameShort"] = d.short_name;
+        m["marketType"] = d.market_type;
+        m["period"] = "fulltime";
+        m["oddsTypes"] = ojson::array();
+      }
+      m["oddsTypes"].push_back({{"outcomeId", d.outcome_id}, {"outcomeName", d.outcome_name}});
+      m["marketLength"] = m["oddsTypes"].size();
+    }
+    ojson out = ojson::array();
+    for (auto& [id, m] : by_market)
+      if (!sport || *sport == 10) out.push_back(m);
+    return Reply::json(200, out);
+  }
+
+  static Reply bookmakers() {
+    ojson out = ojson::array();
+    auto add = [&](std::int64_t id, const char* slug, const char* name, std::optional<std::string> max, const char* min) {
+      out.push_back({{"bookmakerId", id}, {"bookmaker", slug}, {"bookmakerName", name}, {"active", true},
+                     {"maxStake", max ? decimal_token(*max) : ojson(nullptr)}, {"minStake", decimal_token(min)}});
+    };
+    add(1, "pinnacle", "Pinnacle", "10000", "1");
+    add(2, "betfair-ex", "Betfair Exchange", std::nullopt, "2");
+    add(3, "polymarket", "Polymarket", std::nullopt, "1");
+    add(4, "sharpbet", "SharpBet", "5000", "1");
+    add(5, "bet365", "bet365", "2000", "1");
+    return Reply::json(200, out);
+  }
+
+  // --- GET /positions, GET /pnl: computed from the store's bets of the client -------------------
+  // Amounts in units of 1e-4 (stakes and prices have at most 2 decimals here).
+  static std::int64_t units4(const std::string& text) { return static_cast<std::int64_t>(std::llround(to_double(text) * 10000.0)); }
+
+  Reply analytics(const Call& c, const std::string& client, bool pnl) const {
+    std::string group = c.has_param("groupBy") ? c.param("groupBy") : "bookmaker";
+    if (group != "bookmaker" && group != "account" && group != "userRef")
+      return validation({"query", "groupBy"}, "value is not a valid enumeration member; permitted: 'bookmaker', 'account', 'userRef'",
+                        "type_error.enum");
+    const std::string f_book = c.param("bookmaker"), f_user = c.param("userRef"), f_acc = c.param("account");
+    struct Sum {
+      std::int64_t n = 0, stake = 0, price = 0, wins = 0, losses = 0, voids = 0, pushes = 0, won = 0, lost = 0;
+      std::set<std::int64_t> orders;
+    };
+    std::map<std::string, Sum> groups;
+    for (const auto& [id, b] : bets_) {
+      if (b.client_name != client) continue;
+      const std::string acc = account_of(b);
+      if ((!f_book.empty() && b.bookmaker != f_book) || (!f_user.empty() && b.user_ref != f_user) || (!f_acc.empty() && acc != f_acc))
+        continue;
+      const bool open = (b.bet_status == "PLACED" || b.bet_status == "CONFIRMED") && b.settlement_status == "UNSETTLED";
+      const bool settled = b.settlement_status != "UNSETTLED" && b.settlement_status != "";
+      if (pnl ? !settled : !open) continue;
+      Sum& g = groups[group == "bookmaker" ? b.bookmaker : group == "account" ? acc : b.user_ref];
+      const std::int64_t stake = units4(b.placed_stake), price = units4(b.placed_price);
+      ++g.n;
+      g.stake += stake;
+      g.price += price;
+      g.orders.insert(b.order_id);
+      if (!pnl) continue;
+      const std::string& st = b.settlement_status;
+      std::int64_t payout = 0;
+      if (st == "WON") payout = stake * price / 10000, ++g.wins;
+      else if (st == "HALF_WON") payout = (stake + stake * price / 10000) / 2, ++g.wins;
+      else if (st == "LOST") g.lost += stake, ++g.losses;
+      else if (st == "HALF_LOST") payout = stake / 2, g.lost += stake / 2, ++g.losses;
+      else if (st == "PUSH") payout = stake, ++g.pushes;
+      else payout = stake, ++g.voids;  // VOID, CASHOUT
+      if (b.settlement_amount) payout = units4(*b.settlement_amount);
+      g.won += payout;
+    }
+    const char* key = group == "bookmaker" ? "bookmaker" : group == "account" ? "account" : "userRef";
+    ojson entries = ojson::array();
+    std::int64_t total_stake = 0, total_bets = 0, total_net = 0;
+    for (const auto& [k, g] : groups) {
+      ojson e = ojson::object();
+      e[key] = k;  // only the grouped key: the other two are left out
+      total_stake += g.stake;
+      total_bets += g.n;
+      if (pnl) {
+        e["settledBets"] = g.n;
+        e["wins"] = g.wins;
+        e["losses"] = g.losses;
+        e["voids"] = g.voids;
+        e["pushes"] = g.pushes;
+        e["totalStaked"] = decimal_token(format_units(g.stake, 4));
+        e["totalWon"] = decimal_token(format_units(g.won, 4));
+        e["totalLost"] = decimal_token(format_units(g.lost, 4));
+        e["netPnl"] = decimal_token(format_units(g.won - g.stake, 4));
+        e["winRate"] = decimal_token(format_units(g.wins * 1000 / g.n, 1));
+        total_net += g.won - g.stake;
+      } else {
+        e["openBets"] = g.n;
+        e["totalStake"] = decimal_token(format_units(g.stake, 4));
+        e["avgPrice"] = decimal_token(format_units(g.price / g.n / 100, 2));
+        e["fixtureIds"] = g.orders.size();
+      }
+      entries.push_back(std::move(e));
+    }
+    ojson out = ojson::object();
+    out["status"] = "success";
+    out["groupBy"] = group;
+    out["count"] = entries.size();
+    if (pnl) {
+      out["pnl"] = std::move(entries);
+      out["totalNetPnl"] = decimal_token(format_units(total_net, 4));
+      out["totalStaked"] = decimal_token(format_units(total_stake, 4));
+      out["totalSettledBets"] = total_bets;
+    } else {
+      out["positions"] = std::move(entries);
+      out["totalStake"] = decimal_token(format_units(total_stake, 4));
+      out["totalOpenBets"] = total_bets;
+    }
+    return Reply::json(200, out);
+  }
+
+  // POST /_sim/abp/odd-orders {"orderIds": [...]}: those orders render expiresAt null and no meta
+  // key, their bets bookmakerBetId null and placedAt null (what the tolerance policy must read).
+  Reply odd_orders(const ojson& b) {
+    if (!b.contains("orderIds") || !b["orderIds"].is_array()) return Reply::json(400, {{"error", "orderIds required"}});
+    ojson done = ojson::array();
+    for (const auto& v : b["orderIds"]) {
+      if (!v.is_number_integer()) return Reply::json(400, {{"error", "orderIds must be integers"}});
+      auto it = orders_.find(v.get<std::int64_t>());
+      if (it == orders_.end()) return Reply::json(404, {{"error", "no such order"}});
+      it->second.odd = true;
+      odd_bets_.insert(it->first);
+      done.push_back(it->first);
+    }
+    return Reply::json(200, {{"orderIds", done}});
+  }
 };
 
 }  // namespace
