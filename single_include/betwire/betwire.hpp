@@ -5365,6 +5365,8 @@ BETWIRE_END_NAMESPACE
 //   static result<void> encode_body(const request_type&, std::string& out);   a custom body
 //   static result<void> decode(std::string& body, response_type& out);        a custom decode (an
 //                          envelope: Opinion's errno under HTTP 200)
+//   static constexpr bool sensitive_body = true;   the body carries credentials: describe_last_request
+//                          shows it as "***"
 //
 // Errors (see classify): 2xx is success and the body is decoded. Otherwise 401 unauthorized,
 // 403 forbidden, 404 not_found, 409 conflict, 429 rate_limited, 5xx server_error, anything else
@@ -6463,6 +6465,10 @@ template <class E>
 concept has_encode_body = requires(const request_t<E>& r, std::string& out) {
   { E::encode_body(r, out) } -> std::same_as<result<void>>;
 };
+template <class E>
+concept has_sensitive_body = requires {
+  { E::sensitive_body } -> std::convertible_to<bool>;
+} && E::sensitive_body;
 template <class E>
 concept has_decode = requires(std::string& body, response_t<E>& out) {
   { E::decode(body, out) } -> std::same_as<result<void>>;
@@ -8254,6 +8260,9 @@ class client {
     // array may not outlive the call); everything else views the core's own buffers.
     last_request_ = r;
     (void)add_headers(last_request_, {});
+    // A body that carries credentials (an account's password) is never described.
+    if constexpr (detail::has_sensitive_body<E>)
+      if (!last_request_.body.empty()) last_request_.body = secret::redacted();
     if (sent) {
       result<void> decoded = http::read_response<E>(response_, out);
       if (!decoded) sent = {fail(scrubbed(std::move(decoded).error())), sent.info()};
@@ -9223,6 +9232,16 @@ struct basic_bet {
   Str user_ref;
   Str request_uuid;
   std::optional<Str> decline_reason;
+  // The spec's BetResponse fields beyond the page examples (all nullable there).
+  std::optional<Str> bet_request_id;                  // internal bet-request tracking id
+  std::optional<Str> account;                         // account username the bet went through
+  std::optional<json::basic_raw<Str>> sent_data;      // request payload sent to the bookmaker
+  std::optional<json::basic_raw<Str>> received_data;  // response received from the bookmaker
+  std::optional<basic_currency_info<Str>> currency_info;
+  std::optional<timestamp> settled_at;
+  std::optional<decimal> settlement_amount;           // payout
+  std::optional<Str> settlement_reason;
+  std::optional<json::basic_raw<Str>> odds_info;      // odds snapshot at bet time
 };
 
 template <class Str>
@@ -9387,6 +9406,235 @@ struct basic_bets_page {
   std::int64_t count = 0;
   bool has_more = false;
   std::optional<std::int64_t> next_cursor;  // pass as afterBetId for the next page
+  std::optional<Str> status;                // "success" in the spec; absent in older pages
+};
+
+// ---- accounts: GET/POST /accounts, GET/PATCH/DELETE /accounts/{bookmaker}/{username} ------------
+
+// GET /accounts: optionally only one bookmaker's accounts.
+struct accounts_filter {
+  std::optional<std::string> bookmaker{};
+};
+
+// The key of one account (the path of GET/PATCH/DELETE /accounts/{bookmaker}/{username}).
+struct account_key {
+  std::string bookmaker{};
+  std::string username{};
+};
+
+// AccountResponse. The venue always masks `password` ("***") and masks secrets in `meta` in its
+// examples; betwire never prints either (they are not part of any error or log text it writes).
+template <class Str>
+struct basic_account {
+  Str bookmaker;
+  Str username;
+  Str client;
+  std::optional<Str> password;  // "***"
+  decimal balance;              // in the account's currency (currency_id)
+  bool active = false;
+  std::int64_t priority = 0;    // higher is chosen first
+  std::optional<decimal> max_stake;
+  std::optional<decimal> min_stake;
+  Str currency_id;
+  std::optional<bool> verify_betslip;
+  json::basic_raw<Str> meta;    // free-form object
+  std::optional<timestamp> created_at;
+  std::optional<timestamp> updated_at;
+  std::optional<bool> multi_limit_allowed;                 // newer revisions
+  std::optional<basic_currency_info<Str>> currency_info;   // newer revisions; null without a rate
+};
+
+// POST /accounts (AccountCreateRequest). bookmaker and username are required; the rest is left
+// out of the body when absent (the venue's defaults: balance 0, active, priority 0, USD, meta {}).
+// `password` and `meta` (a JSON object, e.g. {"appKey": "..."}) are credentials: held as
+// betwire::secret, revealed only into the request body, never printed (describe_last_request shows
+// the body as "***"), scrubbed from error texts.
+struct account_create_request {
+  std::string bookmaker{};
+  std::string username{};
+  std::optional<betwire::secret> password{};
+  std::optional<decimal> balance{};
+  std::optional<bool> active{};
+  std::optional<std::int64_t> priority{};
+  std::optional<decimal> max_stake{};
+  std::optional<decimal> min_stake{};
+  std::optional<std::string> currency_id{};
+  std::optional<betwire::secret> meta{};  // JSON object text; replaces the stored meta
+};
+
+// PATCH /accounts/{bookmaker}/{username} (AccountUpdateRequest): only what is set changes; `meta`
+// replaces the stored one (no merge). An absent field is not sent (betwire never sends null).
+struct account_update_request {
+  std::optional<betwire::secret> password{};
+  std::optional<decimal> balance{};
+  std::optional<bool> active{};
+  std::optional<std::int64_t> priority{};
+  std::optional<decimal> max_stake{};
+  std::optional<decimal> min_stake{};
+  std::optional<std::string> currency_id{};
+  std::optional<betwire::secret> meta{};
+};
+
+// ---- GET /betslip (newest revision: GET /fixtures/betslip) -------------------------------------
+
+// Exactly one of fixture_id / future_id (futures answer 501 where they exist at all); outcome_id
+// and player_id (0 for non-player markets) are required. `bookmakers` goes out comma-joined;
+// empty: every bookmaker the client has accounts for.
+struct betslip_request {
+  std::optional<std::string> fixture_id{};
+  std::optional<std::string> future_id{};
+  std::optional<std::int64_t> participant_id{};
+  std::int64_t outcome_id = 0;
+  std::int64_t player_id = 0;
+  std::vector<std::string> bookmakers{};
+};
+
+// A rate as the betslip's odds entries carry it (one revision without updatedAt).
+template <class Str>
+struct basic_currency_rate {
+  Str currency;
+  decimal currency_value;
+  std::optional<timestamp> updated_at;
+};
+
+// One bookmaker's odds for the selection. Limits are in limit_currency (the account's currency)
+// and, in the *_usd members, in USD.
+template <class Str>
+struct basic_odds_entry {
+  decimal price;
+  std::optional<decimal> limit;
+  std::optional<decimal> limit_min;
+  std::optional<Str> limit_currency;
+  std::optional<decimal> limit_usd;
+  std::optional<decimal> limit_min_usd;
+  bool active = false;
+  std::optional<Str> account;
+  std::optional<basic_currency_rate<Str>> currency_info;
+  std::optional<Str> bookmaker_fixture_id;
+  std::optional<Str> bookmaker_market_id;
+  std::optional<Str> bookmaker_outcome_id;
+  std::optional<json::basic_raw<Str>> meta;  // exchange order-book data (e.g. {"lay": 2.817})
+};
+
+// BetslipResponse. `odds` is {bookmaker slug: {oddsId: entry}}; treat oddsId as opaque.
+template <class Str>
+struct basic_betslip_response {
+  Str fixture_id;
+  std::int64_t outcome_id = 0;
+  std::int64_t player_id = 0;
+  Str client;
+  std::optional<Str> user_ref;
+  std::optional<basic_fixture_info<Str>> fixture_info;
+  std::optional<basic_outcome_info<Str>> outcome_info;
+  std::optional<basic_player_info<Str>> player_info;
+  json::object_map<Str, json::object_map<Str, basic_odds_entry<Str>>> odds;
+};
+
+// ---- reference data: GET /bookmakers, GET /markets (newest: GET /fixtures/markets) --------------
+
+template <class Str>
+struct basic_bookmaker {
+  std::int64_t bookmaker_id = 0;
+  Str bookmaker;  // slug
+  std::optional<Str> bookmaker_name;
+  bool active = false;
+  std::optional<decimal> max_stake;  // the bookmaker tier of the limit cascade
+  std::optional<decimal> min_stake;
+};
+
+struct markets_filter {
+  std::optional<std::int64_t> sport_id{};
+};
+
+template <class Str>
+struct basic_odds_type {
+  std::int64_t outcome_id = 0;
+  Str outcome_name;
+};
+
+template <class Str>
+struct basic_market {
+  std::int64_t market_id = 0;
+  std::int64_t market_length = 0;  // number of outcomes
+  std::int64_t sport_id = 0;
+  bool player_prop = false;
+  decimal handicap;
+  Str market_name;
+  Str market_name_short;
+  Str market_type;
+  Str period;
+  std::vector<basic_odds_type<Str>> odds_types;
+};
+
+// ---- analytics: GET /positions, GET /pnl -----------------------------------------------------------
+
+enum class group_by : std::uint8_t {
+  bookmaker,
+  account,
+  user_ref,  // "userRef"
+};
+consteval auto betwire_enum_keys(group_by*) {
+  return std::array{enum_key{group_by::bookmaker, "bookmaker"}, enum_key{group_by::account, "account"},
+                    enum_key{group_by::user_ref, "userRef"}};
+}
+
+// GET /positions and GET /pnl: grouping (the venue's default: bookmaker) and optional filters.
+struct analytics_filter {
+  std::optional<abp::group_by> group_by{};
+  std::optional<std::string> bookmaker{};
+  std::optional<std::string> user_ref{};
+  std::optional<std::string> account{};  // account username
+};
+
+// Open positions: bets PLACED or CONFIRMED and UNSETTLED. Sums are not converted between currencies.
+template <class Str>
+struct basic_position_entry {
+  std::optional<Str> bookmaker;
+  std::optional<Str> account;
+  std::optional<Str> user_ref;
+  std::int64_t open_bets = 0;
+  decimal total_stake;
+  std::optional<decimal> avg_price;
+  std::optional<std::int64_t> fixture_ids;  // "number of distinct orders", despite the name
+};
+
+template <class Str>
+struct basic_positions {
+  std::optional<Str> status;  // "success"
+  Str group_by;               // as the venue spells it
+  std::vector<basic_position_entry<Str>> positions;
+  std::int64_t count = 0;
+  decimal total_stake;
+  std::int64_t total_open_bets = 0;
+};
+
+// Realised PnL over settled bets, the venue's figures as given (betwire derives nothing).
+template <class Str>
+struct basic_pnl_entry {
+  std::optional<Str> bookmaker;
+  std::optional<Str> account;
+  std::optional<Str> user_ref;
+  std::int64_t settled_bets = 0;
+  std::int64_t wins = 0;
+  std::int64_t losses = 0;
+  std::int64_t voids = 0;
+  std::int64_t pushes = 0;
+  decimal total_staked;
+  decimal total_won;
+  decimal total_lost;
+  decimal net_pnl;
+  std::optional<decimal> win_rate;  // percent
+};
+
+template <class Str>
+struct basic_pnl {
+  std::optional<Str> status;
+  Str group_by;
+  std::vector<basic_pnl_entry<Str>> pnl;
+  std::int64_t count = 0;
+  decimal total_net_pnl;
+  decimal total_staked;
+  std::int64_t total_settled_bets = 0;
 };
 
 using fixture_status = basic_fixture_status<std::string>;
@@ -9407,6 +9655,27 @@ using declined_order = basic_declined_order<std::string>;
 using place_orders_response = basic_place_orders_response<std::string>;
 using bets_page = basic_bets_page<std::string>;
 
+using account = basic_account<std::string>;
+using account_list = std::vector<account>;
+using currency_rate = basic_currency_rate<std::string>;
+using odds_entry = basic_odds_entry<std::string>;
+using betslip_response = basic_betslip_response<std::string>;
+using bookmaker = basic_bookmaker<std::string>;
+using bookmaker_list = std::vector<bookmaker>;
+using odds_type = basic_odds_type<std::string>;
+using market = basic_market<std::string>;
+using market_list = std::vector<market>;
+using position_entry = basic_position_entry<std::string>;
+using positions = basic_positions<std::string>;
+using pnl_entry = basic_pnl_entry<std::string>;
+using pnl = basic_pnl<std::string>;
+
+using account_view = basic_account<std::string_view>;
+using betslip_response_view = basic_betslip_response<std::string_view>;
+using bookmaker_view = basic_bookmaker<std::string_view>;
+using market_view = basic_market<std::string_view>;
+using positions_view = basic_positions<std::string_view>;
+using pnl_view = basic_pnl<std::string_view>;
 using bet_view = basic_bet<std::string_view>;
 using order_view = basic_order<std::string_view>;
 using orders_page_view = basic_orders_page<std::string_view>;
@@ -9676,6 +9945,108 @@ struct error_probe {
   return {};
 }
 
+// ---- accounts, betslip ---------------------------------------------------------------------------
+
+namespace detail {
+
+// The account bodies as they go on the wire: views, the credentials revealed here and only here.
+struct account_body {
+  std::optional<std::string_view> bookmaker;
+  std::optional<std::string_view> username;
+  std::optional<std::string_view> password;
+  std::optional<decimal> balance;
+  std::optional<bool> active;
+  std::optional<std::int64_t> priority;
+  std::optional<decimal> max_stake;
+  std::optional<decimal> min_stake;
+  std::optional<std::string_view> currency_id;
+  std::optional<json::raw> meta;
+};
+
+template <class R>
+void fill_account_body(const R& r, account_body& b) {
+  if (r.password) b.password = r.password->reveal();
+  b.balance = r.balance;
+  b.active = r.active;
+  b.priority = r.priority;
+  b.max_stake = r.max_stake;
+  b.min_stake = r.min_stake;
+  if (r.currency_id) b.currency_id = std::string_view(*r.currency_id);
+  if (r.meta) b.meta = json::raw{r.meta->reveal()};
+}
+
+// The checks both account bodies share. Messages name fields, never their values.
+template <class R>
+[[nodiscard]] result<void> check_account_fields(const R& r) {
+  if (r.meta && !is_json_object(r.meta->reveal()))
+    return fail(validation_error(errc::invalid_argument, "account meta is not a JSON object"));
+  if (r.currency_id && r.currency_id->empty())
+    return fail(validation_error(errc::invalid_argument, "account currencyId is empty"));
+  if (r.max_stake && r.min_stake && *r.max_stake < *r.min_stake)
+    return fail(validation_error(errc::invalid_argument, "account maxStake is below minStake"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> check_slug(std::string_view value, std::string_view what) {
+  if (value.empty()) return fail(validation_error(errc::invalid_argument, std::string(what) + " is empty"));
+  return {};
+}
+
+}  // namespace detail
+
+[[nodiscard]] inline result<void> validate(const account_key& k) {
+  if (auto v = detail::check_slug(k.bookmaker, "account bookmaker"); !v) return v;
+  return detail::check_slug(k.username, "account username");
+}
+
+[[nodiscard]] inline result<void> validate(const account_create_request& r) {
+  if (auto v = validate(account_key{r.bookmaker, r.username}); !v) return v;
+  return detail::check_account_fields(r);
+}
+
+[[nodiscard]] inline result<void> validate(const account_update_request& r) {
+  return detail::check_account_fields(r);
+}
+
+[[nodiscard]] inline result<void> validate(const accounts_filter& f) {
+  if (f.bookmaker && f.bookmaker->empty())
+    return fail(detail::validation_error(errc::invalid_argument, "accounts: bookmaker filter is empty"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const betslip_request& r) {
+  const bool fixture = r.fixture_id.has_value() && !r.fixture_id->empty();
+  const bool future = r.future_id.has_value() && !r.future_id->empty();
+  if (fixture == future)
+    return fail(detail::validation_error(errc::invalid_argument, "betslip: exactly one of fixtureId and futureId is required"));
+  if (r.outcome_id <= 0)
+    return fail(detail::validation_error(errc::invalid_argument, "betslip: outcomeId is required"));
+  if (r.player_id < 0)
+    return fail(detail::validation_error(errc::out_of_range, "betslip: playerId must be >= 0 (0: no player)"));
+  if (auto v = detail::check_no_empty_items(r.bookmakers, "betslip bookmakers"); !v) return v;
+  return {};
+}
+
+[[nodiscard]] inline result<void> validate(const analytics_filter& f) {
+  if ((f.bookmaker && f.bookmaker->empty()) || (f.user_ref && f.user_ref->empty()) || (f.account && f.account->empty()))
+    return fail(detail::validation_error(errc::invalid_argument, "positions/pnl: a filter is set but empty"));
+  return {};
+}
+
+[[nodiscard]] inline result<void> encode_account_create(const account_create_request& r, std::string& out) {
+  detail::account_body b;
+  b.bookmaker = std::string_view(r.bookmaker);
+  b.username = std::string_view(r.username);
+  detail::fill_account_body(r, b);
+  return json::encode(b, out);
+}
+
+[[nodiscard]] inline result<void> encode_account_update(const account_update_request& r, std::string& out) {
+  detail::account_body b;
+  detail::fill_account_body(r, b);
+  return json::encode(b, out);
+}
+
 // ---- "nothing matched" ---------------------------------------------------------------------------
 
 // True when `resp` is ABP's documented "no orders found" answer: HTTP 404 with a JSON body
@@ -9719,6 +10090,16 @@ void make_empty(basic_cancel_orders_response<Str>& r) {
 }
 
 namespace endpoints {
+
+// A path as a template argument: one descriptor template serves an endpoint and its alias.
+template <std::size_t N>
+struct fixed_path {
+  char text[N]{};
+  consteval fixed_path(const char (&s)[N]) {
+    for (std::size_t i = 0; i < N; ++i) text[i] = s[i];
+  }
+  [[nodiscard]] constexpr std::string_view view() const { return {text, N - 1}; }
+};
 
 // Supplies the reader of ABP's error bodies ({"error"}, {"detail"}, {"detail": [...]}).
 struct abp_endpoint {
@@ -9800,6 +10181,146 @@ struct get_bet : abp_endpoint {
   using response_type = basic_bet<Str>;
 };
 
+// ---- accounts ----
+
+// GET /accounts — the caller's accounts, priority first, passwords masked by the venue.
+template <class Str = std::string>
+struct get_accounts : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/accounts";
+  using request_type = accounts_filter;
+  using response_type = std::vector<basic_account<Str>>;
+  static result<void> validate(const accounts_filter& f) { return abp::validate(f); }
+};
+
+// Bodies that carry credentials: the core describes them as "***" (http::client).
+struct credential_body {
+  static constexpr bool sensitive_body = true;
+};
+
+// POST /accounts — 201 with the account; 409 when (bookmaker, username) exists.
+template <class Str = std::string>
+struct create_account : abp_endpoint, credential_body {
+  static constexpr http::method method = http::method::post;
+  static constexpr std::string_view path = "/accounts";
+  using request_type = account_create_request;
+  using response_type = basic_account<Str>;
+  static result<void> validate(const account_create_request& r) { return abp::validate(r); }
+  static result<void> encode_body(const account_create_request& r, std::string& out) {
+    return encode_account_create(r, out);
+  }
+};
+
+// GET /accounts/{bookmaker}/{username} — 403 another client's account, 404 none.
+template <class Str = std::string>
+struct get_account : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
+  using request_type = account_key;
+  using response_type = basic_account<Str>;
+  static result<void> validate(const account_key& k) { return abp::validate(k); }
+};
+
+// PATCH /accounts/{bookmaker}/{username} — only the fields set change. Safe to repeat.
+template <class Str = std::string>
+struct update_account : abp_endpoint, credential_body {
+  static constexpr http::method method = http::method::patch;
+  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
+  using path_type = account_key;
+  using request_type = account_update_request;
+  using response_type = basic_account<Str>;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const account_update_request& r) { return abp::validate(r); }
+  static result<void> encode_body(const account_update_request& r, std::string& out) {
+    return encode_account_update(r, out);
+  }
+};
+
+// DELETE /accounts/{bookmaker}/{username} — 204, no body.
+struct delete_account : abp_endpoint {
+  static constexpr http::method method = http::method::delete_;
+  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
+  using request_type = account_key;
+  using response_type = http::none;
+  static constexpr http::idempotency idempotency = http::idempotency::idempotent;
+  static result<void> validate(const account_key& k) { return abp::validate(k); }
+};
+
+// ---- selections: the unprefixed paths and the newest revision's /fixtures/* (same handler) ----
+
+template <class Str, fixed_path Path>
+struct basic_get_betslip : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = Path.view();
+  using request_type = betslip_request;
+  using response_type = basic_betslip_response<Str>;
+  static result<void> validate(const betslip_request& r) { return abp::validate(r); }
+};
+// GET /betslip — live odds per bookmaker for one selection.
+template <class Str = std::string>
+using get_betslip = basic_get_betslip<Str, fixed_path("/betslip")>;
+// GET /fixtures/betslip — the same, as the newest revision names it.
+template <class Str = std::string>
+using get_fixtures_betslip = basic_get_betslip<Str, fixed_path("/fixtures/betslip")>;
+
+template <class Str, fixed_path Path>
+struct basic_get_markets : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = Path.view();
+  using request_type = markets_filter;
+  using response_type = std::vector<basic_market<Str>>;
+};
+// GET /markets (optionally one sport) and GET /fixtures/markets.
+template <class Str = std::string>
+using get_markets = basic_get_markets<Str, fixed_path("/markets")>;
+template <class Str = std::string>
+using get_fixtures_markets = basic_get_markets<Str, fixed_path("/fixtures/markets")>;
+
+// GET /bookmakers — every bookmaker with its stake limits.
+template <class Str = std::string>
+struct get_bookmakers : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/bookmakers";
+  using request_type = http::none;
+  using response_type = std::vector<basic_bookmaker<Str>>;
+};
+
+// ---- analytics ----
+
+// GET /positions and GET /pnl, grouped by bookmaker (the venue's default), account or userRef.
+template <class Str = std::string>
+struct get_positions : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/positions";
+  using request_type = analytics_filter;
+  using response_type = basic_positions<Str>;
+  static result<void> validate(const analytics_filter& f) { return abp::validate(f); }
+};
+template <class Str = std::string>
+struct get_pnl : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = "/pnl";
+  using request_type = analytics_filter;
+  using response_type = basic_pnl<Str>;
+  static result<void> validate(const analytics_filter& f) { return abp::validate(f); }
+};
+
+// ---- infrastructure probes (no API key needed; bodies undocumented: kept as raw JSON) ----
+
+template <class Str, fixed_path Path>
+struct probe : abp_endpoint {
+  static constexpr http::method method = http::method::get;
+  static constexpr std::string_view path = Path.view();
+  using request_type = http::none;
+  using response_type = json::basic_raw<Str>;
+};
+template <class Str = std::string>
+using health = probe<Str, fixed_path("/health")>;  // liveness: {"status": "ok"}
+template <class Str = std::string>
+using ready = probe<Str, fixed_path("/ready")>;    // readiness (DB, cache, odds feed)
+template <class Str = std::string>
+using status = probe<Str, fixed_path("/status")>;  // system status, emergency state included
+
 }  // namespace endpoints
 
 template <class E>
@@ -9832,6 +10353,7 @@ BETWIRE_END_NAMESPACE
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 BETWIRE_BEGIN_NAMESPACE
 namespace abp {
@@ -9841,6 +10363,10 @@ struct client_options {
   http::retry_policy retry{};     // off unless retry.enabled; placements need retry.retry_placements
   std::uint64_t jitter_seed = 0;  // 0: derived from the client's address
   http::observer observer{};     // told about every send and call (http/observer.hpp)
+  // Selection endpoints (betslip, markets): false sends the unprefixed paths (/betslip, /markets:
+  // every revision of the spec has them; the newest keeps them as aliases), true the newest
+  // revision's /fixtures/betslip and /fixtures/markets.
+  bool fixtures_paths = false;
 };
 
 // ABP's keyset pagination: while hasMore, the next page starts after nextCursor, which must
@@ -9867,6 +10393,7 @@ class client {
  public:
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
+        fixtures_paths_(options.fixtures_paths),
         core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
                                   .observer = options.observer}) {
     if (!key_.empty()) {
@@ -9968,6 +10495,90 @@ class client {
   }
   http::reply<bet> get_bet(std::int64_t bet_id) { return owned<endpoints::get_bet<std::string>>(bet_key{bet_id}); }
 
+  // ---- accounts ----
+  template <class Str>
+  http::reply<void> get_accounts(const accounts_filter& filter, std::vector<basic_account<Str>>& out) {
+    return run<endpoints::get_accounts<Str>>(filter, out);
+  }
+  http::reply<account_list> get_accounts(const accounts_filter& filter = {}) {
+    return owned<endpoints::get_accounts<std::string>>(filter);
+  }
+  template <class Str>
+  http::reply<void> get_account(const account_key& key, basic_account<Str>& out) {
+    return run<endpoints::get_account<Str>>(key, out);
+  }
+  http::reply<account> get_account(const account_key& key) { return owned<endpoints::get_account<std::string>>(key); }
+
+  // The password and meta of `req` are revealed into the body only; an error text that echoes
+  // them (a 422 quoting its input) has them scrubbed.
+  template <class Str>
+  http::reply<void> create_account(const account_create_request& req, basic_account<Str>& out) {
+    return with_credentials(req, run<endpoints::create_account<Str>>(req, out));
+  }
+  http::reply<account> create_account(const account_create_request& req) {
+    account out{};
+    http::reply<void> r = create_account(req, out);
+    return http::with_value(std::move(r), std::move(out));
+  }
+  template <class Str>
+  http::reply<void> update_account(const account_key& key, const account_update_request& req, basic_account<Str>& out) {
+    return with_credentials(req, run_at<endpoints::update_account<Str>>(key, req, out));
+  }
+  http::reply<account> update_account(const account_key& key, const account_update_request& req) {
+    account out{};
+    http::reply<void> r = update_account(key, req, out);
+    return http::with_value(std::move(r), std::move(out));
+  }
+  http::reply<void> delete_account(const account_key& key) {
+    http::none out;
+    return run<endpoints::delete_account>(key, out);
+  }
+
+  // ---- selections, reference data ----
+  template <class Str>
+  http::reply<void> get_betslip(const betslip_request& req, basic_betslip_response<Str>& out) {
+    return fixtures_paths_ ? run<endpoints::get_fixtures_betslip<Str>>(req, out) : run<endpoints::get_betslip<Str>>(req, out);
+  }
+  http::reply<betslip_response> get_betslip(const betslip_request& req) {
+    betslip_response out{};
+    http::reply<void> r = get_betslip(req, out);
+    return http::with_value(std::move(r), std::move(out));
+  }
+  template <class Str>
+  http::reply<void> get_markets(const markets_filter& filter, std::vector<basic_market<Str>>& out) {
+    return fixtures_paths_ ? run<endpoints::get_fixtures_markets<Str>>(filter, out)
+                           : run<endpoints::get_markets<Str>>(filter, out);
+  }
+  http::reply<market_list> get_markets(const markets_filter& filter = {}) {
+    market_list out{};
+    http::reply<void> r = get_markets(filter, out);
+    return http::with_value(std::move(r), std::move(out));
+  }
+  template <class Str>
+  http::reply<void> get_bookmakers(std::vector<basic_bookmaker<Str>>& out) {
+    return run<endpoints::get_bookmakers<Str>>(http::none{}, out);
+  }
+  http::reply<bookmaker_list> get_bookmakers() { return owned<endpoints::get_bookmakers<std::string>>(http::none{}); }
+
+  // ---- analytics ----
+  template <class Str>
+  http::reply<void> get_positions(const analytics_filter& filter, basic_positions<Str>& out) {
+    return run<endpoints::get_positions<Str>>(filter, out);
+  }
+  http::reply<positions> get_positions(const analytics_filter& filter = {}) {
+    return owned<endpoints::get_positions<std::string>>(filter);
+  }
+  template <class Str>
+  http::reply<void> get_pnl(const analytics_filter& filter, basic_pnl<Str>& out) {
+    return run<endpoints::get_pnl<Str>>(filter, out);
+  }
+  http::reply<pnl> get_pnl(const analytics_filter& filter = {}) { return owned<endpoints::get_pnl<std::string>>(filter); }
+
+  // ---- probes: the body as raw JSON ----
+  http::reply<json::raw_string> health() { return owned<endpoints::health<std::string>>(http::none{}); }
+  http::reply<json::raw_string> ready() { return owned<endpoints::ready<std::string>>(http::none{}); }
+  http::reply<json::raw_string> status() { return owned<endpoints::status<std::string>>(http::none{}); }
+
   // ---- the core ----
   [[nodiscard]] http::client<T>& core() noexcept { return core_; }
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
@@ -9997,6 +10608,36 @@ class client {
   }
 
   template <class E>
+  http::reply<void> run_at(const typename E::path_type& path, const http::request_t<E>& req, http::response_t<E>& out) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    return core_.template call<E>(path, req, out);
+  }
+
+  // Scrubs the credentials of an account request from a failed reply's texts.
+  template <class R>
+  static http::reply<void> with_credentials(const R& req, http::reply<void> r) {
+    if (r) return r;
+    error& e = r.error();
+    auto scrub_all = [&e](std::string_view value) {
+      for (std::string* text : {&e.message, &e.venue_message, &e.venue_code, &e.excerpt}) http::scrub(*text, value);
+    };
+    if (req.password) scrub_all(req.password->reveal());
+    if (req.meta) {
+      scrub_all(req.meta->reveal());
+      std::string copy(req.meta->reveal());  // only on failure: each string value of meta too
+      json::object_map<std::string_view, json::raw> members;
+      if (json::decode(copy, members)) {
+        for (const auto& [name, value] : members) {
+          std::string text(value.text);
+          std::string decoded;
+          if (json::decode(text, decoded)) scrub_all(decoded);
+        }
+      }
+    }
+    return r;
+  }
+
+  template <class E>
   http::reply<http::response_t<E>> owned(const http::request_t<E>& req) {
     http::response_t<E> out{};
     http::reply<void> r = run<E>(req, out);
@@ -10004,6 +10645,7 @@ class client {
   }
 
   betwire::secret key_;
+  bool fixtures_paths_ = false;
   http::client<T> core_;
   std::optional<error> setup_error_;
 };
