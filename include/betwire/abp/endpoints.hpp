@@ -445,6 +445,21 @@ struct abp_endpoint {
   static bool parse_error(std::string_view body, error& e) { return http::parse_abp_error(body, e); }
 };
 
+// A descriptor from its parts, with validate() whenever abp::validate takes the request: the
+// endpoints below are this plus what sets each apart (a body encoder, a path type, idempotency).
+template <http::method M, fixed_path P, class Req, class Resp>
+struct descriptor : abp_endpoint {
+  static constexpr http::method method = M;
+  static constexpr std::string_view path = P.view();
+  using request_type = Req;
+  using response_type = Resp;
+  static result<void> validate(const Req& r)
+    requires requires(const Req& q) { abp::validate(q); }
+  {
+    return abp::validate(r);
+  }
+};
+
 // GET /orders — keyset-paginated, newest first. 404 "no orders found" reads as an empty page.
 template <class Str = std::string>
 struct get_orders : abp_endpoint {
@@ -524,13 +539,7 @@ struct get_bet : abp_endpoint {
 
 // GET /accounts — the caller's accounts, priority first, passwords masked by the venue.
 template <class Str = std::string>
-struct get_accounts : abp_endpoint {
-  static constexpr http::method method = http::method::get;
-  static constexpr std::string_view path = "/accounts";
-  using request_type = accounts_filter;
-  using response_type = std::vector<basic_account<Str>>;
-  static result<void> validate(const accounts_filter& f) { return abp::validate(f); }
-};
+using get_accounts = descriptor<http::method::get, "/accounts", accounts_filter, std::vector<basic_account<Str>>>;
 
 // Bodies that carry credentials: the core describes them as "***" (http::client).
 struct credential_body {
@@ -539,12 +548,8 @@ struct credential_body {
 
 // POST /accounts — 201 with the account; 409 when (bookmaker, username) exists.
 template <class Str = std::string>
-struct create_account : abp_endpoint, credential_body {
-  static constexpr http::method method = http::method::post;
-  static constexpr std::string_view path = "/accounts";
-  using request_type = account_create_request;
-  using response_type = basic_account<Str>;
-  static result<void> validate(const account_create_request& r) { return abp::validate(r); }
+struct create_account : descriptor<http::method::post, "/accounts", account_create_request, basic_account<Str>>,
+                        credential_body {
   static result<void> encode_body(const account_create_request& r, std::string& out) {
     return encode_account_create(r, out);
   }
@@ -552,113 +557,58 @@ struct create_account : abp_endpoint, credential_body {
 
 // GET /accounts/{bookmaker}/{username} — 403 another client's account, 404 none.
 template <class Str = std::string>
-struct get_account : abp_endpoint {
-  static constexpr http::method method = http::method::get;
-  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
-  using request_type = account_key;
-  using response_type = basic_account<Str>;
-  static result<void> validate(const account_key& k) { return abp::validate(k); }
-};
+using get_account = descriptor<http::method::get, "/accounts/{bookmaker}/{username}", account_key, basic_account<Str>>;
 
 // PATCH /accounts/{bookmaker}/{username} — only the fields set change. Safe to repeat.
 template <class Str = std::string>
-struct update_account : abp_endpoint, credential_body {
-  static constexpr http::method method = http::method::patch;
-  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
+struct update_account
+    : descriptor<http::method::patch, "/accounts/{bookmaker}/{username}", account_update_request, basic_account<Str>>,
+      credential_body {
   using path_type = account_key;
-  using request_type = account_update_request;
-  using response_type = basic_account<Str>;
   static constexpr http::idempotency idempotency = http::idempotency::idempotent;
-  static result<void> validate(const account_update_request& r) { return abp::validate(r); }
   static result<void> encode_body(const account_update_request& r, std::string& out) {
     return encode_account_update(r, out);
   }
 };
 
 // DELETE /accounts/{bookmaker}/{username} — 204, no body.
-struct delete_account : abp_endpoint {
-  static constexpr http::method method = http::method::delete_;
-  static constexpr std::string_view path = "/accounts/{bookmaker}/{username}";
-  using request_type = account_key;
-  using response_type = http::none;
+struct delete_account : descriptor<http::method::delete_, "/accounts/{bookmaker}/{username}", account_key, http::none> {
   static constexpr http::idempotency idempotency = http::idempotency::idempotent;
-  static result<void> validate(const account_key& k) { return abp::validate(k); }
 };
 
 // ---- selections: the unprefixed paths and the newest revision's /fixtures/* (same handler) ----
 
-template <class Str, fixed_path Path>
-struct basic_get_betslip : abp_endpoint {
-  static constexpr http::method method = http::method::get;
-  static constexpr std::string_view path = Path.view();
-  using request_type = betslip_request;
-  using response_type = basic_betslip_response<Str>;
-  static result<void> validate(const betslip_request& r) { return abp::validate(r); }
-};
-// GET /betslip — live odds per bookmaker for one selection.
+// GET /betslip — live odds per bookmaker for one selection; GET /fixtures/betslip is the same.
 template <class Str = std::string>
-using get_betslip = basic_get_betslip<Str, fixed_path("/betslip")>;
-// GET /fixtures/betslip — the same, as the newest revision names it.
+using get_betslip = descriptor<http::method::get, "/betslip", betslip_request, basic_betslip_response<Str>>;
 template <class Str = std::string>
-using get_fixtures_betslip = basic_get_betslip<Str, fixed_path("/fixtures/betslip")>;
+using get_fixtures_betslip =
+    descriptor<http::method::get, "/fixtures/betslip", betslip_request, basic_betslip_response<Str>>;
 
-template <class Str, fixed_path Path>
-struct basic_get_markets : abp_endpoint {
-  static constexpr http::method method = http::method::get;
-  static constexpr std::string_view path = Path.view();
-  using request_type = markets_filter;
-  using response_type = std::vector<basic_market<Str>>;
-};
 // GET /markets (optionally one sport) and GET /fixtures/markets.
 template <class Str = std::string>
-using get_markets = basic_get_markets<Str, fixed_path("/markets")>;
+using get_markets = descriptor<http::method::get, "/markets", markets_filter, std::vector<basic_market<Str>>>;
 template <class Str = std::string>
-using get_fixtures_markets = basic_get_markets<Str, fixed_path("/fixtures/markets")>;
+using get_fixtures_markets =
+    descriptor<http::method::get, "/fixtures/markets", markets_filter, std::vector<basic_market<Str>>>;
 
 // GET /bookmakers — every bookmaker with its stake limits.
 template <class Str = std::string>
-struct get_bookmakers : abp_endpoint {
-  static constexpr http::method method = http::method::get;
-  static constexpr std::string_view path = "/bookmakers";
-  using request_type = http::none;
-  using response_type = std::vector<basic_bookmaker<Str>>;
-};
+using get_bookmakers = descriptor<http::method::get, "/bookmakers", http::none, std::vector<basic_bookmaker<Str>>>;
 
-// ---- analytics ----
-
-// GET /positions and GET /pnl, grouped by bookmaker (the venue's default), account or userRef.
+// ---- analytics: grouped by bookmaker (the venue's default), account or userRef ----
 template <class Str = std::string>
-struct get_positions : abp_endpoint {
-  static constexpr http::method method = http::method::get;
-  static constexpr std::string_view path = "/positions";
-  using request_type = analytics_filter;
-  using response_type = basic_positions<Str>;
-  static result<void> validate(const analytics_filter& f) { return abp::validate(f); }
-};
+using get_positions = descriptor<http::method::get, "/positions", analytics_filter, basic_positions<Str>>;
 template <class Str = std::string>
-struct get_pnl : abp_endpoint {
-  static constexpr http::method method = http::method::get;
-  static constexpr std::string_view path = "/pnl";
-  using request_type = analytics_filter;
-  using response_type = basic_pnl<Str>;
-  static result<void> validate(const analytics_filter& f) { return abp::validate(f); }
-};
+using get_pnl = descriptor<http::method::get, "/pnl", analytics_filter, basic_pnl<Str>>;
 
 // ---- infrastructure probes (no API key needed; bodies undocumented: kept as raw JSON) ----
-
-template <class Str, fixed_path Path>
-struct probe : abp_endpoint {
-  static constexpr http::method method = http::method::get;
-  static constexpr std::string_view path = Path.view();
-  using request_type = http::none;
-  using response_type = json::basic_raw<Str>;
-};
 template <class Str = std::string>
-using health = probe<Str, fixed_path("/health")>;  // liveness: {"status": "ok"}
+using health = descriptor<http::method::get, "/health", http::none, json::basic_raw<Str>>;  // {"status": "ok"}
 template <class Str = std::string>
-using ready = probe<Str, fixed_path("/ready")>;    // readiness (DB, cache, odds feed)
+using ready = descriptor<http::method::get, "/ready", http::none, json::basic_raw<Str>>;    // DB, cache, feed
 template <class Str = std::string>
-using status = probe<Str, fixed_path("/status")>;  // system status, emergency state included
+using status = descriptor<http::method::get, "/status", http::none, json::basic_raw<Str>>;  // emergency state
 
 }  // namespace endpoints
 
