@@ -14472,6 +14472,385 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_OPINION_ENDPOINTS_HPP
 // ---- end <betwire/opinion/endpoints.hpp> -----------------------------------
+// ---- begin <betwire/opinion/operations.hpp> --------------------------------
+#ifndef BETWIRE_OPINION_OPERATIONS_HPP
+#define BETWIRE_OPINION_OPERATIONS_HPP
+
+// Opinion.trade's composite operations as sans-I/O machines (http/concurrent.hpp): they hand out
+// requests and take answers back in any order; an http::pipeline (or a loop of your own) runs them.
+//
+//   opinion::cancel_orders_op op{ids};                // one POST /order/cancel per id
+//   opinion::cancel_all_op all{{.market_id = 123}};  // GET /order pages, filter, cancel
+//   betwire::http::pipeline p{net};                 // net: any concurrent transport
+//   p.add(all, {.headers = opn.core().headers_source(), .limiter = &key_limit, .retry = {...}});
+//   p.run();
+//   all.ledger();                                   // every id: cancelled / not cancelled / failed
+//
+// The venue has no batch cancel: a kill switch is N single cancels, and at 15 requests per second
+// per key the limit, not the round trip, bounds it only when enough are in flight at once
+// (rate x RTT): at 150 ms RTT, 3 or more. The pipeline keeps that many outstanding.
+//
+// An answer with errno 0 is a cancel done (whatever `result` holds); a non-zero errno under a 2xx or
+// 4xx status (10409 "order not cancellable", 10404 not found) is the venue's refusal: not_cancelled
+// with its reason; anything else (transport error, 5xx, 429 after the retries, 401/403) is failed,
+// and a 401/403 stops the operation (every further cancel would be refused the same way).
+
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace opinion {
+
+// The documented limit: 15 requests per second per API key. The margin (20 ms added to the window,
+// besides the limiter's measured RTT variation) absorbs how much later than its send a request is
+// counted by the venue when the sending host is busy: 14.7 requests per second at most.
+struct limits {
+  [[nodiscard]] static http::rate_limit per_key() noexcept {
+    return http::per_window(15, std::chrono::seconds(1), std::chrono::milliseconds(20));
+  }
+};
+
+namespace detail {
+
+// The reason of a refusal, as the venue put it: its message, else its errno.
+[[nodiscard]] inline std::string refusal_reason(const error& e) {
+  if (!e.venue_message.empty()) return e.venue_message;
+  if (!e.venue_code.empty()) return e.venue_code;
+  return e.message;
+}
+
+}  // namespace detail
+
+// ---- cancel many: one POST /order/cancel per id --------------------------------------------------
+
+// Str: the string type of the answers the machine decodes (std::string_view: no copies; the
+// blocking client uses std::string to keep each answer). on_item, when set, is told about every id
+// once it is decided: its index, its ledger entry, and the decoded answer when it was cancelled.
+template <class Str>
+class basic_cancel_orders_op {
+ public:
+  using answer_type = http::response_t<endpoints::cancel_order<Str>>;
+  using item_callback = std::function<void(std::size_t index, const http::cancel_item& item, answer_type* cancelled)>;
+
+  basic_cancel_orders_op() = default;
+  // `ids`: any range of things convertible to std::string_view, kept in order (repeats included:
+  // each is its own cancel, as the caller asked).
+  template <class Range>
+  explicit basic_cancel_orders_op(const Range& ids) {
+    assign(ids);
+  }
+
+  void on_item(item_callback f) { on_item_ = std::move(f); }
+
+  template <class Range>
+  void assign(const Range& ids) {
+    ledger_ = {};
+    next_ = 0;
+    stopped_ = false;
+    stop_reason_.reset();
+    std::size_t n = 0;
+    for (const auto& id : ids) (void)id, ++n;
+    ledger_.reserve(n, n);
+    for (const auto& id : ids) {
+      const std::size_t r = ledger_.add_request(ledger_.items().size(), 1);
+      ledger_.add(std::string_view(id), r);
+    }
+  }
+
+  http::next_step next(http::outgoing& out) {
+    while (!stopped_ && next_ < ledger_.items().size()) {
+      const std::size_t i = next_++;
+      http::cancel_item& it = ledger_.items()[i];
+      req_.order_id = it.id;
+      if (auto b = http::build_request<endpoints::cancel_order<Str>>(req_, out.buffers, out.request); !b) {
+        // An id the venue could never accept (empty): failed without a send.
+        it.error = std::move(b).error();
+        ledger_.set(i, http::cancel_state::failed);
+        ledger_.set_request(it.request, http::request_state::failed);
+        ledger_.requests()[it.request].error = it.error;
+        if (on_item_) on_item_(i, it, nullptr);
+        continue;
+      }
+      out.id = i;
+      out.endpoint = endpoints::cancel_order<>::path;
+      ledger_.set(i, http::cancel_state::in_flight);
+      ledger_.set_request(it.request, http::request_state::sent);
+      return http::next_step::send;
+    }
+    return ledger_.tally().in_flight > 0 ? http::next_step::wait : http::next_step::done;
+  }
+
+  void complete(http::answer& a) {
+    if (a.id >= ledger_.items().size()) return;
+    const std::size_t i = static_cast<std::size_t>(a.id);
+    http::cancel_item& it = ledger_.items()[i];
+    if (it.state != http::cancel_state::in_flight) return;
+    http::cancel_request_record& rec = ledger_.requests()[it.request];
+    rec.info = a.info;
+    if (!a.sent) {
+      fail_item(i, a.scrub(a.sent.error()));
+      return;
+    }
+    result<void> d = http::read_response<endpoints::cancel_order<Str>>(a.resp, scratch_);
+    if (d) {
+      ledger_.set(i, http::cancel_state::cancelled);
+      rec.state = http::request_state::answered;
+      if (on_item_) on_item_(i, it, &scratch_);
+      return;
+    }
+    error e = a.scrub(std::move(d).error());
+    if (http::is_venue_refusal(e)) {
+      it.reason = detail::refusal_reason(e);
+      it.error = std::move(e);
+      ledger_.set(i, http::cancel_state::not_cancelled);
+      rec.state = http::request_state::answered;
+      if (on_item_) on_item_(i, it, nullptr);
+      return;
+    }
+    fail_item(i, std::move(e));
+    if (on_item_) on_item_(i, ledger_.items()[i], nullptr);
+  }
+
+  // Sends nothing more (what is in flight still completes); the rest stays not_sent.
+  void stop() noexcept { stopped_ = true; }
+
+  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
+  [[nodiscard]] bool stopped() const noexcept { return stopped_; }
+  // Why the operation stopped by itself (the key was refused), if it did.
+  [[nodiscard]] const std::optional<error>& stop_reason() const noexcept { return stop_reason_; }
+  [[nodiscard]] bool done() const noexcept {
+    return ledger_.tally().in_flight == 0 && (stopped_ || next_ >= ledger_.items().size());
+  }
+
+ private:
+  void fail_item(std::size_t i, error e) {
+    http::cancel_item& it = ledger_.items()[i];
+    http::cancel_request_record& rec = ledger_.requests()[it.request];
+    if (http::stops_the_operation(e) && !stopped_) {
+      stopped_ = true;
+      stop_reason_ = e;
+    }
+    rec.state = http::request_state::failed;
+    rec.error = e;
+    it.error = std::move(e);
+    ledger_.set(i, http::cancel_state::failed);
+  }
+
+  http::cancel_ledger ledger_;
+  std::size_t next_ = 0;
+  bool stopped_ = false;
+  std::optional<error> stop_reason_;
+  cancel_order_request req_;
+  answer_type scratch_{};
+  item_callback on_item_;
+};
+
+using cancel_orders_op = basic_cancel_orders_op<std::string_view>;
+
+// ---- the pending orders of a user, page-numbered, several pages in flight ----------------------
+
+// GET /order?status=1&limit=20&page=n. Page 1 first (its `total` says how many pages there are),
+// then every other page at once. A page that comes back full when it was the last one planned
+// plans one more (the total was stale). Ids are kept per page and joined in page order.
+class pending_orders_op {
+ public:
+  static constexpr std::uint64_t id_base = std::uint64_t{1} << 62;  // request ids: id_base + page
+
+  pending_orders_op() = default;
+  explicit pending_orders_op(const cancel_all_filter& filter, std::size_t max_pages = 500)
+      : filter_(filter), max_pages_(max_pages) {}
+
+  // Told after each page is read (pages read, orders seen so far).
+  void on_page(std::function<void(std::size_t pages, std::size_t listed)> f) { on_page_ = std::move(f); }
+
+  http::next_step next(http::outgoing& out) {
+    if (error_ || stopped_) return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+    // Before page 1 is in, nothing else is known.
+    const std::size_t planned = planned_ == 0 ? 1 : planned_;
+    if (sent_ < planned) {
+      if (sent_ == max_pages_) {
+        error_ = error(error_category::validation, errc::too_many_items,
+                       "cancel_all_orders: more than " + std::to_string(max_pages_) +
+                           " pages of pending orders (max_pages); nothing was cancelled");
+        return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+      }
+      const std::size_t page = ++sent_;
+      query_.market_id = filter_.market_id;
+      query_.status.assign(1, order_status::pending);
+      query_.limit = max_page_limit;
+      query_.page = static_cast<std::int32_t>(page);
+      if (auto b = http::build_request<endpoints::get_orders<std::string_view>>(query_, out.buffers, out.request); !b) {
+        error_ = std::move(b).error();
+        return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+      }
+      out.id = id_base + page;
+      out.endpoint = endpoints::get_orders<std::string_view>::path;
+      ++in_flight_;
+      if (pages_.size() < page) pages_.resize(page);
+      return http::next_step::send;
+    }
+    return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
+  }
+
+  void complete(http::answer& a) {
+    if (a.id <= id_base || a.id > id_base + sent_) return;
+    const std::size_t page = static_cast<std::size_t>(a.id - id_base);
+    --in_flight_;
+    if (error_) return;
+    if (!a.sent) {
+      error_ = a.scrub(a.sent.error());
+      return;
+    }
+    if (auto d = http::read_response<endpoints::get_orders<std::string_view>>(a.resp, view_); !d) {
+      error_ = a.scrub(std::move(d).error());
+      return;
+    }
+    ++answered_;
+    page_slot& s = pages_[page - 1];
+    s.answered = true;
+    s.ids.clear();
+    for (const order_view& o : view_.list) {
+      ++listed_;
+      if (selected_for_cancel(o, filter_)) s.ids.emplace_back(o.order_id);
+    }
+    const bool full = view_.list.size() >= static_cast<std::size_t>(max_page_limit);
+    if (page == 1) {
+      const std::int64_t total = view_.total < 0 ? 0 : view_.total;
+      std::size_t n = static_cast<std::size_t>((total + max_page_limit - 1) / max_page_limit);
+      if (n < 1) n = 1;
+      planned_ = n;
+    }
+    // The last planned page full: there may be more than the total said.
+    if (full && page >= planned_) planned_ = page + 1;
+    if (on_page_) on_page_(answered_, listed_);
+  }
+
+  void stop() noexcept { stopped_ = true; }
+
+  [[nodiscard]] bool done() const noexcept {
+    return in_flight_ == 0 && (error_.has_value() || stopped_ || (planned_ != 0 && answered_ >= planned_ && sent_ >= planned_));
+  }
+  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
+  [[nodiscard]] std::size_t pages() const noexcept { return answered_; }
+  [[nodiscard]] std::size_t listed() const noexcept { return listed_; }
+
+  // The selected ids in page order, without repeats (pages shift while orders come and go).
+  [[nodiscard]] std::vector<std::string> ids() const {
+    std::vector<std::string> out;
+    std::unordered_set<std::string_view> seen;
+    for (const page_slot& s : pages_)
+      for (const std::string& id : s.ids)
+        if (seen.insert(id).second) out.push_back(id);
+    return out;
+  }
+
+ private:
+  struct page_slot {
+    bool answered = false;
+    std::vector<std::string> ids;
+  };
+  cancel_all_filter filter_{};
+  std::size_t max_pages_ = 500;
+  std::size_t planned_ = 0;
+  std::size_t sent_ = 0;
+  std::size_t answered_ = 0;
+  std::size_t in_flight_ = 0;
+  std::size_t listed_ = 0;
+  bool stopped_ = false;
+  std::optional<error> error_;
+  std::vector<page_slot> pages_;
+  std::function<void(std::size_t, std::size_t)> on_page_;
+  orders_query query_{};
+  orders_page_view view_{};
+};
+
+// ---- cancel all: list the pending orders, keep the selected ones, cancel each -------------------
+
+enum class cancel_all_phase : std::uint8_t { listing, cancelling, done };
+
+template <class Str>
+class basic_cancel_all_op {
+ public:
+  using phase = cancel_all_phase;
+
+  basic_cancel_all_op() = default;
+  explicit basic_cancel_all_op(const cancel_all_filter& filter, std::size_t max_pages = 500) : lister_(filter, max_pages) {
+    if (auto v = validate(filter); !v) error_ = std::move(v).error();
+    else if (max_pages == 0)
+      error_ = error(error_category::validation, errc::out_of_range, "max_pages must be at least 1");
+  }
+
+  http::next_step next(http::outgoing& out) {
+    if (error_) return http::next_step::done;
+    if (phase_ == phase::listing) {
+      const http::next_step s = lister_.next(out);
+      if (s != http::next_step::done) return s;
+      if (lister_.error_state()) {
+        error_ = lister_.error_state();
+        phase_ = phase::done;
+        return http::next_step::done;
+      }
+      canceller_.assign(lister_.ids());
+      if (stopped_) canceller_.stop();
+      phase_ = phase::cancelling;
+      if (on_cancelling_) on_cancelling_(canceller_.ledger().items().size());
+    }
+    if (phase_ == phase::cancelling) {
+      const http::next_step s = canceller_.next(out);
+      if (s == http::next_step::done) phase_ = phase::done;
+      return s;
+    }
+    return http::next_step::done;
+  }
+
+  void complete(http::answer& a) {
+    if (a.id > pending_orders_op::id_base) lister_.complete(a);
+    else canceller_.complete(a);
+  }
+
+  void stop() noexcept {
+    stopped_ = true;
+    lister_.stop();
+    canceller_.stop();
+  }
+
+  // Told when the listing is over and cancelling starts (how many to cancel).
+  void on_cancelling(std::function<void(std::size_t total)> f) { on_cancelling_ = std::move(f); }
+  void on_page(std::function<void(std::size_t pages, std::size_t listed)> f) { lister_.on_page(std::move(f)); }
+  void on_item(typename basic_cancel_orders_op<Str>::item_callback f) { canceller_.on_item(std::move(f)); }
+
+  [[nodiscard]] phase current_phase() const noexcept { return phase_; }
+  // The listing's failure (then nothing was cancelled), or a validation error.
+  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
+  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return canceller_.ledger(); }
+  [[nodiscard]] const basic_cancel_orders_op<Str>& canceller() const noexcept { return canceller_; }
+  [[nodiscard]] const pending_orders_op& lister() const noexcept { return lister_; }
+
+ private:
+  pending_orders_op lister_{};
+  basic_cancel_orders_op<Str> canceller_{};
+  std::function<void(std::size_t)> on_cancelling_;
+  phase phase_ = phase::listing;
+  bool stopped_ = false;
+  std::optional<error> error_;
+};
+
+using cancel_all_op = basic_cancel_all_op<std::string_view>;
+
+}  // namespace opinion
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_OPINION_OPERATIONS_HPP
+// ---- end <betwire/opinion/operations.hpp> ----------------------------------
 
 #include <algorithm>
 #include <chrono>
@@ -14620,7 +14999,8 @@ class client {
         limiter_(options.limit),
         net_(t, limiter_),
         core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
-                                  .observer = options.observer}) {
+                                  .observer = options.observer}),
+        jitter_seed_(options.jitter_seed) {
     if (key_.empty()) {
       setup_error_ = error(error_category::validation, errc::invalid_api_key, "the user's apikey is empty");
     } else if (auto r = core_.set_header("apikey", key_); !r) {
@@ -14670,82 +15050,49 @@ class client {
   }
 
   // One cancel per id (the venue has no batch endpoint), in input order; a failure never stops the
-  // rest. `ids`: any range of things convertible to std::string_view.
+  // rest. `ids`: any range of things convertible to std::string_view. This drives
+  // opinion::basic_cancel_orders_op (operations.hpp) one request at a time over this client's
+  // transport; for many in flight at once run that machine in an http::pipeline.
   template <class Range>
   std::vector<cancel_outcome> cancel_orders(const Range& ids, const progress_callback& on_progress = {}) {
-    std::vector<cancel_outcome> out;
+    basic_cancel_orders_op<std::string> op{ids};
+    std::vector<cancel_outcome> out(op.ledger().items().size());
     progress p;
     p.phase = progress::phase::cancelling;
-    for (const auto& id : ids) (void)id, ++p.total;
-    out.reserve(p.total);
-    for (const auto& id : ids) {
-      const std::string_view sv(id);
-      cancel_outcome o;
-      o.index = out.size();
-      o.order_id = std::string(sv);
-      auto r = cancel_order(sv);
-      if (r) {
-        o.success = true;
-        o.result = std::move(*r);
-        ++p.cancelled;
-      } else {
-        o.error = std::move(r).error();
-        ++p.failed;
-      }
-      out.push_back(std::move(o));
-      ++p.processed;
-      if (on_progress) on_progress(p);
-    }
+    p.total = out.size();
+    op.on_item(item_recorder(out, p, on_progress));
+    drive_op(op, out);
     return out;
   }
 
   // Lists every pending order of the user (pages of 20 until a short page; market_id sent to the
   // venue), keeps those on the requested side, then cancels them one by one. A listing error, or
-  // more than options.max_pages full pages, returns an error before anything is cancelled.
+  // more than options.max_pages full pages, returns an error before anything is cancelled. Drives
+  // opinion::basic_cancel_all_op one request at a time (see cancel_orders).
   result<cancel_all_result> cancel_all_orders(const cancel_all_options& options = {},
                                               const progress_callback& on_progress = {}) {
     const cancel_all_filter filter{.market_id = options.market_id, .side = options.side};
-    if (auto v = validate(filter); !v) return fail(std::move(v).error());
-    if (options.max_pages == 0)
-      return fail(error(error_category::validation, errc::out_of_range, "max_pages must be at least 1"));
-
+    basic_cancel_all_op<std::string> op{filter, options.max_pages};
+    if (op.error_state()) return fail(*op.error_state());
+    if (setup_error_) return fail(*setup_error_);
     cancel_all_result res;
     progress p;
-    std::vector<std::string> ids;
-    orders_page_view page;
-    orders_query q{.market_id = options.market_id, .status = {order_status::pending}, .limit = max_page_limit};
-    for (std::int32_t n = 1;; ++n) {
-      if (res.pages == options.max_pages) {
-        error e(error_category::validation, errc::too_many_items,
-                "cancel_all_orders: more than " + std::to_string(options.max_pages) +
-                    " pages of pending orders (max_pages); nothing was cancelled");
-        return fail(std::move(e));
-      }
-      q.page = n;
-      auto r = get_orders(q, page);
-      if (!r) return fail(std::move(r).error());
-      ++res.pages;
-      p.pages = res.pages;
-      for (const order_view& o : page.list) {
-        ++p.listed;
-        if (!selected_for_cancel(o, filter)) continue;
-        if (std::find(ids.begin(), ids.end(), o.order_id) != ids.end()) continue;  // shifted pages
-        ids.emplace_back(o.order_id);
-      }
-      if (on_progress) on_progress(p);
-      if (page.list.size() < static_cast<std::size_t>(max_page_limit)) break;
-    }
-
-    res.total_orders = ids.size();
-    p.phase = progress::phase::cancelling;
-    p.total = ids.size();
-    if (on_progress) on_progress(p);
-    res.results = cancel_orders(ids, [&](const progress& c) {
-      p.processed = c.processed;
-      p.cancelled = c.cancelled;
-      p.failed = c.failed;
+    op.on_page([&](std::size_t pages, std::size_t listed) {
+      p.pages = pages;
+      p.listed = listed;
       if (on_progress) on_progress(p);
     });
+    op.on_cancelling([&](std::size_t total) {
+      p.phase = progress::phase::cancelling;
+      p.total = total;
+      res.results.resize(total);
+      if (on_progress) on_progress(p);
+    });
+    op.on_item(item_recorder(res.results, p, on_progress));
+    http::drive(op, net_, operation(), clock_, jitter_seed_);
+    if (op.error_state()) return fail(*op.error_state());
+    res.pages = op.lister().pages();
+    res.total_orders = res.results.size();
     res.cancelled = p.cancelled;
     res.failed = p.failed;
     p.phase = progress::phase::done;
@@ -14763,10 +15110,52 @@ class client {
   void set_clock(const http::retry_clock& c) noexcept {
     core_.set_clock(c);
     limiter_.set_clock(c);
+    clock_ = c;
   }
   void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
+  // How the composite calls run their machines: this core's headers, retry policy and observer.
+  [[nodiscard]] http::operation_options operation() const {
+    http::operation_options o;
+    o.headers = core_.headers_source();
+    o.retry = core_.retry_policy();
+    return o;
+  }
+
+  // Records each decided id as a cancel_outcome and reports progress.
+  static auto item_recorder(std::vector<cancel_outcome>& out, progress& p, const progress_callback& on_progress) {
+    return [&out, &p, &on_progress](std::size_t i, const http::cancel_item& it, cancel_result* done) {
+      cancel_outcome& o = out[i];
+      o.index = i;
+      o.order_id = it.id;
+      if (done != nullptr) {
+        o.success = true;
+        o.result = std::move(*done);
+        ++p.cancelled;
+      } else {
+        o.error = it.error;
+        ++p.failed;
+      }
+      ++p.processed;
+      if (on_progress) on_progress(p);
+    };
+  }
+
+  // Runs a cancelling machine, or fails every id with the setup error without sending anything.
+  template <class M>
+  void drive_op(M& op, std::vector<cancel_outcome>& out) {
+    if (setup_error_) {
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i].index = i;
+        out[i].order_id = op.ledger().items()[i].id;
+        out[i].error = *setup_error_;
+      }
+      return;
+    }
+    http::drive(op, net_, operation(), clock_, jitter_seed_);
+  }
+
   template <class E>
   http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
     if (setup_error_) return {fail(*setup_error_), {}};
@@ -14784,6 +15173,8 @@ class client {
   rate_limiter limiter_;
   limited_transport<T> net_;
   http::client<limited_transport<T>> core_;
+  http::retry_clock clock_{};
+  std::uint64_t jitter_seed_ = 0;
   std::optional<error> setup_error_;
 };
 
@@ -14792,351 +15183,6 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_OPINION_CLIENT_HPP
 // ---- end <betwire/opinion/client.hpp> --------------------------------------
-// ---- begin <betwire/opinion/operations.hpp> --------------------------------
-#ifndef BETWIRE_OPINION_OPERATIONS_HPP
-#define BETWIRE_OPINION_OPERATIONS_HPP
-
-// Opinion.trade's composite operations as sans-I/O machines (http/concurrent.hpp): they hand out
-// requests and take answers back in any order; an http::pipeline (or a loop of your own) runs them.
-//
-//   opinion::cancel_orders_op op{ids};                // one POST /order/cancel per id
-//   opinion::cancel_all_op all{{.market_id = 123}};  // GET /order pages, filter, cancel
-//   betwire::http::pipeline p{net};                 // net: any concurrent transport
-//   p.add(all, {.headers = opn.core().headers_source(), .limiter = &key_limit, .retry = {...}});
-//   p.run();
-//   all.ledger();                                   // every id: cancelled / not cancelled / failed
-//
-// The venue has no batch cancel: a kill switch is N single cancels, and at 15 requests per second
-// per key the limit, not the round trip, bounds it only when enough are in flight at once
-// (rate x RTT): at 150 ms RTT, 3 or more. The pipeline keeps that many outstanding.
-//
-// An answer with errno 0 is a cancel done (whatever `result` holds); a non-zero errno under a 2xx or
-// 4xx status (10409 "order not cancellable", 10404 not found) is the venue's refusal: not_cancelled
-// with its reason; anything else (transport error, 5xx, 429 after the retries, 401/403) is failed,
-// and a 401/403 stops the operation (every further cancel would be refused the same way).
-
-
-#include <chrono>
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <unordered_set>
-#include <utility>
-#include <vector>
-
-BETWIRE_BEGIN_NAMESPACE
-namespace opinion {
-
-// The documented limit: 15 requests per second per API key. The margin (20 ms added to the window,
-// besides the limiter's measured RTT variation) absorbs how much later than its send a request is
-// counted by the venue when the sending host is busy: 14.7 requests per second at most.
-struct limits {
-  [[nodiscard]] static http::rate_limit per_key() noexcept {
-    return http::per_window(15, std::chrono::seconds(1), std::chrono::milliseconds(20));
-  }
-};
-
-namespace detail {
-
-// The reason of a refusal, as the venue put it: its message, else its errno.
-[[nodiscard]] inline std::string refusal_reason(const error& e) {
-  if (!e.venue_message.empty()) return e.venue_message;
-  if (!e.venue_code.empty()) return e.venue_code;
-  return e.message;
-}
-
-}  // namespace detail
-
-// ---- cancel many: one POST /order/cancel per id --------------------------------------------------
-
-class cancel_orders_op {
- public:
-  cancel_orders_op() = default;
-  // `ids`: any range of things convertible to std::string_view, kept in order (repeats included:
-  // each is its own cancel, as the caller asked).
-  template <class Range>
-  explicit cancel_orders_op(const Range& ids) {
-    assign(ids);
-  }
-
-  template <class Range>
-  void assign(const Range& ids) {
-    ledger_ = {};
-    next_ = 0;
-    stopped_ = false;
-    stop_reason_.reset();
-    std::size_t n = 0;
-    for (const auto& id : ids) (void)id, ++n;
-    ledger_.reserve(n, n);
-    for (const auto& id : ids) {
-      const std::size_t r = ledger_.add_request(ledger_.items().size(), 1);
-      ledger_.add(std::string_view(id), r);
-    }
-  }
-
-  http::next_step next(http::outgoing& out) {
-    while (!stopped_ && next_ < ledger_.items().size()) {
-      const std::size_t i = next_++;
-      http::cancel_item& it = ledger_.items()[i];
-      req_.order_id = it.id;
-      if (auto b = http::build_request<endpoints::cancel_order<std::string_view>>(req_, out.buffers, out.request); !b) {
-        // An id the venue could never accept (empty): failed without a send.
-        it.error = std::move(b).error();
-        ledger_.set(i, http::cancel_state::failed);
-        ledger_.set_request(it.request, http::request_state::failed);
-        ledger_.requests()[it.request].error = it.error;
-        continue;
-      }
-      out.id = i;
-      out.endpoint = endpoints::cancel_order<>::path;
-      ledger_.set(i, http::cancel_state::in_flight);
-      ledger_.set_request(it.request, http::request_state::sent);
-      return http::next_step::send;
-    }
-    return ledger_.tally().in_flight > 0 ? http::next_step::wait : http::next_step::done;
-  }
-
-  void complete(http::answer& a) {
-    if (a.id >= ledger_.items().size()) return;
-    const std::size_t i = static_cast<std::size_t>(a.id);
-    http::cancel_item& it = ledger_.items()[i];
-    if (it.state != http::cancel_state::in_flight) return;
-    http::cancel_request_record& rec = ledger_.requests()[it.request];
-    rec.info = a.info;
-    if (!a.sent) {
-      fail_item(i, a.scrub(a.sent.error()));
-      return;
-    }
-    result<void> d = http::read_response<endpoints::cancel_order<std::string_view>>(a.resp, scratch_);
-    if (d) {
-      ledger_.set(i, http::cancel_state::cancelled);
-      rec.state = http::request_state::answered;
-      return;
-    }
-    error e = a.scrub(std::move(d).error());
-    if (http::is_venue_refusal(e)) {
-      it.reason = detail::refusal_reason(e);
-      it.error = std::move(e);
-      ledger_.set(i, http::cancel_state::not_cancelled);
-      rec.state = http::request_state::answered;
-      return;
-    }
-    fail_item(i, std::move(e));
-  }
-
-  // Sends nothing more (what is in flight still completes); the rest stays not_sent.
-  void stop() noexcept { stopped_ = true; }
-
-  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return ledger_; }
-  [[nodiscard]] bool stopped() const noexcept { return stopped_; }
-  // Why the operation stopped by itself (the key was refused), if it did.
-  [[nodiscard]] const std::optional<error>& stop_reason() const noexcept { return stop_reason_; }
-  [[nodiscard]] bool done() const noexcept {
-    return ledger_.tally().in_flight == 0 && (stopped_ || next_ >= ledger_.items().size());
-  }
-
- private:
-  void fail_item(std::size_t i, error e) {
-    http::cancel_item& it = ledger_.items()[i];
-    http::cancel_request_record& rec = ledger_.requests()[it.request];
-    if (http::stops_the_operation(e) && !stopped_) {
-      stopped_ = true;
-      stop_reason_ = e;
-    }
-    rec.state = http::request_state::failed;
-    rec.error = e;
-    it.error = std::move(e);
-    ledger_.set(i, http::cancel_state::failed);
-  }
-
-  http::cancel_ledger ledger_;
-  std::size_t next_ = 0;
-  bool stopped_ = false;
-  std::optional<error> stop_reason_;
-  cancel_order_request req_;
-  http::response_t<endpoints::cancel_order<std::string_view>> scratch_{};
-};
-
-// ---- the pending orders of a user, page-numbered, several pages in flight ----------------------
-
-// GET /order?status=1&limit=20&page=n. Page 1 first (its `total` says how many pages there are),
-// then every other page at once. A page that comes back full when it was the last one planned
-// plans one more (the total was stale). Ids are kept per page and joined in page order.
-class pending_orders_op {
- public:
-  static constexpr std::uint64_t id_base = std::uint64_t{1} << 62;  // request ids: id_base + page
-
-  pending_orders_op() = default;
-  explicit pending_orders_op(const cancel_all_filter& filter, std::size_t max_pages = 500)
-      : filter_(filter), max_pages_(max_pages) {}
-
-  http::next_step next(http::outgoing& out) {
-    if (error_ || stopped_) return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
-    // Before page 1 is in, nothing else is known.
-    const std::size_t planned = planned_ == 0 ? 1 : planned_;
-    if (sent_ < planned) {
-      if (sent_ == max_pages_) {
-        error_ = error(error_category::validation, errc::too_many_items,
-                       "cancel_all_orders: more than " + std::to_string(max_pages_) +
-                           " pages of pending orders (max_pages); nothing was cancelled");
-        return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
-      }
-      const std::size_t page = ++sent_;
-      query_.market_id = filter_.market_id;
-      query_.status.assign(1, order_status::pending);
-      query_.limit = max_page_limit;
-      query_.page = static_cast<std::int32_t>(page);
-      if (auto b = http::build_request<endpoints::get_orders<std::string_view>>(query_, out.buffers, out.request); !b) {
-        error_ = std::move(b).error();
-        return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
-      }
-      out.id = id_base + page;
-      out.endpoint = endpoints::get_orders<std::string_view>::path;
-      ++in_flight_;
-      if (pages_.size() < page) pages_.resize(page);
-      return http::next_step::send;
-    }
-    return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
-  }
-
-  void complete(http::answer& a) {
-    if (a.id <= id_base || a.id > id_base + sent_) return;
-    const std::size_t page = static_cast<std::size_t>(a.id - id_base);
-    --in_flight_;
-    if (error_) return;
-    if (!a.sent) {
-      error_ = a.scrub(a.sent.error());
-      return;
-    }
-    if (auto d = http::read_response<endpoints::get_orders<std::string_view>>(a.resp, view_); !d) {
-      error_ = a.scrub(std::move(d).error());
-      return;
-    }
-    ++answered_;
-    page_slot& s = pages_[page - 1];
-    s.answered = true;
-    s.ids.clear();
-    for (const order_view& o : view_.list) {
-      ++listed_;
-      if (selected_for_cancel(o, filter_)) s.ids.emplace_back(o.order_id);
-    }
-    const bool full = view_.list.size() >= static_cast<std::size_t>(max_page_limit);
-    if (page == 1) {
-      const std::int64_t total = view_.total < 0 ? 0 : view_.total;
-      std::size_t n = static_cast<std::size_t>((total + max_page_limit - 1) / max_page_limit);
-      if (n < 1) n = 1;
-      planned_ = n;
-    }
-    // The last planned page full: there may be more than the total said.
-    if (full && page >= planned_) planned_ = page + 1;
-  }
-
-  void stop() noexcept { stopped_ = true; }
-
-  [[nodiscard]] bool done() const noexcept {
-    return in_flight_ == 0 && (error_.has_value() || stopped_ || (planned_ != 0 && answered_ >= planned_ && sent_ >= planned_));
-  }
-  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
-  [[nodiscard]] std::size_t pages() const noexcept { return answered_; }
-  [[nodiscard]] std::size_t listed() const noexcept { return listed_; }
-
-  // The selected ids in page order, without repeats (pages shift while orders come and go).
-  [[nodiscard]] std::vector<std::string> ids() const {
-    std::vector<std::string> out;
-    std::unordered_set<std::string_view> seen;
-    for (const page_slot& s : pages_)
-      for (const std::string& id : s.ids)
-        if (seen.insert(id).second) out.push_back(id);
-    return out;
-  }
-
- private:
-  struct page_slot {
-    bool answered = false;
-    std::vector<std::string> ids;
-  };
-  cancel_all_filter filter_{};
-  std::size_t max_pages_ = 500;
-  std::size_t planned_ = 0;
-  std::size_t sent_ = 0;
-  std::size_t answered_ = 0;
-  std::size_t in_flight_ = 0;
-  std::size_t listed_ = 0;
-  bool stopped_ = false;
-  std::optional<error> error_;
-  std::vector<page_slot> pages_;
-  orders_query query_{};
-  orders_page_view view_{};
-};
-
-// ---- cancel all: list the pending orders, keep the selected ones, cancel each -------------------
-
-class cancel_all_op {
- public:
-  enum class phase : std::uint8_t { listing, cancelling, done };
-
-  cancel_all_op() = default;
-  explicit cancel_all_op(const cancel_all_filter& filter, std::size_t max_pages = 500) : lister_(filter, max_pages) {
-    if (auto v = validate(filter); !v) error_ = std::move(v).error();
-    else if (max_pages == 0)
-      error_ = error(error_category::validation, errc::out_of_range, "max_pages must be at least 1");
-  }
-
-  http::next_step next(http::outgoing& out) {
-    if (error_) return http::next_step::done;
-    if (phase_ == phase::listing) {
-      const http::next_step s = lister_.next(out);
-      if (s != http::next_step::done) return s;
-      if (lister_.error_state()) {
-        error_ = lister_.error_state();
-        phase_ = phase::done;
-        return http::next_step::done;
-      }
-      canceller_.assign(lister_.ids());
-      if (stopped_) canceller_.stop();
-      phase_ = phase::cancelling;
-    }
-    if (phase_ == phase::cancelling) {
-      const http::next_step s = canceller_.next(out);
-      if (s == http::next_step::done) phase_ = phase::done;
-      return s;
-    }
-    return http::next_step::done;
-  }
-
-  void complete(http::answer& a) {
-    if (a.id > pending_orders_op::id_base) lister_.complete(a);
-    else canceller_.complete(a);
-  }
-
-  void stop() noexcept {
-    stopped_ = true;
-    lister_.stop();
-    canceller_.stop();
-  }
-
-  [[nodiscard]] opinion::cancel_all_op::phase current_phase() const noexcept { return phase_; }
-  // The listing's failure (then nothing was cancelled), or a validation error.
-  [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
-  [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return canceller_.ledger(); }
-  [[nodiscard]] const cancel_orders_op& canceller() const noexcept { return canceller_; }
-  [[nodiscard]] const pending_orders_op& lister() const noexcept { return lister_; }
-
- private:
-  pending_orders_op lister_{};
-  cancel_orders_op canceller_{};
-  phase phase_ = phase::listing;
-  bool stopped_ = false;
-  std::optional<error> error_;
-};
-
-}  // namespace opinion
-BETWIRE_END_NAMESPACE
-
-#endif  // BETWIRE_OPINION_OPERATIONS_HPP
-// ---- end <betwire/opinion/operations.hpp> ----------------------------------
 // ---- begin <betwire/opinion/opinion.hpp> -----------------------------------
 #ifndef BETWIRE_OPINION_OPINION_HPP
 #define BETWIRE_OPINION_OPINION_HPP

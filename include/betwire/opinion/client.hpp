@@ -32,6 +32,8 @@
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
 #include <betwire/opinion/endpoints.hpp>
+#include <betwire/opinion/operations.hpp>
+#include <betwire/http/operations.hpp>
 #include <betwire/opinion/schema.hpp>
 
 #include <algorithm>
@@ -181,7 +183,8 @@ class client {
         limiter_(options.limit),
         net_(t, limiter_),
         core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
-                                  .observer = options.observer}) {
+                                  .observer = options.observer}),
+        jitter_seed_(options.jitter_seed) {
     if (key_.empty()) {
       setup_error_ = error(error_category::validation, errc::invalid_api_key, "the user's apikey is empty");
     } else if (auto r = core_.set_header("apikey", key_); !r) {
@@ -231,82 +234,49 @@ class client {
   }
 
   // One cancel per id (the venue has no batch endpoint), in input order; a failure never stops the
-  // rest. `ids`: any range of things convertible to std::string_view.
+  // rest. `ids`: any range of things convertible to std::string_view. This drives
+  // opinion::basic_cancel_orders_op (operations.hpp) one request at a time over this client's
+  // transport; for many in flight at once run that machine in an http::pipeline.
   template <class Range>
   std::vector<cancel_outcome> cancel_orders(const Range& ids, const progress_callback& on_progress = {}) {
-    std::vector<cancel_outcome> out;
+    basic_cancel_orders_op<std::string> op{ids};
+    std::vector<cancel_outcome> out(op.ledger().items().size());
     progress p;
     p.phase = progress::phase::cancelling;
-    for (const auto& id : ids) (void)id, ++p.total;
-    out.reserve(p.total);
-    for (const auto& id : ids) {
-      const std::string_view sv(id);
-      cancel_outcome o;
-      o.index = out.size();
-      o.order_id = std::string(sv);
-      auto r = cancel_order(sv);
-      if (r) {
-        o.success = true;
-        o.result = std::move(*r);
-        ++p.cancelled;
-      } else {
-        o.error = std::move(r).error();
-        ++p.failed;
-      }
-      out.push_back(std::move(o));
-      ++p.processed;
-      if (on_progress) on_progress(p);
-    }
+    p.total = out.size();
+    op.on_item(item_recorder(out, p, on_progress));
+    drive_op(op, out);
     return out;
   }
 
   // Lists every pending order of the user (pages of 20 until a short page; market_id sent to the
   // venue), keeps those on the requested side, then cancels them one by one. A listing error, or
-  // more than options.max_pages full pages, returns an error before anything is cancelled.
+  // more than options.max_pages full pages, returns an error before anything is cancelled. Drives
+  // opinion::basic_cancel_all_op one request at a time (see cancel_orders).
   result<cancel_all_result> cancel_all_orders(const cancel_all_options& options = {},
                                               const progress_callback& on_progress = {}) {
     const cancel_all_filter filter{.market_id = options.market_id, .side = options.side};
-    if (auto v = validate(filter); !v) return fail(std::move(v).error());
-    if (options.max_pages == 0)
-      return fail(error(error_category::validation, errc::out_of_range, "max_pages must be at least 1"));
-
+    basic_cancel_all_op<std::string> op{filter, options.max_pages};
+    if (op.error_state()) return fail(*op.error_state());
+    if (setup_error_) return fail(*setup_error_);
     cancel_all_result res;
     progress p;
-    std::vector<std::string> ids;
-    orders_page_view page;
-    orders_query q{.market_id = options.market_id, .status = {order_status::pending}, .limit = max_page_limit};
-    for (std::int32_t n = 1;; ++n) {
-      if (res.pages == options.max_pages) {
-        error e(error_category::validation, errc::too_many_items,
-                "cancel_all_orders: more than " + std::to_string(options.max_pages) +
-                    " pages of pending orders (max_pages); nothing was cancelled");
-        return fail(std::move(e));
-      }
-      q.page = n;
-      auto r = get_orders(q, page);
-      if (!r) return fail(std::move(r).error());
-      ++res.pages;
-      p.pages = res.pages;
-      for (const order_view& o : page.list) {
-        ++p.listed;
-        if (!selected_for_cancel(o, filter)) continue;
-        if (std::find(ids.begin(), ids.end(), o.order_id) != ids.end()) continue;  // shifted pages
-        ids.emplace_back(o.order_id);
-      }
-      if (on_progress) on_progress(p);
-      if (page.list.size() < static_cast<std::size_t>(max_page_limit)) break;
-    }
-
-    res.total_orders = ids.size();
-    p.phase = progress::phase::cancelling;
-    p.total = ids.size();
-    if (on_progress) on_progress(p);
-    res.results = cancel_orders(ids, [&](const progress& c) {
-      p.processed = c.processed;
-      p.cancelled = c.cancelled;
-      p.failed = c.failed;
+    op.on_page([&](std::size_t pages, std::size_t listed) {
+      p.pages = pages;
+      p.listed = listed;
       if (on_progress) on_progress(p);
     });
+    op.on_cancelling([&](std::size_t total) {
+      p.phase = progress::phase::cancelling;
+      p.total = total;
+      res.results.resize(total);
+      if (on_progress) on_progress(p);
+    });
+    op.on_item(item_recorder(res.results, p, on_progress));
+    http::drive(op, net_, operation(), clock_, jitter_seed_);
+    if (op.error_state()) return fail(*op.error_state());
+    res.pages = op.lister().pages();
+    res.total_orders = res.results.size();
     res.cancelled = p.cancelled;
     res.failed = p.failed;
     p.phase = progress::phase::done;
@@ -324,10 +294,52 @@ class client {
   void set_clock(const http::retry_clock& c) noexcept {
     core_.set_clock(c);
     limiter_.set_clock(c);
+    clock_ = c;
   }
   void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
+  // How the composite calls run their machines: this core's headers, retry policy and observer.
+  [[nodiscard]] http::operation_options operation() const {
+    http::operation_options o;
+    o.headers = core_.headers_source();
+    o.retry = core_.retry_policy();
+    return o;
+  }
+
+  // Records each decided id as a cancel_outcome and reports progress.
+  static auto item_recorder(std::vector<cancel_outcome>& out, progress& p, const progress_callback& on_progress) {
+    return [&out, &p, &on_progress](std::size_t i, const http::cancel_item& it, cancel_result* done) {
+      cancel_outcome& o = out[i];
+      o.index = i;
+      o.order_id = it.id;
+      if (done != nullptr) {
+        o.success = true;
+        o.result = std::move(*done);
+        ++p.cancelled;
+      } else {
+        o.error = it.error;
+        ++p.failed;
+      }
+      ++p.processed;
+      if (on_progress) on_progress(p);
+    };
+  }
+
+  // Runs a cancelling machine, or fails every id with the setup error without sending anything.
+  template <class M>
+  void drive_op(M& op, std::vector<cancel_outcome>& out) {
+    if (setup_error_) {
+      for (std::size_t i = 0; i < out.size(); ++i) {
+        out[i].index = i;
+        out[i].order_id = op.ledger().items()[i].id;
+        out[i].error = *setup_error_;
+      }
+      return;
+    }
+    http::drive(op, net_, operation(), clock_, jitter_seed_);
+  }
+
   template <class E>
   http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
     if (setup_error_) return {fail(*setup_error_), {}};
@@ -345,6 +357,8 @@ class client {
   rate_limiter limiter_;
   limited_transport<T> net_;
   http::client<limited_transport<T>> core_;
+  http::retry_clock clock_{};
+  std::uint64_t jitter_seed_ = 0;
   std::optional<error> setup_error_;
 };
 

@@ -33,6 +33,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,15 +66,24 @@ namespace detail {
 
 // ---- cancel many: one POST /order/cancel per id --------------------------------------------------
 
-class cancel_orders_op {
+// Str: the string type of the answers the machine decodes (std::string_view: no copies; the
+// blocking client uses std::string to keep each answer). on_item, when set, is told about every id
+// once it is decided: its index, its ledger entry, and the decoded answer when it was cancelled.
+template <class Str>
+class basic_cancel_orders_op {
  public:
-  cancel_orders_op() = default;
+  using answer_type = http::response_t<endpoints::cancel_order<Str>>;
+  using item_callback = std::function<void(std::size_t index, const http::cancel_item& item, answer_type* cancelled)>;
+
+  basic_cancel_orders_op() = default;
   // `ids`: any range of things convertible to std::string_view, kept in order (repeats included:
   // each is its own cancel, as the caller asked).
   template <class Range>
-  explicit cancel_orders_op(const Range& ids) {
+  explicit basic_cancel_orders_op(const Range& ids) {
     assign(ids);
   }
+
+  void on_item(item_callback f) { on_item_ = std::move(f); }
 
   template <class Range>
   void assign(const Range& ids) {
@@ -95,12 +105,13 @@ class cancel_orders_op {
       const std::size_t i = next_++;
       http::cancel_item& it = ledger_.items()[i];
       req_.order_id = it.id;
-      if (auto b = http::build_request<endpoints::cancel_order<std::string_view>>(req_, out.buffers, out.request); !b) {
+      if (auto b = http::build_request<endpoints::cancel_order<Str>>(req_, out.buffers, out.request); !b) {
         // An id the venue could never accept (empty): failed without a send.
         it.error = std::move(b).error();
         ledger_.set(i, http::cancel_state::failed);
         ledger_.set_request(it.request, http::request_state::failed);
         ledger_.requests()[it.request].error = it.error;
+        if (on_item_) on_item_(i, it, nullptr);
         continue;
       }
       out.id = i;
@@ -123,10 +134,11 @@ class cancel_orders_op {
       fail_item(i, a.scrub(a.sent.error()));
       return;
     }
-    result<void> d = http::read_response<endpoints::cancel_order<std::string_view>>(a.resp, scratch_);
+    result<void> d = http::read_response<endpoints::cancel_order<Str>>(a.resp, scratch_);
     if (d) {
       ledger_.set(i, http::cancel_state::cancelled);
       rec.state = http::request_state::answered;
+      if (on_item_) on_item_(i, it, &scratch_);
       return;
     }
     error e = a.scrub(std::move(d).error());
@@ -135,9 +147,11 @@ class cancel_orders_op {
       it.error = std::move(e);
       ledger_.set(i, http::cancel_state::not_cancelled);
       rec.state = http::request_state::answered;
+      if (on_item_) on_item_(i, it, nullptr);
       return;
     }
     fail_item(i, std::move(e));
+    if (on_item_) on_item_(i, ledger_.items()[i], nullptr);
   }
 
   // Sends nothing more (what is in flight still completes); the rest stays not_sent.
@@ -170,8 +184,11 @@ class cancel_orders_op {
   bool stopped_ = false;
   std::optional<error> stop_reason_;
   cancel_order_request req_;
-  http::response_t<endpoints::cancel_order<std::string_view>> scratch_{};
+  answer_type scratch_{};
+  item_callback on_item_;
 };
+
+using cancel_orders_op = basic_cancel_orders_op<std::string_view>;
 
 // ---- the pending orders of a user, page-numbered, several pages in flight ----------------------
 
@@ -185,6 +202,9 @@ class pending_orders_op {
   pending_orders_op() = default;
   explicit pending_orders_op(const cancel_all_filter& filter, std::size_t max_pages = 500)
       : filter_(filter), max_pages_(max_pages) {}
+
+  // Told after each page is read (pages read, orders seen so far).
+  void on_page(std::function<void(std::size_t pages, std::size_t listed)> f) { on_page_ = std::move(f); }
 
   http::next_step next(http::outgoing& out) {
     if (error_ || stopped_) return in_flight_ > 0 ? http::next_step::wait : http::next_step::done;
@@ -245,6 +265,7 @@ class pending_orders_op {
     }
     // The last planned page full: there may be more than the total said.
     if (full && page >= planned_) planned_ = page + 1;
+    if (on_page_) on_page_(answered_, listed_);
   }
 
   void stop() noexcept { stopped_ = true; }
@@ -281,18 +302,22 @@ class pending_orders_op {
   bool stopped_ = false;
   std::optional<error> error_;
   std::vector<page_slot> pages_;
+  std::function<void(std::size_t, std::size_t)> on_page_;
   orders_query query_{};
   orders_page_view view_{};
 };
 
 // ---- cancel all: list the pending orders, keep the selected ones, cancel each -------------------
 
-class cancel_all_op {
- public:
-  enum class phase : std::uint8_t { listing, cancelling, done };
+enum class cancel_all_phase : std::uint8_t { listing, cancelling, done };
 
-  cancel_all_op() = default;
-  explicit cancel_all_op(const cancel_all_filter& filter, std::size_t max_pages = 500) : lister_(filter, max_pages) {
+template <class Str>
+class basic_cancel_all_op {
+ public:
+  using phase = cancel_all_phase;
+
+  basic_cancel_all_op() = default;
+  explicit basic_cancel_all_op(const cancel_all_filter& filter, std::size_t max_pages = 500) : lister_(filter, max_pages) {
     if (auto v = validate(filter); !v) error_ = std::move(v).error();
     else if (max_pages == 0)
       error_ = error(error_category::validation, errc::out_of_range, "max_pages must be at least 1");
@@ -311,6 +336,7 @@ class cancel_all_op {
       canceller_.assign(lister_.ids());
       if (stopped_) canceller_.stop();
       phase_ = phase::cancelling;
+      if (on_cancelling_) on_cancelling_(canceller_.ledger().items().size());
     }
     if (phase_ == phase::cancelling) {
       const http::next_step s = canceller_.next(out);
@@ -331,20 +357,28 @@ class cancel_all_op {
     canceller_.stop();
   }
 
-  [[nodiscard]] opinion::cancel_all_op::phase current_phase() const noexcept { return phase_; }
+  // Told when the listing is over and cancelling starts (how many to cancel).
+  void on_cancelling(std::function<void(std::size_t total)> f) { on_cancelling_ = std::move(f); }
+  void on_page(std::function<void(std::size_t pages, std::size_t listed)> f) { lister_.on_page(std::move(f)); }
+  void on_item(typename basic_cancel_orders_op<Str>::item_callback f) { canceller_.on_item(std::move(f)); }
+
+  [[nodiscard]] phase current_phase() const noexcept { return phase_; }
   // The listing's failure (then nothing was cancelled), or a validation error.
   [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
   [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return canceller_.ledger(); }
-  [[nodiscard]] const cancel_orders_op& canceller() const noexcept { return canceller_; }
+  [[nodiscard]] const basic_cancel_orders_op<Str>& canceller() const noexcept { return canceller_; }
   [[nodiscard]] const pending_orders_op& lister() const noexcept { return lister_; }
 
  private:
   pending_orders_op lister_{};
-  cancel_orders_op canceller_{};
+  basic_cancel_orders_op<Str> canceller_{};
+  std::function<void(std::size_t)> on_cancelling_;
   phase phase_ = phase::listing;
   bool stopped_ = false;
   std::optional<error> error_;
 };
+
+using cancel_all_op = basic_cancel_all_op<std::string_view>;
 
 }  // namespace opinion
 BETWIRE_END_NAMESPACE
