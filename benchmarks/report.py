@@ -100,7 +100,8 @@ def concurrency_section(path, machine):
       "the priority rows (mean of 5 cancels) and the CPU rows (median of 5). Concurrent = "
       "`http::pipeline` over `curl_multi_transport`, at most 16 requests in flight, pacing by the shared "
       "`http::rate_limiter` of each venue's `limits`, retries on. Blocking = the venue client's own call "
-      "over `curl_transport`.")
+      "over `curl_transport`; Opinion's blocking rows run 100 cancels and show x10 (optimistic below ~67 ms RTT: "
+      "the first 15 of a run go at once).")
     if machine:
         w(f"Run: {machine.get('date', '?')}, load average at start {machine.get('load_start', '?')}, at end "
           f"{machine.get('load_end', '?')} (2 shared cores: other jobs were running).")
