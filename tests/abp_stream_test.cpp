@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -882,6 +883,162 @@ TEST(StreamLimits, AtMostFiveConnectionsPerKeyInOneProcess) {
   slots.pop_back();
   EXPECT_EQ(abp::stream_connection_slot::open_count(k), 4u);
   EXPECT_TRUE(abp::stream_connection_slot::acquire(k));
+}
+
+// ---- the driver over a scripted websocket -------------------------------------------------------------
+
+namespace {
+
+// A betwire::websocket that plays back a script: what connect() says, and what each receive() gets.
+struct scripted_ws {
+  enum class what { message, closed, failure };
+  struct step {
+    what kind = what::message;
+    std::string text{};
+  };
+  std::deque<step> incoming;
+  std::vector<std::string> sent;
+  int connects = 0;
+  int refuse_connects = 0;
+  bool open = false;
+
+  betwire::result<void> connect(const betwire::ws::connect_request&) {
+    ++connects;
+    if (refuse_connects > 0) {
+      --refuse_connects;
+      return betwire::fail(betwire::ws::websocket_error(errc::connect_failed, "connection refused"));
+    }
+    open = true;
+    return {};
+  }
+  betwire::result<void> send_text(std::string_view text) {
+    sent.emplace_back(text);
+    return {};
+  }
+  betwire::result<betwire::ws::receive_status> receive(std::string& text, std::chrono::milliseconds) {
+    if (incoming.empty()) return betwire::ws::receive_status::timeout;
+    step s = std::move(incoming.front());
+    incoming.pop_front();
+    if (s.kind == what::closed) {
+      open = false;
+      return betwire::ws::receive_status::closed;
+    }
+    if (s.kind == what::failure) {
+      open = false;
+      return betwire::fail(betwire::ws::websocket_error(errc::connection_reset, "reset by peer"));
+    }
+    text = std::move(s.text);
+    return betwire::ws::receive_status::message;
+  }
+  void close() noexcept { open = false; }
+  bool is_open() const noexcept { return open; }
+};
+static_assert(betwire::websocket<scripted_ws>);
+
+template <class Driver, class Sink, class Pred>
+bool poll_until(Driver& d, Sink& sink, Pred done, std::chrono::milliseconds limit = 2000ms) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= end) return false;
+    d.poll(1ms, std::ref(sink));
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST(StreamDriver, BacksOffWithJitterThenConnectsLogsInAndReplaysAfterADrop) {
+  scripted_ws ws;
+  ws.refuse_connects = 2;
+  abp::stream_session session{harness::make_options()};
+  abp::stream_driver driver{ws, session, {.url = "ws://127.0.0.1:1/ws",
+                                          .reconnect = {.initial_delay = 20ms, .max_delay = 80ms, .jitter = 0.5, .seed = 9}}};
+  recorder rec;
+  // First refusal: the next attempt lies in [now + 10 ms, now + 20 ms] (delay * (1 - jitter * u)).
+  auto before = abp::stream_clock::now();
+  driver.poll(1ms, std::ref(rec));
+  auto after = abp::stream_clock::now();
+  ASSERT_EQ(rec.count(abp::stream_event_kind::disconnected), 1u);
+  EXPECT_EQ(driver.last_error()->code, errc::connect_failed);
+  EXPECT_GE(driver.next_attempt(), before + 10ms);
+  EXPECT_LE(driver.next_attempt(), after + 20ms);
+  // Second refusal: the delay has doubled. (The sink hears of the refusal just before the next
+  // attempt is scheduled: its time is a lower bound.)
+  abp::stream_time refused_at{};
+  auto timed = [&](const abp::stream_event& e) {
+    if (e.kind == abp::stream_event_kind::disconnected) refused_at = abp::stream_clock::now();
+    rec(e);
+  };
+  ASSERT_TRUE(poll_until(driver, timed, [&] { return ws.connects == 2; }));
+  before = refused_at;
+  after = abp::stream_clock::now();
+  EXPECT_GE(driver.next_attempt(), before + 20ms);
+  EXPECT_LE(driver.next_attempt(), after + 40ms);
+  // Third attempt connects: login is the first frame on the socket.
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.count(abp::stream_event_kind::connected) == 1; }));
+  ASSERT_FALSE(ws.sent.empty());
+  EXPECT_TRUE(ws.sent[0].starts_with(R"({"type":"login","apiKey":")")) << abp::redact_frame(ws.sent[0]);
+  ws.incoming.push_back({scripted_ws::what::message, login_ok_reliable});
+  ws.incoming.push_back({scripted_ws::what::message, order_frame(1, 371)});
+  ws.incoming.push_back({scripted_ws::what::message, order_frame(2, 371)});
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.data_seqs().size() == 2; }));
+  EXPECT_EQ(driver.connections(), 1u);
+  // The server drops the connection: disconnected (connection_reset), then a new connection logs in
+  // and asks for replay from seq 3, without waiting for login_ok.
+  ws.incoming.push_back({scripted_ws::what::failure, {}});
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.count(abp::stream_event_kind::connected) == 2; }));
+  EXPECT_EQ(driver.disconnects(), 1u);
+  EXPECT_EQ(rec.items[rec.items.size() - 2].kind, abp::stream_event_kind::disconnected);
+  const std::size_t n = ws.sent.size();
+  ASSERT_GE(n, 2u);
+  EXPECT_TRUE(ws.sent[n - 2].starts_with(R"({"type":"login",)"));
+  EXPECT_EQ(ws.sent[n - 1], R"({"type":"replay","fromSeq":3})");
+  // Replayed frames it already had are dropped; the new one is delivered.
+  ws.incoming.push_back({scripted_ws::what::message, login_ok_reliable});
+  ws.incoming.push_back({scripted_ws::what::message, order_frame(2, 371)});
+  ws.incoming.push_back({scripted_ws::what::message, order_frame(3, 371)});
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.data_seqs().size() == 3; }));
+  EXPECT_EQ(rec.data_seqs(), (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(session.stats().duplicates, 1u);
+  // Nothing the user saw carries the key.
+  for (const auto& it : rec.items) EXPECT_EQ(it.failure.find(key), std::string::npos) << it.failure;
+  driver.stop();
+  EXPECT_FALSE(ws.is_open());
+  EXPECT_FALSE(driver.poll(1ms, std::ref(rec)));
+}
+
+TEST(StreamDriver, ClosesWhatTheSessionGivesUpOnAndSendsTheKeyNowhereElse) {
+  scripted_ws ws;
+  auto o = harness::make_options();
+  o.stall_timeout = 30ms;
+  abp::stream_session session{std::move(o)};
+  abp::stream_driver driver{ws, session, {.url = "ws://127.0.0.1:1/ws", .reconnect = {.initial_delay = 5ms}}};
+  recorder rec;
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.count(abp::stream_event_kind::connected) == 1; }));
+  ws.incoming.push_back({scripted_ws::what::message, login_ok_reliable});
+  // Then silence: the stall watchdog closes the socket, the driver reconnects.
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.count(abp::stream_event_kind::connected) == 2; }));
+  const auto* d = [&]() -> const recorder::item* {
+    for (const auto& it : rec.items)
+      if (it.kind == abp::stream_event_kind::disconnected) return &it;
+    return nullptr;
+  }();
+  ASSERT_NE(d, nullptr);
+  EXPECT_NE(d->failure.find("stall"), std::string::npos) << d->failure;
+  // The key went out in login frames only.
+  for (const auto& f : ws.sent)
+    if (f.find(key) != std::string::npos) {
+      EXPECT_TRUE(f.starts_with(R"({"type":"login",)")) << abp::redact_frame(f);
+    }
+  // The server closing cleanly is a disconnect too.
+  ws.incoming.push_back({scripted_ws::what::closed, {}});
+  ASSERT_TRUE(poll_until(driver, rec, [&] {
+    for (const auto& it : rec.items)
+      if (it.kind == abp::stream_event_kind::disconnected && it.failure.find("closed the connection") != std::string::npos)
+        return true;
+    return false;
+  }));
+  EXPECT_GE(driver.disconnects(), 2u);
 }
 
 // ---- the websocket concept helpers ---------------------------------------------------------------------

@@ -10,7 +10,7 @@
 #   --runs N   or for N executions each (the offline target: --runs 10000000)
 #   --ci       the CI budget: 10 s per target, built at -O0 in build/fuzz-ci (compiling the
 #              sanitized targets at -O1 costs 3x more than the 10 s of fuzzing each gets)
-#   target     json abp predictstreet opinion scalars headers (default: every tests/fuzz/*.cpp)
+#   target     json abp predictstreet opinion scalars headers stream (default: every tests/fuzz/*.cpp)
 #
 # The corpus a run grows is kept in build/fuzz/corpus/<target> (not in the repo); a crash leaves
 # its input in build/fuzz/artifacts/<target>/ and makes the script fail: copy the input into
