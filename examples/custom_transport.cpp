@@ -9,7 +9,8 @@
 
 #include <betwire/betwire.hpp>
 #include <betwire/http/client.hpp>
-#include <betwire/http/venue_errors.hpp>
+#include <betwire/abp/errors.hpp>
+#include <betwire/predictstreet/errors.hpp>
 
 #include <httplib.h>
 
@@ -100,7 +101,7 @@ struct health_status {
 };
 
 struct endpoint_base {
-  static bool parse_error(std::string_view body, betwire::error& e) { return betwire::http::parse_abp_error(body, e); }
+  static bool parse_error(std::string_view body, betwire::error& e) { return betwire::abp::parse_error_body(body, e); }
 };
 struct health : endpoint_base {
   static constexpr betwire::http::method method = betwire::http::method::get;

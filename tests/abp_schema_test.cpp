@@ -344,3 +344,69 @@ TEST(AbpSchema, SingleByteCorruptionsNeverCrash) {
 }
 
 }  // namespace
+
+// ---- the tolerance policy (betwire_nullable) -------------------------------------------------------
+
+// One order of a page with what the spec marks nullable as null, or a key missing, decodes; ids,
+// statuses and amounts stay required. Before the policy, each of these failed the whole page.
+TEST(AbpTolerance, NullAndMissingOptionalFieldsDoNotFailThePage) {
+  const std::string original = read_data("abp_get_orders_example.json");
+  auto page = nlohmann::json::parse(original);
+  ASSERT_GE(page["orders"].size(), 2u);
+  auto& odd = page["orders"][1];
+  odd["expiresAt"] = nullptr;
+  odd.erase("meta");
+  ASSERT_FALSE(odd["bets"].empty());
+  odd["bets"][0]["bookmakerBetId"] = nullptr;
+  odd["bets"][0]["placedAt"] = nullptr;
+  odd["bets"][0].erase("placedCurrency");
+  for (bool view : {false, true}) {
+    std::string text = page.dump();
+    abp::orders_page owning;
+    abp::orders_page_view views;
+    auto r = view ? betwire::json::decode(text, views) : betwire::json::decode(text, owning);
+    ASSERT_TRUE(r) << r.error();
+    const auto& o = view ? views.orders[1].expires_at : owning.orders[1].expires_at;
+    EXPECT_EQ(o, betwire::timestamp{});
+    if (view) {
+      EXPECT_TRUE(views.orders[1].meta.is_null());
+      EXPECT_TRUE(views.orders[1].bets[0].bookmaker_bet_id.empty());
+      EXPECT_TRUE(views.orders[1].bets[0].placed_currency.empty());
+      EXPECT_EQ(views.orders[1].bets[0].placed_at, betwire::timestamp{});
+    } else {
+      EXPECT_TRUE(owning.orders[1].meta.is_null());
+      EXPECT_TRUE(owning.orders[1].bets[0].bookmaker_bet_id.empty());
+      EXPECT_NE(owning.orders[0].expires_at, betwire::timestamp{});
+    }
+  }
+  // A warm value is reset, not kept: decoding the odd page into a value that held a normal one.
+  std::string normal = original;
+  abp::orders_page warm;
+  ASSERT_TRUE(betwire::json::decode(normal, warm));
+  std::string text = page.dump();
+  ASSERT_TRUE(betwire::json::decode(text, warm));
+  EXPECT_TRUE(warm.orders[1].bets[0].bookmaker_bet_id.empty());
+  EXPECT_EQ(warm.orders[1].expires_at, betwire::timestamp{});
+
+  // Required stays required: a null or missing id or status still fails, at its path.
+  for (const char* key : {"orderId", "orderStatus", "orderStake"}) {
+    auto bad = nlohmann::json::parse(original);
+    bad["orders"][1][key] = nullptr;
+    std::string t = bad.dump();
+    abp::orders_page out;
+    auto r = betwire::json::decode(t, out);
+    ASSERT_FALSE(r) << key;
+    EXPECT_EQ(r.error().path, std::string("orders[1].") + key);
+    bad["orders"][1].erase(key);
+    t = bad.dump();
+    r = betwire::json::decode(t, out);
+    ASSERT_FALSE(r) << key;
+    EXPECT_EQ(r.error().code, betwire::errc::missing_key) << key;
+  }
+  // A present value of the wrong type is still an error, nullable or not.
+  auto wrong = nlohmann::json::parse(original);
+  wrong["orders"][1]["expiresAt"] = true;
+  std::string t = wrong.dump();
+  abp::orders_page out;
+  EXPECT_FALSE(betwire::json::decode(t, out));
+}

@@ -8,7 +8,8 @@
 
 #include <betwire/core/decimal.hpp>
 #include <betwire/http/client.hpp>
-#include <betwire/http/venue_errors.hpp>
+#include <betwire/abp/errors.hpp>
+#include <betwire/predictstreet/errors.hpp>
 #include <betwire/opinion/errors.hpp>
 
 #include <gtest/gtest.h>
@@ -76,7 +77,7 @@ struct account_patch {
 };
 
 struct abp_endpoint {
-  static bool parse_error(std::string_view body, betwire::error& e) { return http::parse_abp_error(body, e); }
+  static bool parse_error(std::string_view body, betwire::error& e) { return betwire::abp::parse_error_body(body, e); }
 };
 
 struct get_orders : abp_endpoint {
@@ -174,16 +175,16 @@ struct fixture {
 
 TEST(HttpVenueErrors, AbpShapes) {
   betwire::error e;
-  ASSERT_TRUE(http::parse_abp_error(R"({"error": "Invalid API key"})", e));
+  ASSERT_TRUE(betwire::abp::parse_error_body(R"({"error": "Invalid API key"})", e));
   EXPECT_EQ(e.venue_message, "Invalid API key");
   EXPECT_TRUE(e.venue_code.empty());
 
   e = {};
-  ASSERT_TRUE(http::parse_abp_error(R"({"detail":"Bet not found"})", e));
+  ASSERT_TRUE(betwire::abp::parse_error_body(R"({"detail":"Bet not found"})", e));
   EXPECT_EQ(e.venue_message, "Bet not found");
 
   e = {};
-  ASSERT_TRUE(http::parse_abp_error(
+  ASSERT_TRUE(betwire::abp::parse_error_body(
       R"({"detail":[{"loc":["query","limit"],"msg":"Input should be less than or equal to 1000","type":"less_than_equal"},)"
       R"({"loc":["body","orders",0,"orderPrice"],"msg":"Field required","type":"missing"}]})",
       e));
@@ -192,39 +193,39 @@ TEST(HttpVenueErrors, AbpShapes) {
             "query.limit: Input should be less than or equal to 1000; body.orders.0.orderPrice: Field required");
 
   e = {};
-  ASSERT_TRUE(http::parse_abp_error(R"({"detail":{"message":"Missing API key","code":"UNAUTHORIZED"}})", e));
+  ASSERT_TRUE(betwire::abp::parse_error_body(R"({"detail":{"message":"Missing API key","code":"UNAUTHORIZED"}})", e));
   EXPECT_EQ(e.venue_code, "UNAUTHORIZED");
   EXPECT_EQ(e.venue_message, "Missing API key");
 
   e = {};
-  ASSERT_TRUE(http::parse_abp_error(R"({"detail":"caf\u00e9 \"quoted\""})", e));
+  ASSERT_TRUE(betwire::abp::parse_error_body(R"({"detail":"caf\u00e9 \"quoted\""})", e));
   EXPECT_EQ(e.venue_message, "café \"quoted\"");
 
   for (const char* not_abp : {"<html>502</html>", "", "{}", R"({"message":"x"})", R"({"detail":42})", "[1]",
                               R"({"detail":"unterminated)"}) {
     betwire::error n;
-    EXPECT_FALSE(http::parse_abp_error(not_abp, n)) << not_abp;
+    EXPECT_FALSE(betwire::abp::parse_error_body(not_abp, n)) << not_abp;
     EXPECT_TRUE(n.venue_message.empty());
   }
 }
 
 TEST(HttpVenueErrors, PredictStreetShapes) {
   betwire::error e;
-  ASSERT_TRUE(http::parse_predictstreet_error(
+  ASSERT_TRUE(betwire::predictstreet::parse_error_body(
       R"({"code":"api_key_bad_format","message":"API key format is invalid","details":null})", e));
   EXPECT_EQ(e.venue_code, "api_key_bad_format");
   EXPECT_EQ(e.venue_message, "API key format is invalid");
 
   e = {};
-  ASSERT_TRUE(http::parse_predictstreet_error(
+  ASSERT_TRUE(betwire::predictstreet::parse_error_body(
       R"({"code":"api_key_scope_missing","message":"Missing scope","details":{"requiredScope":"orders:cancel","have":["orders:read","markets:read"]}})",
       e));
   EXPECT_EQ(e.venue_code, "api_key_scope_missing");
   EXPECT_EQ(e.venue_message, "Missing scope (requiredScope: orders:cancel; have: orders:read, markets:read)");
 
   betwire::error n;
-  EXPECT_FALSE(http::parse_predictstreet_error(R"({"error":"x"})", n));
-  EXPECT_FALSE(http::parse_predictstreet_error(R"({"code":5,"message":"x"})", n));
+  EXPECT_FALSE(betwire::predictstreet::parse_error_body(R"({"error":"x"})", n));
+  EXPECT_FALSE(betwire::predictstreet::parse_error_body(R"({"code":5,"message":"x"})", n));
 }
 
 TEST(HttpVenueErrors, OpinionShapes) {
@@ -262,7 +263,7 @@ TEST(HttpClassify, VenueBodyGivesVenueCategory) {
   http::response resp;
   resp.status = 401;
   resp.body = R"({"error":"Invalid API key"})";
-  auto e = http::classify(resp, &http::parse_abp_error);
+  auto e = http::classify(resp, &betwire::abp::parse_error_body);
   EXPECT_EQ(e.category, error_category::venue);
   EXPECT_EQ(e.code, errc::unauthorized);
   EXPECT_EQ(e.http_status, 401);
@@ -270,7 +271,7 @@ TEST(HttpClassify, VenueBodyGivesVenueCategory) {
 
   resp.status = 422;
   resp.body = R"({"detail":[{"loc":["query","limit"],"msg":"too big","type":"less_than_equal"}]})";
-  e = http::classify(resp, &http::parse_abp_error);
+  e = http::classify(resp, &betwire::abp::parse_error_body);
   EXPECT_EQ(e.category, error_category::venue);
   EXPECT_EQ(e.code, errc::venue_error);
   EXPECT_EQ(e.venue_code, "less_than_equal");
@@ -283,7 +284,7 @@ TEST(HttpClassify, HtmlPageFromAProxyGivesAShortPrintableExcerpt) {
   resp.body = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\t<center><h1>502 Bad Gateway</h1>"
               "</center><hr><center>nginx</center>\x01\x7f</body>\r\n</html>\r\n";
   resp.body.append(2000, 'x');
-  auto e = http::classify(resp, &http::parse_abp_error);
+  auto e = http::classify(resp, &betwire::abp::parse_error_body);
   EXPECT_EQ(e.category, error_category::http);
   EXPECT_EQ(e.code, errc::server_error);
   EXPECT_EQ(e.http_status, 502);

@@ -22,6 +22,7 @@
 #include <betwire/json/json.hpp>
 #include <betwire/json/object_map.hpp>
 #include <betwire/json/options.hpp>
+#include <betwire/json/quoted.hpp>
 #include <betwire/json/raw.hpp>
 #include <betwire/json/read.hpp>
 #include <betwire/json/write.hpp>
@@ -38,10 +39,10 @@
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
-#include <betwire/http/venue_errors.hpp>
 #include <betwire/abp/abp.hpp>
 #include <betwire/abp/client.hpp>
 #include <betwire/abp/endpoints.hpp>
+#include <betwire/abp/errors.hpp>
 #include <betwire/abp/operations.hpp>
 #include <betwire/abp/schema.hpp>
 #include <betwire/abp/stream.hpp>
@@ -49,6 +50,7 @@
 #include <betwire/abp/stream_schema.hpp>
 #include <betwire/predictstreet/client.hpp>
 #include <betwire/predictstreet/endpoints.hpp>
+#include <betwire/predictstreet/errors.hpp>
 #include <betwire/predictstreet/operations.hpp>
 #include <betwire/predictstreet/predictstreet.hpp>
 #include <betwire/predictstreet/schema.hpp>

@@ -4059,6 +4059,57 @@ void reset_value(T& value) {
   else value = T{};
 }
 
+// ---- the tolerance policy: members listed in T::betwire_nullable --------------------------------
+//
+//   struct bet { std::string_view bookmaker_bet_id; timestamp placed_at;
+//                static constexpr std::string_view betwire_nullable[] = {"bookmaker_bet_id", "placed_at"}; };
+//
+// A listed member (by its C++ name) reads `null` or a missing key as its default value (empty
+// string, the zero timestamp, an empty raw value, ...) instead of failing the document: for fields a
+// venue's documents mark nullable or show only in examples. Members not listed keep the strict
+// rule (required, typed). A present, non-null value is still checked like any other.
+template <class T>
+concept has_nullable_list = requires {
+  { T::betwire_nullable[0] } -> std::convertible_to<std::string_view>;
+  std::extent_v<decltype(T::betwire_nullable)>;
+};
+
+template <class T, std::size_t I>
+[[nodiscard]] consteval bool nullable_member() {
+  if constexpr (has_nullable_list<T>) {
+    for (std::string_view m : T::betwire_nullable)
+      if (m == reflect::member_name_v<T, I>) return true;
+  }
+  return false;
+}
+
+// Every betwire_nullable entry must name a member: a typo would silently keep the field strict.
+template <class T>
+[[nodiscard]] consteval bool nullable_names_members() {
+  if constexpr (has_nullable_list<T>) {
+    bool ok = true;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      for (std::string_view m : T::betwire_nullable) ok = ok && ((m == reflect::member_name_v<T, I>) || ...);
+    }(std::make_index_sequence<reflect::field_count_v<T>>{});
+    return ok;
+  }
+  return true;
+}
+
+template <read_options O, class T, std::size_t I>
+BETWIRE_ALWAYS_INLINE bool read_member(T& obj, read_context& c) {
+  auto& field = reflect::get<I>(obj);
+  using F = std::remove_cvref_t<decltype(field)>;
+  if constexpr (nullable_member<T, I>() && !is_optional_v<F> && !is_raw_v<F>) {  // raw keeps "null" as it is
+    if (*c.p == 'n') {
+      if (!scan_literal(c, "null")) return false;
+      reset_value(field);
+      return true;
+    }
+  }
+  return read_value<O>(field, c);
+}
+
 template <read_options O>
 BETWIRE_ALWAYS_INLINE bool read_string_view(std::string_view& out, read_context& c) {
   if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::type_mismatch, "expected a string");
@@ -4432,7 +4483,7 @@ template <read_options O, class T>
 BETWIRE_ALWAYS_INLINE bool read_field(T& obj, std::size_t i, read_context& c) {
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
     bool ok = false;
-    (void)((i == I ? (ok = read_value<O>(reflect::get<I>(obj), c), true) : false) || ...);
+    (void)((i == I ? (ok = read_member<O, T, I>(obj, c), true) : false) || ...);
     return ok;
   }(std::make_index_sequence<reflect::field_count_v<T>>{});
 }
@@ -4445,7 +4496,7 @@ bool settle_missing(T& obj, read_context& c, const char* object_end) {
   if constexpr (is_optional_v<F>) {
     field.reset();
     return true;
-  } else if constexpr (O.allow_missing_keys) {
+  } else if constexpr (O.allow_missing_keys || nullable_member<T, I>()) {
     reset_value(field);
     return true;
   } else {
@@ -4457,6 +4508,7 @@ bool settle_missing(T& obj, read_context& c, const char* object_end) {
 
 template <read_options O, class T>
 inline bool read_object(T& obj, read_context& c) {
+  static_assert(nullable_names_members<T>(), "betwire: a betwire_nullable entry names a member that does not exist");
   constexpr std::size_t n = reflect::field_count_v<T>;
   constexpr std::size_t words = n / 64 + 1;
   if (BETWIRE_UNLIKELY(*c.p != '{')) return c.fail_here(errc::type_mismatch, "expected an object");
@@ -8879,149 +8931,6 @@ BETWIRE_END_NAMESPACE
 
 #endif  // BETWIRE_HTTP_OPERATIONS_HPP
 // ---- end <betwire/http/operations.hpp> -------------------------------------
-// ---- begin <betwire/http/venue_errors.hpp> ---------------------------------
-#ifndef BETWIRE_HTTP_VENUE_ERRORS_HPP
-#define BETWIRE_HTTP_VENUE_ERRORS_HPP
-
-// Readers of the venues' error bodies. Each is an http::error_parser: given a response body, it
-// returns true when the body is that venue's error JSON and then fills `out.venue_code` and
-// `out.venue_message` (nothing else); false leaves `out` as it was. The client core calls the
-// endpoint's parser on every non-2xx answer (see client.hpp); venue bindings may call them on
-// bodies of their own (Opinion's errors under HTTP 200).
-//
-// ABP v2:        {"error": "..."}                                   (auth and rate-limit middleware)
-//                {"detail": "..."}                                  (application routes)
-//                {"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}   (422 validation)
-//                {"detail": {"message": "...", "code": "..."}}      (an older revision)
-// PredictStreet: {"code": "...", "message": "...", "details": {...}}   (403 api_key_scope_missing
-//                keeps details.requiredScope and details.have in the message)
-// (Opinion's envelope reader is opinion::parse_error_body, in opinion/errors.hpp.)
-//
-// They run on the error path only and may allocate.
-
-
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-BETWIRE_BEGIN_NAMESPACE
-namespace http {
-
-// ---- ABP v2 -------------------------------------------------------------------------------------
-
-[[nodiscard]] inline bool parse_abp_error(std::string_view body, error& out) {
-  std::string buffer;
-  json::object_map<std::string_view, json::raw> top;
-  if (!detail::read_object(body, buffer, top)) return false;
-
-  if (const json::raw* e = detail::member(top, "error")) {
-    if (auto text = detail::raw_string(*e)) {
-      out.venue_code.clear();
-      out.venue_message = std::move(*text);
-      return true;
-    }
-    return false;
-  }
-  const json::raw* detail_value = detail::member(top, "detail");
-  if (!detail_value) return false;
-
-  switch (detail::raw_kind(*detail_value)) {
-    case '"': {
-      auto text = detail::raw_string(*detail_value);
-      if (!text) return false;
-      out.venue_code.clear();
-      out.venue_message = std::move(*text);
-      return true;
-    }
-    case '[': {
-      // FastAPI validation errors: "loc.path: msg; other.loc: msg", code = the first type.
-      std::string array_buffer;
-      std::vector<json::raw> items;
-      if (!detail::read_array(detail_value->text, array_buffer, items)) return false;
-      std::string message;
-      std::string code;
-      for (const json::raw& item : items) {
-        std::string item_buffer;
-        json::object_map<std::string_view, json::raw> entry;
-        if (!detail::read_object(item.text, item_buffer, entry)) return false;
-        const json::raw* loc = detail::member(entry, "loc");
-        const json::raw* msg = detail::member(entry, "msg");
-        const json::raw* type = detail::member(entry, "type");
-        if (!msg) return false;
-        if (!message.empty()) message.append("; ");
-        if (loc && detail::raw_kind(*loc) == '[') {
-          const std::string where = detail::join_scalars(*loc, ".");
-          if (!where.empty()) message.append(where).append(": ");
-        }
-        if (auto m = detail::raw_scalar(*msg)) message.append(*m);
-        if (code.empty() && type)
-          if (auto t = detail::raw_scalar(*type)) code = std::move(*t);
-      }
-      out.venue_code = std::move(code);
-      out.venue_message = std::move(message);
-      return true;
-    }
-    case '{': {
-      std::string inner_buffer;
-      json::object_map<std::string_view, json::raw> inner;
-      if (!detail::read_object(detail_value->text, inner_buffer, inner)) return false;
-      const json::raw* msg = detail::member(inner, "message");
-      const json::raw* code = detail::member(inner, "code");
-      if (!msg && !code) return false;
-      out.venue_message.clear();
-      out.venue_code.clear();
-      if (msg)
-        if (auto m = detail::raw_scalar(*msg)) out.venue_message = std::move(*m);
-      if (code)
-        if (auto c = detail::raw_scalar(*code)) out.venue_code = std::move(*c);
-      return true;
-    }
-    default:
-      return false;
-  }
-}
-
-// ---- PredictStreet ------------------------------------------------------------------------------
-
-[[nodiscard]] inline bool parse_predictstreet_error(std::string_view body, error& out) {
-  std::string buffer;
-  json::object_map<std::string_view, json::raw> top;
-  if (!detail::read_object(body, buffer, top)) return false;
-  const json::raw* code = detail::member(top, "code");
-  const json::raw* message = detail::member(top, "message");
-  if (!code || !message) return false;
-  auto code_text = detail::raw_string(*code);
-  if (!code_text) return false;
-  std::string text = detail::raw_scalar(*message).value_or(std::string());
-
-  if (const json::raw* details = detail::member(top, "details");
-      details && detail::raw_kind(*details) == '{') {
-    std::string details_buffer;
-    json::object_map<std::string_view, json::raw> d;
-    if (detail::read_object(details->text, details_buffer, d)) {
-      if (const json::raw* scope = detail::member(d, "requiredScope")) {
-        if (auto s = detail::raw_scalar(*scope)) {
-          text.append(text.empty() ? "" : " ").append("(requiredScope: ").append(*s);
-          if (const json::raw* have = detail::member(d, "have");
-              have && detail::raw_kind(*have) == '[')
-            text.append("; have: ").append(detail::join_scalars(*have, ", "));
-          text.append(")");
-        }
-      }
-    }
-  }
-  out.venue_code = std::move(*code_text);
-  out.venue_message = std::move(text);
-  return true;
-}
-
-}  // namespace http
-BETWIRE_END_NAMESPACE
-
-#endif  // BETWIRE_HTTP_VENUE_ERRORS_HPP
-// ---- end <betwire/http/venue_errors.hpp> -----------------------------------
 // ---- begin <betwire/abp/abp.hpp> -------------------------------------------
 #ifndef BETWIRE_ABP_ABP_HPP
 #define BETWIRE_ABP_ABP_HPP
@@ -9087,6 +8996,106 @@ BETWIRE_END_NAMESPACE
 // reply's status() still says 404. A 404 whose body is FastAPI's route miss {"detail": "Not Found"}
 // (a wrong base URL) or anything that is not ABP's {"detail": "<text>"} stays an error.
 
+// ---- begin <betwire/abp/errors.hpp> ----------------------------------------
+#ifndef BETWIRE_ABP_ERRORS_HPP
+#define BETWIRE_ABP_ERRORS_HPP
+
+// ABP v2 error bodies, read by abp::parse_error_body:
+//   {"error": "..."}                                   (auth and rate-limit middleware)
+//   {"detail": "..."}                                  (application routes)
+//   {"detail": [{"loc": [...], "msg": "...", "type": "..."}, ...]}   (422 validation: message
+//                                                      "loc.path: msg; ...", code = the first type)
+//   {"detail": {"message": "...", "code": "..."}}      (an older revision)
+// It is an http::error_parser (http/error_body.hpp): true when the body is ABP's error JSON, then
+// venue_code and venue_message are filled (nothing else); false leaves `out` as it was. It runs on
+// the error path only and may allocate.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace abp {
+
+[[nodiscard]] inline bool parse_error_body(std::string_view body, error& out) {
+  std::string buffer;
+  json::object_map<std::string_view, json::raw> top;
+  if (!http::detail::read_object(body, buffer, top)) return false;
+
+  if (const json::raw* e = http::detail::member(top, "error")) {
+    if (auto text = http::detail::raw_string(*e)) {
+      out.venue_code.clear();
+      out.venue_message = std::move(*text);
+      return true;
+    }
+    return false;
+  }
+  const json::raw* detail_value = http::detail::member(top, "detail");
+  if (!detail_value) return false;
+
+  switch (http::detail::raw_kind(*detail_value)) {
+    case '"': {
+      auto text = http::detail::raw_string(*detail_value);
+      if (!text) return false;
+      out.venue_code.clear();
+      out.venue_message = std::move(*text);
+      return true;
+    }
+    case '[': {
+      // FastAPI validation errors: "loc.path: msg; other.loc: msg", code = the first type.
+      std::string array_buffer;
+      std::vector<json::raw> items;
+      if (!http::detail::read_array(detail_value->text, array_buffer, items)) return false;
+      std::string message;
+      std::string code;
+      for (const json::raw& item : items) {
+        std::string item_buffer;
+        json::object_map<std::string_view, json::raw> entry;
+        if (!http::detail::read_object(item.text, item_buffer, entry)) return false;
+        const json::raw* loc = http::detail::member(entry, "loc");
+        const json::raw* msg = http::detail::member(entry, "msg");
+        const json::raw* type = http::detail::member(entry, "type");
+        if (!msg) return false;
+        if (!message.empty()) message.append("; ");
+        if (loc && http::detail::raw_kind(*loc) == '[') {
+          const std::string where = http::detail::join_scalars(*loc, ".");
+          if (!where.empty()) message.append(where).append(": ");
+        }
+        if (auto m = http::detail::raw_scalar(*msg)) message.append(*m);
+        if (code.empty() && type)
+          if (auto t = http::detail::raw_scalar(*type)) code = std::move(*t);
+      }
+      out.venue_code = std::move(code);
+      out.venue_message = std::move(message);
+      return true;
+    }
+    case '{': {
+      std::string inner_buffer;
+      json::object_map<std::string_view, json::raw> inner;
+      if (!http::detail::read_object(detail_value->text, inner_buffer, inner)) return false;
+      const json::raw* msg = http::detail::member(inner, "message");
+      const json::raw* code = http::detail::member(inner, "code");
+      if (!msg && !code) return false;
+      out.venue_message.clear();
+      out.venue_code.clear();
+      if (msg)
+        if (auto m = http::detail::raw_scalar(*msg)) out.venue_message = std::move(*m);
+      if (code)
+        if (auto c = http::detail::raw_scalar(*code)) out.venue_code = std::move(*c);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+}  // namespace abp
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_ABP_ERRORS_HPP
+// ---- end <betwire/abp/errors.hpp> ------------------------------------------
 // ---- begin <betwire/abp/schema.hpp> ----------------------------------------
 #ifndef BETWIRE_ABP_SCHEMA_HPP
 #define BETWIRE_ABP_SCHEMA_HPP
@@ -9242,6 +9251,10 @@ struct basic_bet {
   std::optional<decimal> settlement_amount;           // payout
   std::optional<Str> settlement_reason;
   std::optional<json::basic_raw<Str>> odds_info;      // odds snapshot at bet time
+  // The tolerance policy (docs/abp.md): what the spec's BetResponse marks nullable reads null or a
+  // missing key as the default (empty, zero) instead of failing the page; ids and statuses stay required.
+  static constexpr std::string_view betwire_nullable[] = {"bookmaker_bet_id", "placed_price", "placed_stake",
+                                                          "placed_currency", "placed_at", "user_ref"};
 };
 
 template <class Str>
@@ -9272,6 +9285,9 @@ struct basic_order {
   std::optional<basic_outcome_info<Str>> outcome_info;
   std::optional<basic_player_info<Str>> player_info;
   std::optional<basic_currency_info<Str>> currency_info;
+  // The tolerance policy (docs/abp.md): fields the documents show only in examples, or as null in
+  // some answers, read null or a missing key as the default (zero timestamp, null raw value).
+  static constexpr std::string_view betwire_nullable[] = {"expires_at", "meta"};
 };
 
 // GET /orders: one page, newest first.
@@ -10103,7 +10119,7 @@ struct fixed_path {
 
 // Supplies the reader of ABP's error bodies ({"error"}, {"detail"}, {"detail": [...]}).
 struct abp_endpoint {
-  static bool parse_error(std::string_view body, error& e) { return http::parse_abp_error(body, e); }
+  static bool parse_error(std::string_view body, error& e) { return abp::parse_error_body(body, e); }
 };
 
 // A descriptor from its parts, with validate() whenever abp::validate takes the request: the
@@ -12546,6 +12562,63 @@ BETWIRE_END_NAMESPACE
 // authentication errors (auth_error_of), and the pieces of the chunked batch cancel
 // (unique_ids, plan_chunks, merge_into).
 
+// ---- begin <betwire/predictstreet/errors.hpp> ------------------------------
+#ifndef BETWIRE_PREDICTSTREET_ERRORS_HPP
+#define BETWIRE_PREDICTSTREET_ERRORS_HPP
+
+// PredictStreet error bodies, read by predictstreet::parse_error_body:
+//   {"code": "...", "message": "...", "details": {...}}   (403 api_key_scope_missing keeps
+//   details.requiredScope and details.have in the message)
+// It is an http::error_parser (http/error_body.hpp): true when the body is PredictStreet's error JSON, then
+// venue_code and venue_message are filled (nothing else); false leaves `out` as it was. It runs on
+// the error path only and may allocate.
+
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+BETWIRE_BEGIN_NAMESPACE
+namespace predictstreet {
+
+[[nodiscard]] inline bool parse_error_body(std::string_view body, error& out) {
+  std::string buffer;
+  json::object_map<std::string_view, json::raw> top;
+  if (!http::detail::read_object(body, buffer, top)) return false;
+  const json::raw* code = http::detail::member(top, "code");
+  const json::raw* message = http::detail::member(top, "message");
+  if (!code || !message) return false;
+  auto code_text = http::detail::raw_string(*code);
+  if (!code_text) return false;
+  std::string text = http::detail::raw_scalar(*message).value_or(std::string());
+
+  if (const json::raw* details = http::detail::member(top, "details");
+      details && http::detail::raw_kind(*details) == '{') {
+    std::string details_buffer;
+    json::object_map<std::string_view, json::raw> d;
+    if (http::detail::read_object(details->text, details_buffer, d)) {
+      if (const json::raw* scope = http::detail::member(d, "requiredScope")) {
+        if (auto s = http::detail::raw_scalar(*scope)) {
+          text.append(text.empty() ? "" : " ").append("(requiredScope: ").append(*s);
+          if (const json::raw* have = http::detail::member(d, "have");
+              have && http::detail::raw_kind(*have) == '[')
+            text.append("; have: ").append(http::detail::join_scalars(*have, ", "));
+          text.append(")");
+        }
+      }
+    }
+  }
+  out.venue_code = std::move(*code_text);
+  out.venue_message = std::move(text);
+  return true;
+}
+
+}  // namespace predictstreet
+BETWIRE_END_NAMESPACE
+
+#endif  // BETWIRE_PREDICTSTREET_ERRORS_HPP
+// ---- end <betwire/predictstreet/errors.hpp> --------------------------------
 // ---- begin <betwire/predictstreet/schema.hpp> ------------------------------
 #ifndef BETWIRE_PREDICTSTREET_SCHEMA_HPP
 #define BETWIRE_PREDICTSTREET_SCHEMA_HPP
@@ -13192,7 +13265,8 @@ template <class Str>
     out.unfilled_qty = *wire.remaining_qty;
     out.legacy_form = true;
   } else {
-    return fail(detail::schema_error(errc::missing_key, "neither unfilledQty nor remainingQty is present", "unfilledQty"));
+    // The single-cancel page's own not_found example has neither (wire-notes.md: both optional).
+    out.unfilled_qty = decimal{};
   }
   return {};
 }
@@ -13245,7 +13319,7 @@ namespace endpoints {
 
 // Supplies the reader of PredictStreet's error body {code, message, details}.
 struct predictstreet_endpoint {
-  static bool parse_error(std::string_view body, error& e) { return http::parse_predictstreet_error(body, e); }
+  static bool parse_error(std::string_view body, error& e) { return predictstreet::parse_error_body(body, e); }
 };
 
 // POST /api/orders/cancel-batch — 1..100 distinct ids, duplicates removed before sending.

@@ -3,7 +3,8 @@
 // redaction, query encoding end to end, methods and bodies, and the insecure-URL guard.
 
 #include <betwire/http/client.hpp>
-#include <betwire/http/venue_errors.hpp>
+#include <betwire/abp/errors.hpp>
+#include <betwire/predictstreet/errors.hpp>
 #include <betwire/transport/curl.hpp>
 
 #include "simulator_process.hpp"
@@ -32,7 +33,7 @@ struct health_status {
 };
 
 struct abp_endpoint {
-  static bool parse_error(std::string_view body, betwire::error& e) { return http::parse_abp_error(body, e); }
+  static bool parse_error(std::string_view body, betwire::error& e) { return betwire::abp::parse_error_body(body, e); }
 };
 struct get_orders : abp_endpoint {
   static constexpr http::method method = http::method::get;
@@ -52,7 +53,7 @@ struct ps_open_orders {
   using request_type = http::none;
   using response_type = http::none;
   static bool parse_error(std::string_view body, betwire::error& e) {
-    return http::parse_predictstreet_error(body, e);
+    return betwire::predictstreet::parse_error_body(body, e);
   }
 };
 }  // namespace simtest

@@ -7,7 +7,10 @@
 //     ("0", "1", ...); they must decode as such, and filters must go out in those spellings.
 //   - An empty-body POST (PredictStreet cancel-all without a filter) must not go out as a form
 //     (libcurl's default Content-Type): the simulator refuses non-JSON Content-Types with 415.
+//   - ABP: one order with bookmakerBetId / placedAt / expiresAt null and no meta key must not fail
+//     its page (the tolerance policy: betwire_nullable); required fields stay required.
 
+#include <betwire/abp/abp.hpp>
 #include <betwire/opinion/opinion.hpp>
 #include <betwire/predictstreet/predictstreet.hpp>
 #include <betwire/transport/curl.hpp>
@@ -23,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+namespace abp = betwire::abp;
 namespace opinion = betwire::opinion;
 namespace ps = betwire::predictstreet;
 using betwire::error_category;
@@ -195,6 +199,48 @@ TEST_F(PsFidelity, EmptyBodyCancelAllSendsNoContentType) {
   ASSERT_TRUE(ps_->cancel_all({.market_id = "mkt-fid-3"}));
   EXPECT_EQ(last_request()["headers"]["content-type"], "application/json");
   EXPECT_EQ(status_of(more[0]), "CANCELLED");
+}
+
+// ---- ABP: one odd order does not fail a page ----------------------------------------------------------
+
+TEST_F(Fidelity, AbpPageWithNullAndMissingOptionalFieldsDecodes) {
+  const auto seeded = post_json("/_sim/seed-orders", {{"venue", "abp"}, {"userRef", "fid-odd"}, {"count", 5},
+                                                      {"status", "PARTIALLY_FILLED"}, {"confirmedBet", true}});
+  const auto ids = seeded["orderIds"].get<std::vector<std::int64_t>>();
+  ASSERT_EQ(ids.size(), 5u);
+  post_json("/_sim/abp/odd-orders", {{"orderIds", nlohmann::json::array({ids[2]})}});
+
+  betwire::curl_transport net{{.base_url = sim_->base_url("abp")}};
+  abp::client<betwire::curl_transport> c{net, {.api_key = betwire::secret("abp-test-key-0001")}};
+  for (bool view : {false, true}) {
+    abp::orders_page owning;
+    abp::orders_page_view views;
+    auto r = view ? c.get_orders({.user_ref = "fid-odd"}, views) : c.get_orders({.user_ref = "fid-odd"}, owning);
+    ASSERT_TRUE(r) << r.error();  // was: decode error at orders[..].expiresAt (or .meta, .bets[0].placedAt)
+    const std::string& body = c.last_response().body;
+    ASSERT_NE(body.find("\"expiresAt\":null"), std::string::npos) << "the simulator sent no odd order";
+    auto check = [&](const auto& page) {
+      ASSERT_EQ(page.orders.size(), 5u);
+      std::size_t odd = 0;
+      for (const auto& o : page.orders) {
+        ASSERT_FALSE(o.bets.empty());
+        if (o.order_id != ids[2]) {
+          EXPECT_NE(o.expires_at, betwire::timestamp{}) << o.order_id;
+          EXPECT_FALSE(std::string_view(o.bets[0].bookmaker_bet_id).empty()) << o.order_id;
+          continue;
+        }
+        ++odd;
+        EXPECT_EQ(o.expires_at, betwire::timestamp{});  // null -> the default
+        EXPECT_TRUE(o.meta.is_null());                  // missing -> null
+        EXPECT_TRUE(std::string_view(o.bets[0].bookmaker_bet_id).empty());
+        EXPECT_EQ(o.bets[0].placed_at, betwire::timestamp{});
+        EXPECT_NE(o.bets[0].bet_id, 0);  // required fields are still read
+      }
+      EXPECT_EQ(odd, 1u);
+    };
+    if (view) check(views);
+    else check(owning);
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <betwire/abp/client.hpp>
 #include <betwire/abp/endpoints.hpp>
+#include <betwire/abp/errors.hpp>
 #include <betwire/abp/operations.hpp>
 #include <betwire/abp/schema.hpp>
 

@@ -18,6 +18,7 @@
 // reply's status() still says 404. A 404 whose body is FastAPI's route miss {"detail": "Not Found"}
 // (a wrong base URL) or anything that is not ABP's {"detail": "<text>"} stays an error.
 
+#include <betwire/abp/errors.hpp>
 #include <betwire/abp/schema.hpp>
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
@@ -26,7 +27,6 @@
 #include <betwire/core/uuid.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
-#include <betwire/http/venue_errors.hpp>
 #include <betwire/json/json.hpp>
 
 #include <concepts>
@@ -442,7 +442,7 @@ struct fixed_path {
 
 // Supplies the reader of ABP's error bodies ({"error"}, {"detail"}, {"detail": [...]}).
 struct abp_endpoint {
-  static bool parse_error(std::string_view body, error& e) { return http::parse_abp_error(body, e); }
+  static bool parse_error(std::string_view body, error& e) { return abp::parse_error_body(body, e); }
 };
 
 // A descriptor from its parts, with validate() whenever abp::validate takes the request: the

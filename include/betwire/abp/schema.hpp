@@ -160,6 +160,10 @@ struct basic_bet {
   std::optional<decimal> settlement_amount;           // payout
   std::optional<Str> settlement_reason;
   std::optional<json::basic_raw<Str>> odds_info;      // odds snapshot at bet time
+  // The tolerance policy (docs/abp.md): what the spec's BetResponse marks nullable reads null or a
+  // missing key as the default (empty, zero) instead of failing the page; ids and statuses stay required.
+  static constexpr std::string_view betwire_nullable[] = {"bookmaker_bet_id", "placed_price", "placed_stake",
+                                                          "placed_currency", "placed_at", "user_ref"};
 };
 
 template <class Str>
@@ -190,6 +194,9 @@ struct basic_order {
   std::optional<basic_outcome_info<Str>> outcome_info;
   std::optional<basic_player_info<Str>> player_info;
   std::optional<basic_currency_info<Str>> currency_info;
+  // The tolerance policy (docs/abp.md): fields the documents show only in examples, or as null in
+  // some answers, read null or a missing key as the default (zero timestamp, null raw value).
+  static constexpr std::string_view betwire_nullable[] = {"expires_at", "meta"};
 };
 
 // GET /orders: one page, newest first.

@@ -188,6 +188,57 @@ void reset_value(T& value) {
   else value = T{};
 }
 
+// ---- the tolerance policy: members listed in T::betwire_nullable --------------------------------
+//
+//   struct bet { std::string_view bookmaker_bet_id; timestamp placed_at;
+//                static constexpr std::string_view betwire_nullable[] = {"bookmaker_bet_id", "placed_at"}; };
+//
+// A listed member (by its C++ name) reads `null` or a missing key as its default value (empty
+// string, the zero timestamp, an empty raw value, ...) instead of failing the document: for fields a
+// venue's documents mark nullable or show only in examples. Members not listed keep the strict
+// rule (required, typed). A present, non-null value is still checked like any other.
+template <class T>
+concept has_nullable_list = requires {
+  { T::betwire_nullable[0] } -> std::convertible_to<std::string_view>;
+  std::extent_v<decltype(T::betwire_nullable)>;
+};
+
+template <class T, std::size_t I>
+[[nodiscard]] consteval bool nullable_member() {
+  if constexpr (has_nullable_list<T>) {
+    for (std::string_view m : T::betwire_nullable)
+      if (m == reflect::member_name_v<T, I>) return true;
+  }
+  return false;
+}
+
+// Every betwire_nullable entry must name a member: a typo would silently keep the field strict.
+template <class T>
+[[nodiscard]] consteval bool nullable_names_members() {
+  if constexpr (has_nullable_list<T>) {
+    bool ok = true;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      for (std::string_view m : T::betwire_nullable) ok = ok && ((m == reflect::member_name_v<T, I>) || ...);
+    }(std::make_index_sequence<reflect::field_count_v<T>>{});
+    return ok;
+  }
+  return true;
+}
+
+template <read_options O, class T, std::size_t I>
+BETWIRE_ALWAYS_INLINE bool read_member(T& obj, read_context& c) {
+  auto& field = reflect::get<I>(obj);
+  using F = std::remove_cvref_t<decltype(field)>;
+  if constexpr (nullable_member<T, I>() && !is_optional_v<F> && !is_raw_v<F>) {  // raw keeps "null" as it is
+    if (*c.p == 'n') {
+      if (!scan_literal(c, "null")) return false;
+      reset_value(field);
+      return true;
+    }
+  }
+  return read_value<O>(field, c);
+}
+
 template <read_options O>
 BETWIRE_ALWAYS_INLINE bool read_string_view(std::string_view& out, read_context& c) {
   if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::type_mismatch, "expected a string");
@@ -561,7 +612,7 @@ template <read_options O, class T>
 BETWIRE_ALWAYS_INLINE bool read_field(T& obj, std::size_t i, read_context& c) {
   return [&]<std::size_t... I>(std::index_sequence<I...>) {
     bool ok = false;
-    (void)((i == I ? (ok = read_value<O>(reflect::get<I>(obj), c), true) : false) || ...);
+    (void)((i == I ? (ok = read_member<O, T, I>(obj, c), true) : false) || ...);
     return ok;
   }(std::make_index_sequence<reflect::field_count_v<T>>{});
 }
@@ -574,7 +625,7 @@ bool settle_missing(T& obj, read_context& c, const char* object_end) {
   if constexpr (is_optional_v<F>) {
     field.reset();
     return true;
-  } else if constexpr (O.allow_missing_keys) {
+  } else if constexpr (O.allow_missing_keys || nullable_member<T, I>()) {
     reset_value(field);
     return true;
   } else {
@@ -586,6 +637,7 @@ bool settle_missing(T& obj, read_context& c, const char* object_end) {
 
 template <read_options O, class T>
 inline bool read_object(T& obj, read_context& c) {
+  static_assert(nullable_names_members<T>(), "betwire: a betwire_nullable entry names a member that does not exist");
   constexpr std::size_t n = reflect::field_count_v<T>;
   constexpr std::size_t words = n / 64 + 1;
   if (BETWIRE_UNLIKELY(*c.p != '{')) return c.fail_here(errc::type_mismatch, "expected an object");

@@ -19,10 +19,10 @@
 #include <betwire/core/result.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/message.hpp>
-#include <betwire/http/venue_errors.hpp>
 #include <betwire/json/json.hpp>
 #include <betwire/json/object_map.hpp>
 #include <betwire/json/raw.hpp>
+#include <betwire/predictstreet/errors.hpp>
 #include <betwire/predictstreet/schema.hpp>
 
 #include <array>
@@ -406,7 +406,8 @@ template <class Str>
     out.unfilled_qty = *wire.remaining_qty;
     out.legacy_form = true;
   } else {
-    return fail(detail::schema_error(errc::missing_key, "neither unfilledQty nor remainingQty is present", "unfilledQty"));
+    // The single-cancel page's own not_found example has neither (wire-notes.md: both optional).
+    out.unfilled_qty = decimal{};
   }
   return {};
 }
@@ -459,7 +460,7 @@ namespace endpoints {
 
 // Supplies the reader of PredictStreet's error body {code, message, details}.
 struct predictstreet_endpoint {
-  static bool parse_error(std::string_view body, error& e) { return http::parse_predictstreet_error(body, e); }
+  static bool parse_error(std::string_view body, error& e) { return predictstreet::parse_error_body(body, e); }
 };
 
 // POST /api/orders/cancel-batch — 1..100 distinct ids, duplicates removed before sending.

@@ -6,6 +6,7 @@
 
 #include <betwire/predictstreet/client.hpp>
 #include <betwire/predictstreet/endpoints.hpp>
+#include <betwire/predictstreet/errors.hpp>
 #include <betwire/predictstreet/operations.hpp>
 #include <betwire/predictstreet/schema.hpp>
 
