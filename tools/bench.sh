@@ -7,6 +7,9 @@
 #   BENCH_ONLY=concurrency tools/bench.sh   only concurrency_bench (~15 minutes of wall time: its rows
 #                                           run at the venues' rate limits); its section of
 #                                           RESULTS.md is replaced, the rest kept as it is
+#   BENCH_ONLY=stream tools/bench.sh        only stream_bench (the ABP stream: decode, and REST cancel
+#                                           to orders UPDATE over loopback); likewise its section
+#   BENCH_ONLY=concurrency,stream           both
 #
 # Each decode program cross-checks every decoder before timing anything and aborts if they
 # disagree. Keep the machine as quiet as you can: the figures are CPU time, but caches and memory
@@ -26,13 +29,17 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 load_start=$(load)
 
 only=${BENCH_ONLY:-}
+want() { [[ -z $only || ",$only," == *",$1,"* ]]; }
 cmake --preset bench >/dev/null
-if [[ -n $only && $only != concurrency ]]; then
-  echo "bench.sh: BENCH_ONLY=$only: only 'concurrency' is known" >&2
-  exit 2
-fi
-if [[ $only == concurrency ]]; then
-  cmake --build --preset bench -j2 --target betwire_bench_concurrency_bench betwire_simulator
+only_targets=()
+for section in ${only//,/ }; do
+  case $section in
+    concurrency|stream) only_targets+=("betwire_bench_${section}_bench") ;;
+    *) echo "bench.sh: BENCH_ONLY=$only: only 'concurrency' and 'stream' are known" >&2; exit 2 ;;
+  esac
+done
+if [[ -n $only ]]; then
+  cmake --build --preset bench -j2 --target "${only_targets[@]}" betwire_simulator
 else
   cmake --build --preset bench -j2  # the benchmarks and the simulator (Release)
 fi
@@ -53,12 +60,15 @@ if [[ -z $only ]]; then
 fi
 # Composite operations at the venues' limits: wall time of single long runs (the rows fix their
 # own repetitions: Repetitions(1) for the minute-long ones).
-run concurrency_bench "$out/concurrency.json"
+if want concurrency; then run concurrency_bench "$out/concurrency.json"; fi
+# The ABP stream: one orders frame's decode (CPU time), and a REST cancel to its orders UPDATE in
+# the stream callback over loopback (wall time, manual timing, p50/p99 counters).
+if want stream; then run stream_bench "$out/stream.json"; fi
 
 flags=$(python3 - "$build/compile_commands.json" <<'EOF'
 import json, shlex, sys
 for entry in json.load(open(sys.argv[1])):
-    if entry["file"].endswith("benchmarks/concurrency_bench.cpp" if "$only" else "benchmarks/decode_bench.cpp"):
+    if entry["file"].endswith("benchmarks/" + ("$only".split(",")[0] + "_bench.cpp" if "$only" else "decode_bench.cpp")):
         args = shlex.split(entry["command"])
         keep = [a for a in args[1:] if a.startswith(("-O", "-m", "-f", "-W", "-std", "-DNDEBUG", "-g"))]
         print(" ".join(keep))
@@ -79,13 +89,16 @@ json.dump({
     "load_end": "$(load)",
 }, open(sys.argv[1], "w"), indent=1)
 EOF
-if [[ $only == concurrency ]]; then
-  python3 benchmarks/report.py --concurrency "$out/concurrency.json" --machine "$out/machine.json" \
-    --splice benchmarks/RESULTS.md
-  echo "bench.sh: replaced the concurrency section of benchmarks/RESULTS.md"
+if [[ -n $only ]]; then
+  sections=()
+  want concurrency && sections+=(--concurrency "$out/concurrency.json")
+  want stream && sections+=(--stream "$out/stream.json")
+  python3 benchmarks/report.py "${sections[@]}" --machine "$out/machine.json" --splice benchmarks/RESULTS.md
+  echo "bench.sh: replaced the $only section(s) of benchmarks/RESULTS.md"
   exit 0
 fi
 python3 benchmarks/report.py --decode "$out/decode.json" --encode "$out/encode.json" \
-  --roundtrip "$out/roundtrip.json" --concurrency "$out/concurrency.json" --machine "$out/machine.json" \
+  --roundtrip "$out/roundtrip.json" --concurrency "$out/concurrency.json" --stream "$out/stream.json" \
+  --machine "$out/machine.json" \
   --md benchmarks/RESULTS.md --svg benchmarks/results.svg
 echo "bench.sh: wrote benchmarks/RESULTS.md and benchmarks/results.svg"
