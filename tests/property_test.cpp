@@ -24,6 +24,7 @@
 #include <cmath>
 #include <charconv>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
@@ -79,6 +80,25 @@ template <class T>
 concept struct_type = reflect::reflectable<T> && !is_string<T> && !is_raw<T> && !is_optional<T> &&
                       !is_vector<T> && !is_array<T> && !string_map<T> &&
                       !std::is_same_v<T, bw::decimal> && !std::is_same_v<T, bw::timestamp>;
+
+// Whether the generator knows every member type of T (betwire::secret, say, is never decoded
+// and is encoded only by the venue's own body writer: such a type is left to the endpoint tests).
+template <class T>
+consteval bool supported() {
+  if constexpr (is_optional<T>) return supported<typename T::value_type>();
+  else if constexpr (is_vector<T> || is_array<T>) return supported<typename T::value_type>();
+  else if constexpr (string_map<T>) return supported<typename T::mapped_type>();
+  else if constexpr (std::is_same_v<T, bool> || std::is_enum_v<T> || std::is_arithmetic_v<T> ||
+                     std::is_same_v<T, bw::decimal> || std::is_same_v<T, bw::timestamp> || is_string<T> ||
+                     is_raw<T>)
+    return true;
+  else if constexpr (struct_type<T>)
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+      return (supported<reflect::field_type_t<T, I>>() && ...);
+    }(std::make_index_sequence<reflect::field_count_v<T>>{});
+  else
+    return false;
+}
 
 // ---- randomness ---------------------------------------------------------------------------------------
 
@@ -724,35 +744,65 @@ void check_encode_decode(std::string_view name, std::size_t fallback_iterations 
   }
 }
 
-// Every request type of a list of endpoints (request_type http::none has nothing to encode).
+// Every endpoint of a list: its request type, encode then decode (request_type http::none has
+// nothing to encode); its response type, generated documents decode (unless the endpoint decodes
+// with its own code: envelopes, wire forms that differ from the type). Types the generator cannot
+// make are named on stdout and left to the endpoint tests.
+template <class T>
+std::string type_name() {
+  return typeid(T).name();
+}
 template <class... E>
-void check_requests_of() {
+void check_endpoints() {
   (
       [] {
         using Req = bw::http::request_t<E>;
-        if constexpr (!std::is_same_v<Req, bw::http::none>) check_encode_decode<Req>(typeid(Req).name());
+        using Resp = bw::http::response_t<E>;
+        if constexpr (!std::is_same_v<Req, bw::http::none>) {
+          if constexpr (supported<Req>()) check_encode_decode<Req>(type_name<Req>());
+          else std::printf("property_test: request %s has members the generator does not make\n", type_name<Req>().c_str());
+        }
+        if constexpr (!std::is_same_v<Resp, bw::http::none> && !bw::http::detail::has_decode<E>) {
+          if constexpr (supported<Resp>()) check_decodes<Resp>(type_name<Resp>(), 100);
+          else std::printf("property_test: response %s has members the generator does not make\n", type_name<Resp>().c_str());
+        }
       }(),
       ...);
 }
 
-// ---- the schemas -----------------------------------------------------------------------------------
-
-TEST(PropertyDecode, AbpResponses) {
-  namespace abp = bw::abp;
-  check_decodes<abp::orders_page>("abp::orders_page", 60);
-  check_decodes<abp::orders_page_view>("abp::orders_page_view", 60);
-  check_decodes<abp::order>("abp::order");
-  check_decodes<abp::order_view>("abp::order_view");
-  check_decodes<abp::bets_page>("abp::bets_page");
-  check_decodes<abp::bets_page_view>("abp::bets_page_view");
-  check_decodes<abp::bet>("abp::bet");
-  check_decodes<abp::cancel_orders_response>("abp::cancel_orders_response", 60);
-  check_decodes<abp::cancel_orders_response_view>("abp::cancel_orders_response_view", 60);
-  check_decodes<abp::place_orders_response>("abp::place_orders_response", 60);
-  check_decodes<abp::place_orders_response_view>("abp::place_orders_response_view", 60);
+TEST(PropertyEndpoints, Abp) {
+  namespace ep = bw::abp::endpoints;
+  using sv = std::string_view;
+  check_endpoints<ep::get_orders<>, ep::get_orders<sv>, ep::cancel_orders<>, ep::cancel_orders<sv>,
+                  ep::cancel_all_orders<>, ep::cancel_all_orders<sv>, ep::place_orders<>, ep::place_orders<sv>,
+                  ep::get_bets<>, ep::get_bets<sv>, ep::get_bet<>, ep::get_bet<sv>>();
+  check_endpoints<ep::get_accounts<>, ep::get_accounts<sv>, ep::create_account<>, ep::create_account<sv>,
+                  ep::get_account<>, ep::get_account<sv>, ep::update_account<>, ep::update_account<sv>,
+                  ep::delete_account>();
+  check_endpoints<ep::get_betslip<>, ep::get_betslip<sv>, ep::get_fixtures_betslip<>, ep::get_fixtures_betslip<sv>,
+                  ep::get_markets<>, ep::get_markets<sv>, ep::get_fixtures_markets<>, ep::get_fixtures_markets<sv>,
+                  ep::get_bookmakers<>, ep::get_bookmakers<sv>, ep::get_positions<>, ep::get_positions<sv>,
+                  ep::get_pnl<>, ep::get_pnl<sv>, ep::health<>, ep::ready<>, ep::status<>>();
 }
 
-TEST(PropertyDecode, AbpStream) {
+TEST(PropertyEndpoints, PredictStreet) {
+  namespace ep = bw::predictstreet::endpoints;
+  using sv = std::string_view;
+  check_endpoints<ep::cancel_batch<>, ep::cancel_batch<sv>, ep::cancel<>, ep::cancel<sv>, ep::cancel_all<>,
+                  ep::cancel_all<sv>, ep::open_orders<>, ep::open_orders<sv>, ep::history<>, ep::history<sv>,
+                  ep::get_order<>, ep::get_order<sv>, ep::get_fills<>, ep::get_fills<sv>>();
+}
+
+TEST(PropertyEndpoints, Opinion) {
+  namespace ep = bw::opinion::endpoints;
+  using sv = std::string_view;
+  check_endpoints<ep::get_orders<>, ep::get_orders<sv>, ep::get_order<>, ep::get_order<sv>, ep::cancel_order<>,
+                  ep::cancel_order<sv>>();
+}
+
+// Types decoded from JSON outside an endpoint's plain decode: the stream's messages, and
+// Opinion's payloads (inside the envelope that opinion's endpoints unwrap with their own code).
+TEST(PropertyDecode, AbpStreamMessages) {
   namespace abp = bw::abp;
   check_decodes<abp::stream_order>("abp::stream_order");
   check_decodes<abp::stream_order_view>("abp::stream_order_view");
@@ -768,17 +818,7 @@ TEST(PropertyDecode, AbpStream) {
   check_decodes<abp::stream_error>("abp::stream_error");
 }
 
-TEST(PropertyDecode, PredictStreetResponses) {
-  namespace ps = bw::predictstreet;
-  check_decodes<ps::orders_page>("predictstreet::orders_page", 100);
-  check_decodes<ps::orders_page_view>("predictstreet::orders_page_view", 100);
-  check_decodes<ps::order>("predictstreet::order");
-  check_decodes<ps::order_view>("predictstreet::order_view");
-  check_decodes<ps::fills>("predictstreet::fills");
-  check_decodes<ps::fills_view>("predictstreet::fills_view");
-}
-
-TEST(PropertyDecode, OpinionResponses) {
+TEST(PropertyDecode, OpinionPayloads) {
   namespace op = bw::opinion;
   check_decodes<op::orders_page>("opinion::orders_page", 100);
   check_decodes<op::orders_page_view>("opinion::orders_page_view", 100);
@@ -787,23 +827,6 @@ TEST(PropertyDecode, OpinionResponses) {
   check_decodes<op::order_detail>("opinion::order_detail");
   check_decodes<op::order_detail_view>("opinion::order_detail_view");
   check_decodes<op::trade>("opinion::trade");
-}
-
-TEST(PropertyEncode, AbpRequests) {
-  namespace ep = bw::abp::endpoints;
-  check_requests_of<ep::get_orders<>, ep::cancel_orders<>, ep::cancel_all_orders<>, ep::place_orders<>,
-                    ep::get_bets<>, ep::get_bet<>>();
-}
-
-TEST(PropertyEncode, PredictStreetRequests) {
-  namespace ep = bw::predictstreet::endpoints;
-  check_requests_of<ep::cancel_batch<>, ep::cancel<>, ep::cancel_all<>, ep::open_orders<>, ep::history<>,
-                    ep::get_order<>, ep::get_fills<>>();
-}
-
-TEST(PropertyEncode, OpinionRequests) {
-  namespace ep = bw::opinion::endpoints;
-  check_requests_of<ep::get_orders<>, ep::get_order<>, ep::cancel_order<>>();
 }
 
 // The generator itself: its spellings are what the grammar allows and mean what it says.
