@@ -366,30 +366,83 @@ TEST(PsChunks, TwoHundredFiftyIdsGoOutAsThreeRequestsAndMerge) {
   EXPECT_TRUE(r.unprocessed.empty());
 }
 
-TEST(PsChunks, AFailedChunkIsNamedAndEarlierResultsKept) {
+TEST(PsChunks, AFailedMiddleChunkNeverStopsTheOthers) {
   fixture f;
   std::vector<std::string> v = pstest::ids(0, 250);
   v.push_back(pstest::id(3));  // a duplicate across chunks: removed before planning
-  f.net.respond(200, R"({"cancelled":[],"notCancelled":{}})");
-  f.net.respond(200, R"({"cancelled":[")" + pstest::id(100) + R"("],"notCancelled":{}})");
+  auto body_of = [&](int first, int n) {
+    nlohmann::json j = {{"orderIds", nlohmann::json::array()}};
+    for (int i = first; i < first + n; ++i) j["orderIds"].push_back(pstest::id(i));
+    return j.dump();
+  };
+  f.net.respond(200, pstest::answer_for(body_of(0, 100), {{pstest::id(7), "already_terminal"}}));
   f.net.respond(503, R"({"code":"unavailable","message":"try later","details":null})");
+  f.net.respond(200, pstest::answer_for(body_of(200, 50)), {{"X-RateLimit-Remaining", "3"}});
   auto r = f.c.cancel_batch_all(v);
   ASSERT_FALSE(r.ok());
+  // The chunk after the failed one was sent all the same, with its own ids.
+  ASSERT_EQ(f.net.requests.size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse(f.net.requests[2].body), nlohmann::json::parse(body_of(200, 50)));
+  EXPECT_EQ(r.chunks, 3u);
+  EXPECT_EQ(r.requests, 3u);
   ASSERT_TRUE(r.failure.has_value());
-  EXPECT_EQ(r.failure->index, 2u);
-  EXPECT_EQ(r.failure->first, 200u);
-  EXPECT_EQ(r.failure->count, 50u);
-  EXPECT_EQ(r.failure->first_id, pstest::id(200));
-  EXPECT_EQ(r.failure->last_id, pstest::id(249));
+  EXPECT_EQ(r.failure->index, 1u);
+  EXPECT_EQ(r.failure->first, 100u);
+  EXPECT_EQ(r.failure->count, 100u);
+  EXPECT_EQ(r.failure->first_id, pstest::id(100));
+  EXPECT_EQ(r.failure->last_id, pstest::id(199));
   EXPECT_EQ(r.failure->error.code, errc::server_error);
   EXPECT_EQ(r.failure->error.venue_code, "unavailable");
   EXPECT_EQ(r.failure->info.status, 503);
   EXPECT_EQ(r.chunks_succeeded, 2u);
-  EXPECT_EQ(r.merged.cancelled, (std::vector<std::string>{pstest::id(100)}));
-  ASSERT_EQ(r.unprocessed.size(), 50u);
-  EXPECT_EQ(r.unprocessed.front(), pstest::id(200));
+  // Chunks 0 and 2 merged; the failed chunk's ids, and only those, are to be sent again.
+  EXPECT_EQ(r.merged.cancelled.size(), 149u);
+  EXPECT_EQ(r.merged.cancelled.front(), pstest::id(0));
+  EXPECT_EQ(r.merged.cancelled.back(), pstest::id(249));
+  ASSERT_EQ(r.merged.not_cancelled.size(), 1u);
+  EXPECT_EQ(r.merged.reason_of(pstest::id(7)), ps::cancel_reason::already_terminal);
+  EXPECT_EQ(r.merged.not_cancelled[0].reason_text, "already_terminal");
+  EXPECT_EQ(r.unprocessed, pstest::ids(100, 100));
+  EXPECT_EQ(r.last.status, 200);
+  EXPECT_EQ(r.last.rate_limit.remaining, 3);
+  // The ledger, id by id and chunk by chunk.
+  const auto& L = r.ledger;
+  ASSERT_EQ(L.items().size(), 250u);
+  EXPECT_EQ(L.tally().cancelled, 149u);
+  EXPECT_EQ(L.tally().not_cancelled, 1u);
+  EXPECT_EQ(L.tally().failed, 100u);
+  EXPECT_EQ(L.tally().not_sent, 0u);
+  EXPECT_EQ(L.items()[7].state, betwire::http::cancel_state::not_cancelled);
+  EXPECT_EQ(L.items()[7].reason, "already_terminal");
+  EXPECT_EQ(L.items()[150].state, betwire::http::cancel_state::failed);
+  ASSERT_TRUE(L.items()[150].error.has_value());
+  EXPECT_EQ(L.items()[150].error->code, errc::server_error);
+  EXPECT_EQ(L.items()[249].state, betwire::http::cancel_state::cancelled);
+  ASSERT_EQ(L.requests().size(), 3u);
+  EXPECT_EQ(L.requests()[0].state, betwire::http::request_state::answered);
+  EXPECT_EQ(L.requests()[1].state, betwire::http::request_state::failed);
+  EXPECT_EQ(L.requests()[1].info.status, 503);
+  EXPECT_EQ(L.requests()[2].state, betwire::http::request_state::answered);
 
-  // A failure in the first chunk stops before any other is sent.
+  // Sending the unprocessed ids again finishes the job without re-cancelling anything.
+  fixture again;
+  again.net.respond(200, pstest::answer_for(body_of(100, 100)));
+  auto resumed = again.c.cancel_batch_all(r.unprocessed);
+  ASSERT_TRUE(resumed.ok()) << resumed.failure->error;
+  ASSERT_EQ(again.net.requests.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(again.net.requests[0].body), nlohmann::json::parse(body_of(100, 100)));
+  EXPECT_EQ(resumed.merged.cancelled.size(), 100u);
+
+  // An answer that leaves an id out: that id is not decided, so it is to be sent again.
+  fixture gap;
+  gap.net.respond(200, R"({"cancelled":[")" + pstest::id(0) + R"("],"notCancelled":{}})");
+  auto partial = gap.c.cancel_batch_all(pstest::ids(0, 2));
+  EXPECT_FALSE(partial.ok());
+  EXPECT_FALSE(partial.failure.has_value());
+  EXPECT_EQ(partial.chunks_succeeded, 1u);
+  EXPECT_EQ(partial.unprocessed, (std::vector<std::string>{pstest::id(1)}));
+
+  // A refused key (401/403) stops the operation: the chunks after it are not sent.
   fixture g;
   g.net.respond(401, R"({"code":"api_key_revoked","message":"revoked","details":null})");
   auto first = g.c.cancel_batch_all(pstest::ids(0, 150));
@@ -398,6 +451,10 @@ TEST(PsChunks, AFailedChunkIsNamedAndEarlierResultsKept) {
   EXPECT_EQ(ps::auth_error_of(first.failure->error), ps::auth_error::api_key_revoked);
   EXPECT_EQ(g.net.requests.size(), 1u);
   EXPECT_EQ(first.unprocessed.size(), 150u);
+  EXPECT_EQ(first.ledger.requests()[0].state, betwire::http::request_state::failed);
+  EXPECT_EQ(first.ledger.requests()[1].state, betwire::http::request_state::not_sent);
+  EXPECT_EQ(first.ledger.tally().not_sent, 50u);
+  EXPECT_EQ(first.ledger.tally().failed, 100u);
 
   fixture h;
   auto empty = h.c.cancel_batch_all(std::vector<std::string>{});

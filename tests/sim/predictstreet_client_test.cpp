@@ -183,43 +183,66 @@ TEST_F(PsSim, TwoHundredFiftyIdsGoOutAsThreeRequestsAndComeBackMerged) {
   EXPECT_TRUE(r.last.rate_limit.known());
 }
 
-TEST_F(PsSim, AChunkThatFailsIsNamedAndEarlierChunksAreKept) {
+TEST_F(PsSim, AFailedChunkNeverStopsTheOthersAndItsIdsAreToResume) {
   auto c = make_client();
-  const auto ids = seed(pssim::wallet_a, 550);
-  // A first chunk that fails: nothing is sent after it.
-  ASSERT_EQ(sim_->post("/_sim/faults",
-                       R"({"path_prefix":"/predictstreet/api/orders/cancel-batch","fault":"status=503","count":1})")
-                .status,
-            200);
-  auto first = c->cancel_batch_all(ids);
-  ASSERT_FALSE(first.ok());
-  EXPECT_EQ(first.failure->index, 0u);
-  EXPECT_EQ(first.failure->error.code, errc::server_error);
-  EXPECT_EQ(first.failure->info.status, 503);
-  EXPECT_EQ(first.unprocessed.size(), 550u);
-  EXPECT_TRUE(first.merged.cancelled.empty());
-  EXPECT_EQ(status_of(ids[0]), "OPEN");
-
   // With the venue's limits on (cancel-batch: 5 per second per wallet), six chunks sent back to
   // back: the sixth is refused and named; the five before it are merged.
+  const auto limited = seed(pssim::wallet_a, 550);
   ASSERT_EQ(sim_->post("/_sim/rate-limits", R"({"venue":"predictstreet","enabled":true})").status, 200);
-  auto r = c->cancel_batch_all(first.unprocessed);
+  auto r = c->cancel_batch_all(limited);
   ASSERT_EQ(sim_->post("/_sim/rate-limits", R"({"venue":"predictstreet","enabled":false})").status, 200);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.chunks, 6u);
   EXPECT_EQ(r.failure->index, 5u);
   EXPECT_EQ(r.failure->first, 500u);
   EXPECT_EQ(r.failure->count, 50u);
-  EXPECT_EQ(r.failure->first_id, ids[500]);
-  EXPECT_EQ(r.failure->last_id, ids[549]);
+  EXPECT_EQ(r.failure->first_id, limited[500]);
+  EXPECT_EQ(r.failure->last_id, limited[549]);
   EXPECT_EQ(r.failure->error.code, errc::rate_limited);
   EXPECT_TRUE(r.failure->info.retry_after.has_value());
   EXPECT_EQ(r.chunks_succeeded, 5u);
   EXPECT_EQ(r.merged.cancelled.size(), 500u);
   ASSERT_EQ(r.unprocessed.size(), 50u);
-  EXPECT_EQ(r.unprocessed.front(), ids[500]);
-  EXPECT_EQ(status_of(ids[499]), "CANCELLED");
-  EXPECT_EQ(status_of(ids[500]), "OPEN");
+  EXPECT_EQ(r.unprocessed.front(), limited[500]);
+  EXPECT_EQ(status_of(limited[499]), "CANCELLED");
+  EXPECT_EQ(status_of(limited[500]), "OPEN");
+
+  // A middle chunk that fails (the third of six answers 503): the three after it are still sent
+  // and their orders cancelled; only the failed chunk's ids are left to send again.
+  const auto ids = seed(pssim::wallet_a, 550);
+  const char* pass = R"({"path_prefix":"/predictstreet/api/orders/cancel-batch","fault":"delay=1","count":2})";
+  const char* fail = R"({"path_prefix":"/predictstreet/api/orders/cancel-batch","fault":"status=503","count":1})";
+  ASSERT_EQ(sim_->post("/_sim/faults", pass).status, 200);
+  ASSERT_EQ(sim_->post("/_sim/faults", fail).status, 200);
+  ASSERT_EQ(sim_->post("/_sim/stats/reset").status, 200);
+  auto mid = c->cancel_batch_all(ids);
+  ASSERT_FALSE(mid.ok());
+  EXPECT_EQ(stats()["routes"]["POST /predictstreet/api/orders/cancel-batch"], 6) << stats().dump();
+  EXPECT_EQ(mid.requests, 6u);
+  ASSERT_TRUE(mid.failure.has_value());
+  EXPECT_EQ(mid.failure->index, 2u);
+  EXPECT_EQ(mid.failure->first_id, ids[200]);
+  EXPECT_EQ(mid.failure->last_id, ids[299]);
+  EXPECT_EQ(mid.failure->error.code, errc::server_error);
+  EXPECT_EQ(mid.failure->info.status, 503);
+  EXPECT_EQ(mid.chunks_succeeded, 5u);
+  EXPECT_EQ(mid.merged.cancelled.size(), 450u);
+  EXPECT_EQ(mid.ledger.tally().cancelled, 450u);
+  EXPECT_EQ(mid.ledger.tally().failed, 100u);
+  EXPECT_EQ(mid.ledger.requests()[3].state, betwire::http::request_state::answered);
+  EXPECT_EQ(mid.unprocessed, std::vector<std::string>(ids.begin() + 200, ids.begin() + 300));
+  EXPECT_EQ(status_of(ids[199]), "CANCELLED");
+  EXPECT_EQ(status_of(ids[200]), "OPEN");
+  EXPECT_EQ(status_of(ids[299]), "OPEN");
+  EXPECT_EQ(status_of(ids[300]), "CANCELLED");
+  EXPECT_EQ(status_of(ids[549]), "CANCELLED");
+
+  // Resuming with the unprocessed ids finishes the job.
+  auto rest = c->cancel_batch_all(mid.unprocessed);
+  ASSERT_TRUE(rest.ok()) << rest.failure->error;
+  EXPECT_EQ(rest.chunks, 1u);
+  EXPECT_EQ(rest.merged.cancelled.size(), 100u);
+  EXPECT_EQ(status_of(ids[250]), "CANCELLED");
 }
 
 // ---- single cancel --------------------------------------------------------------------------------

@@ -10,7 +10,8 @@
 //
 //   auto r = ps.cancel_batch({"id1", "id2"});                 // reply<cancel_batch_response>
 //   for (auto& e : r->not_cancelled) use(e.order_id, e.reason);
-//   auto all = ps.cancel_batch_all(ids);                      // any number: chunks of 100, merged
+//   auto all = ps.cancel_batch_all(ids);                      // any number: chunks of 100, merged;
+//                                                             // a failed chunk never stops the rest
 //   for (auto&& page : ps.open_orders_pages({.limit = 500})) { ... }   // follows nextCursor
 //
 // Every call returns http::reply<T>: a betwire::result<T> with the HTTP status, the X-RateLimit-*
@@ -31,10 +32,12 @@
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/pages.hpp>
 #include <betwire/http/observer.hpp>
+#include <betwire/http/operations.hpp>
 #include <betwire/http/retry.hpp>
 #include <betwire/http/secret.hpp>
 #include <betwire/http/transport.hpp>
 #include <betwire/predictstreet/endpoints.hpp>
+#include <betwire/predictstreet/operations.hpp>
 #include <betwire/predictstreet/schema.hpp>
 
 #include <cstddef>
@@ -70,20 +73,25 @@ struct chunk_failure {
   http::reply_info info;   // status, rate limits, Retry-After of the failed request
 };
 
-// What cancel_batch_all returns: the merged results of every chunk that succeeded, and — when a
-// chunk failed — which one, with the ids that were not processed (that chunk's and all later ones;
-// the chunks after a failure are not sent).
+// What cancel_batch_all returns. Every chunk is sent, whatever happened to the others; only a
+// refused key (401/403, http::stops_the_operation) stops it, and the chunks not yet sent then stay
+// not sent. `merged` holds what the venue answered, id by id in input order; `failure` names the
+// first chunk that failed; `unprocessed` the ids to send again (ledger.resume_ids(): those of every
+// failed or unsent chunk, and any id an answer left out), never one the venue already decided.
 struct cancel_batch_all_result {
-  cancel_batch_response merged;           // in chunk order
+  cancel_batch_response merged;           // cancelled and notCancelled ids of the answered chunks
   std::size_t unique_ids = 0;             // after de-duplication
   std::size_t chunks = 0;                 // planned
-  std::size_t chunks_succeeded = 0;
+  std::size_t chunks_succeeded = 0;       // answered by the venue
   std::size_t requests = 0;               // sends made, retries included
-  std::optional<chunk_failure> failure;   // empty: every chunk succeeded
-  std::vector<std::string> unprocessed;   // ids of the failed chunk and after
+  std::optional<chunk_failure> failure;   // the first chunk that failed; empty: none did
+  std::vector<std::string> unprocessed;   // ids to send again (failed or never sent)
   http::reply_info last;                  // the last response's status and rate limits
+  http::cancel_ledger ledger;             // every id's state (cancelled, not_cancelled with the
+                                          // venue's reason, failed with the error, not_sent) and
+                                          // every chunk's request state, status and error
 
-  [[nodiscard]] bool ok() const noexcept { return !failure.has_value(); }
+  [[nodiscard]] bool ok() const noexcept { return !failure.has_value() && unprocessed.empty(); }
   explicit operator bool() const noexcept { return ok(); }
 };
 
@@ -111,7 +119,8 @@ class client {
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
-                                  .observer = options.observer}) {
+                                  .observer = options.observer}),
+        jitter_seed_(options.jitter_seed) {
     if (!key_.empty()) {
       if (auto k = check_api_key(key_.reveal()); !k) {
         setup_error_ = std::move(k).error();
@@ -159,15 +168,17 @@ class client {
     return cancel_batch(req);
   }
 
-  // Any number of ids: de-duplicated, sent in chunks of at most 100 (in order, one after the other),
-  // merged. Stops at the first chunk that fails (see cancel_batch_all_result). No ids at all:
-  // failure with errc::too_few_items and nothing sent.
+  // Any number of ids: de-duplicated, sent in chunks of at most 100, merged. A chunk that fails
+  // never stops the others (see cancel_batch_all_result). This drives predictstreet::cancel_batch_op
+  // (operations.hpp) one request at a time over this client's transport; for every chunk in
+  // flight at once run that machine in an http::pipeline. No ids at all: failure with
+  // errc::too_few_items and nothing sent.
   template <class S>
   cancel_batch_all_result cancel_batch_all(std::span<const S> ids) {
     cancel_batch_all_result out;
-    const std::vector<std::string_view> unique = unique_ids(ids);
-    out.unique_ids = unique.size();
-    const std::vector<chunk> plan = plan_chunks(unique.size());
+    cancel_batch_op op{ids};
+    const auto& plan = op.ledger().requests();
+    out.unique_ids = op.ledger().items().size();
     out.chunks = plan.size();
     if (plan.empty()) {
       out.failure.emplace();
@@ -175,30 +186,28 @@ class client {
                                  "cancel-batch needs at least 1 order id");
       return out;
     }
-    cancel_batch_request req;
-    cancel_batch_response_view part;
-    for (const chunk& c : plan) {
-      req.order_ids.assign(unique.begin() + static_cast<std::ptrdiff_t>(c.first),
-                           unique.begin() + static_cast<std::ptrdiff_t>(c.first + c.count));
-      http::reply<void> r = cancel_batch(req, part);
-      out.requests += r.attempts();
-      out.last = r.info();
-      if (!r) {
-        chunk_failure f;
-        f.index = c.index;
-        f.first = c.first;
-        f.count = c.count;
-        f.first_id = req.order_ids.front();
-        f.last_id = req.order_ids.back();
-        f.error = std::move(r).error();
-        f.info = out.last;
-        out.failure = std::move(f);
-        out.unprocessed.assign(unique.begin() + static_cast<std::ptrdiff_t>(c.first), unique.end());
-        return out;
-      }
-      merge_into(out.merged, part);
-      ++out.chunks_succeeded;
+    if (setup_error_) {
+      out.ledger = op.ledger();
+      out.failure.emplace(chunk_failure_of(out.ledger, 0));
+      out.failure->error = *setup_error_;
+      out.unprocessed = out.ledger.resume_ids();
+      return out;
     }
+    http::drive(op, core_.transport(), operation(), clock_, jitter_seed_);
+    out.ledger = op.ledger();
+    for (std::size_t r = 0; r < out.ledger.requests().size(); ++r) {
+      const http::cancel_request_record& rec = out.ledger.requests()[r];
+      out.requests += rec.info.attempts;
+      if (rec.info.attempts > 0) out.last = rec.info;  // one at a time: answers come in chunk order
+      if (rec.state == http::request_state::answered) ++out.chunks_succeeded;
+      if (rec.state == http::request_state::failed && !out.failure) out.failure.emplace(chunk_failure_of(out.ledger, r));
+    }
+    for (const http::cancel_item& it : out.ledger.items()) {
+      if (it.state == http::cancel_state::cancelled) out.merged.cancelled.push_back(it.id);
+      if (it.state == http::cancel_state::not_cancelled)
+        out.merged.not_cancelled.push_back({it.id, cancel_reason_of(it.reason), it.reason});
+    }
+    out.unprocessed = out.ledger.resume_ids();
     return out;
   }
   cancel_batch_all_result cancel_batch_all(const std::vector<std::string>& ids) {
@@ -288,10 +297,36 @@ class client {
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
-  void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
+  void set_clock(const http::retry_clock& c) noexcept {
+    core_.set_clock(c);
+    clock_ = c;
+  }
   void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
+  // How the composite calls run their machines: this core's headers, retry policy and observer.
+  [[nodiscard]] http::operation_options operation() const {
+    http::operation_options o;
+    o.headers = core_.headers_source();
+    o.retry = core_.retry_policy();
+    return o;
+  }
+
+  static chunk_failure chunk_failure_of(const http::cancel_ledger& ledger, std::size_t r) {
+    const http::cancel_request_record& rec = ledger.requests()[r];
+    chunk_failure f;
+    f.index = r;
+    f.first = rec.first;
+    f.count = rec.count;
+    if (rec.count > 0) {
+      f.first_id = ledger.items()[rec.first].id;
+      f.last_id = ledger.items()[rec.first + rec.count - 1].id;
+    }
+    if (rec.error) f.error = *rec.error;
+    f.info = rec.info;
+    return f;
+  }
+
   template <class E>
   http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
     if (setup_error_) return {fail(*setup_error_), {}};
@@ -308,6 +343,8 @@ class client {
   betwire::secret key_;
   std::string wallet_;
   http::client<T> core_;
+  http::retry_clock clock_{};
+  std::uint64_t jitter_seed_ = 0;
   std::optional<error> setup_error_;
 };
 
