@@ -172,7 +172,15 @@ struct simdjson_decoder {
   template <std::size_t I, class T>
   void read_member(T& out, sj::object& o) {
     sj::value v;
-    BETWIRE_SJ(o.find_field_unordered(bw::reflect::wire_name_v<T, I>).get(v));
+    auto found = o.find_field_unordered(bw::reflect::wire_name_v<T, I>).get(v);
+    // An optional member the page leaves out (the spec's newer bet fields, say) is simply absent.
+    if constexpr (is_optional_v<std::remove_cvref_t<decltype(bw::reflect::get<I>(out))>>) {
+      if (found == simdjson::NO_SUCH_FIELD) {
+        bw::reflect::get<I>(out).reset();
+        return;
+      }
+    }
+    BETWIRE_SJ(found);
     read(bw::reflect::get<I>(out), v);
   }
 
