@@ -5522,6 +5522,15 @@ inline void percent_encode(std::string_view in, std::string& out) {
 
 namespace detail {
 
+// string_view::find compares pointers, which g++ 12 cannot constant-evaluate under
+// -fsanitize=undefined when the text lives in a static member or a template argument object (ABP's
+// descriptor paths): the path-template helpers search by index instead.
+[[nodiscard]] constexpr std::size_t find_char(std::string_view s, char c, std::size_t from = 0) noexcept {
+  for (std::size_t i = from; i < s.size(); ++i)
+    if (s[i] == c) return i;
+  return std::string_view::npos;
+}
+
 using json::detail::dependent_false_v;
 using json::detail::is_optional_v;
 
@@ -5677,7 +5686,7 @@ template <class Q>
 [[nodiscard]] constexpr bool template_has_param(std::string_view tmpl, std::string_view name) noexcept {
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
     if (tmpl[i] != '{') continue;
-    const std::size_t close = tmpl.find('}', i);
+    const std::size_t close = detail::find_char(tmpl, '}', i);
     if (close == std::string_view::npos) return false;
     if (tmpl.substr(i + 1, close - i - 1) == name) return true;
     i = close;
@@ -5720,7 +5729,7 @@ template <class P>
   for (std::size_t i = 0; i < tmpl.size(); ++i) {
     if (tmpl[i] == '}') return false;
     if (tmpl[i] != '{') continue;
-    const std::size_t close = tmpl.find('}', i);
+    const std::size_t close = detail::find_char(tmpl, '}', i);
     if (close == std::string_view::npos) return false;
     const std::string_view name = tmpl.substr(i + 1, close - i - 1);
     bool found = false;
@@ -5737,7 +5746,7 @@ template <class P>
 
 // A template with no "{...}" at all.
 [[nodiscard]] constexpr bool path_is_static(std::string_view tmpl) noexcept {
-  return tmpl.find('{') == std::string_view::npos && tmpl.find('}') == std::string_view::npos;
+  return detail::find_char(tmpl, '{') == std::string_view::npos && detail::find_char(tmpl, '}') == std::string_view::npos;
 }
 
 // Appends `tmpl` with each "{name}" replaced by the percent-encoded value of P's field whose wire
