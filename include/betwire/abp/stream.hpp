@@ -648,9 +648,19 @@ class stream_session {
     close_reason_ = error(error_category::transport, code, why);
   }
 
+  // A peer may echo the key in any frame: no text of an error the session keeps may carry it.
+  void scrub_key(error& e) const {
+    const std::string_view key = opt_.api_key.reveal();
+    http::scrub(e.message, key);
+    http::scrub(e.venue_message, key);
+    http::scrub(e.venue_code, key);
+    http::scrub(e.excerpt, key);
+  }
+
   template <class Sink>
   void malformed(std::string_view text, error e, Sink& sink) {
     ++stats_.malformed;
+    scrub_key(e);
     failure_ = std::move(e);
     stream_event ev{};
     ev.kind = stream_event_kind::malformed;
@@ -800,6 +810,7 @@ class stream_session {
       out = &value;
     } else {
       failure_ = std::move(r).error();
+      scrub_key(failure_);
       data_.payload_error = &failure_;
     }
   }
