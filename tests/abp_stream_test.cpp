@@ -286,6 +286,21 @@ TEST(StreamSecrets, RefusedLoginErrorScrubsTheKey) {
   EXPECT_EQ(h.rec.items[0].failure.find(key), std::string::npos);
 }
 
+TEST(StreamSecrets, PayloadErrorWhosePathNamesTheKeyScrubsIt) {
+  // A decode error names the key it stopped at; a peer picks the keys (here a betslip odds key).
+  harness h;
+  h.connect_and_login();
+  std::string f = data_frame("betslip", "UPDATE",
+                             R"({"odds":{")" + std::string(key) + R"(":{"x":{"price":"not a number"}}}})", 1);
+  std::string described;
+  h.s.receive(f, h.now, [&](const abp::stream_event& e) {
+    if (e.kind == abp::stream_event_kind::data && e.data->payload_error) described = e.data->payload_error->describe();
+  });
+  ASSERT_FALSE(described.empty());
+  EXPECT_EQ(described.find(key), std::string::npos) << described;
+  EXPECT_NE(described.find("odds.***.x.price"), std::string::npos) << described;
+}
+
 // ---- server messages ---------------------------------------------------------------------------------
 
 TEST(StreamMessages, LoginOkEveryField) {

@@ -6353,6 +6353,12 @@ inline void scrub(std::string& text, std::string_view value) {
   redact(detail::cut_piece(text, value, 0, false, min_scrubbed_bytes));
 }
 
+// Scrubs `value` from every text of an error, the JSON path included: a decode error names the
+// key it stopped at, and a peer chooses the keys it sends.
+inline void scrub(error& e, std::string_view value) {
+  for (std::string* text : {&e.message, &e.venue_code, &e.venue_message, &e.path, &e.excerpt}) scrub(*text, value);
+}
+
 }  // namespace http
 BETWIRE_END_NAMESPACE
 
@@ -6917,12 +6923,7 @@ class redactor {
 
   // Every text of `e` scrubbed.
   [[nodiscard]] betwire::error scrubbed(betwire::error e) const {
-    for (std::size_t i = 0; i < count_; ++i) {
-      scrub(e.message, secrets_[i]);
-      scrub(e.venue_message, secrets_[i]);
-      scrub(e.venue_code, secrets_[i]);
-      scrub(e.excerpt, secrets_[i]);
-    }
+    for (std::size_t i = 0; i < count_; ++i) scrub(e, secrets_[i]);
     return e;
   }
 
@@ -8412,10 +8413,7 @@ class client {
   error scrubbed(error e) const {
     for (std::size_t i = 0; i < header_count_; ++i) {
       if (!sensitive_[i]) continue;
-      scrub(e.message, headers_[i].value);
-      scrub(e.venue_message, headers_[i].value);
-      scrub(e.venue_code, headers_[i].value);
-      scrub(e.excerpt, headers_[i].value);
+      scrub(e, headers_[i].value);
     }
     return e;
   }
@@ -10593,19 +10591,16 @@ class client {
   static http::reply<void> with_credentials(const R& req, http::reply<void> r) {
     if (r) return r;
     error& e = r.error();
-    auto scrub_all = [&e](std::string_view value) {
-      for (std::string* text : {&e.message, &e.venue_message, &e.venue_code, &e.excerpt}) http::scrub(*text, value);
-    };
-    if (req.password) scrub_all(req.password->reveal());
+    if (req.password) http::scrub(e, req.password->reveal());
     if (req.meta) {
-      scrub_all(req.meta->reveal());
+      http::scrub(e, req.meta->reveal());
       std::string copy(req.meta->reveal());  // only on failure: each string value of meta too
       json::object_map<std::string_view, json::raw> members;
       if (json::decode(copy, members)) {
         for (const auto& [name, value] : members) {
           std::string text(value.text);
           std::string decoded;
-          if (json::decode(text, decoded)) scrub_all(decoded);
+          if (json::decode(text, decoded)) http::scrub(e, decoded);
         }
       }
     }
@@ -11653,11 +11648,7 @@ class stream_session {
 
   // A peer may echo the key in any frame: no text of an error the session keeps may carry it.
   void scrub_key(error& e) const {
-    const std::string_view key = opt_.api_key.reveal();
-    http::scrub(e.message, key);
-    http::scrub(e.venue_message, key);
-    http::scrub(e.venue_code, key);
-    http::scrub(e.excerpt, key);
+    http::scrub(e, opt_.api_key.reveal());
   }
 
   template <class Sink>
@@ -11711,7 +11702,7 @@ class stream_session {
       std::string message = "the server refused the login";
       error e(error_category::venue, errc::unauthorized, std::move(message));
       if (error_msg_.message) e.venue_message = std::string(*error_msg_.message);
-      http::scrub(e.venue_message, opt_.api_key.reveal());
+      scrub_key(e);
       state_ = stream_state::closing;
       close_reason_ = std::move(e);
       ev.failure = &*close_reason_;
@@ -12495,7 +12486,7 @@ class stream_driver {
   template <class Sink>
   void backoff(error why, Sink& sink, bool was_connected) {
     (void)was_connected;
-    http::scrub(why.message, session_->options().api_key.reveal());
+    http::scrub(why, session_->options().api_key.reveal());
     last_error_ = std::move(why);
     stream_event ev{};
     ev.kind = stream_event_kind::disconnected;

@@ -322,19 +322,16 @@ class client {
   static http::reply<void> with_credentials(const R& req, http::reply<void> r) {
     if (r) return r;
     error& e = r.error();
-    auto scrub_all = [&e](std::string_view value) {
-      for (std::string* text : {&e.message, &e.venue_message, &e.venue_code, &e.excerpt}) http::scrub(*text, value);
-    };
-    if (req.password) scrub_all(req.password->reveal());
+    if (req.password) http::scrub(e, req.password->reveal());
     if (req.meta) {
-      scrub_all(req.meta->reveal());
+      http::scrub(e, req.meta->reveal());
       std::string copy(req.meta->reveal());  // only on failure: each string value of meta too
       json::object_map<std::string_view, json::raw> members;
       if (json::decode(copy, members)) {
         for (const auto& [name, value] : members) {
           std::string text(value.text);
           std::string decoded;
-          if (json::decode(text, decoded)) scrub_all(decoded);
+          if (json::decode(text, decoded)) http::scrub(e, decoded);
         }
       }
     }

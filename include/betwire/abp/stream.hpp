@@ -650,11 +650,7 @@ class stream_session {
 
   // A peer may echo the key in any frame: no text of an error the session keeps may carry it.
   void scrub_key(error& e) const {
-    const std::string_view key = opt_.api_key.reveal();
-    http::scrub(e.message, key);
-    http::scrub(e.venue_message, key);
-    http::scrub(e.venue_code, key);
-    http::scrub(e.excerpt, key);
+    http::scrub(e, opt_.api_key.reveal());
   }
 
   template <class Sink>
@@ -708,7 +704,7 @@ class stream_session {
       std::string message = "the server refused the login";
       error e(error_category::venue, errc::unauthorized, std::move(message));
       if (error_msg_.message) e.venue_message = std::string(*error_msg_.message);
-      http::scrub(e.venue_message, opt_.api_key.reveal());
+      scrub_key(e);
       state_ = stream_state::closing;
       close_reason_ = std::move(e);
       ev.failure = &*close_reason_;

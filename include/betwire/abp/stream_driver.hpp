@@ -259,7 +259,7 @@ class stream_driver {
   template <class Sink>
   void backoff(error why, Sink& sink, bool was_connected) {
     (void)was_connected;
-    http::scrub(why.message, session_->options().api_key.reveal());
+    http::scrub(why, session_->options().api_key.reveal());
     last_error_ = std::move(why);
     stream_event ev{};
     ev.kind = stream_event_kind::disconnected;

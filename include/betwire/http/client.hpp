@@ -340,10 +340,7 @@ class client {
   error scrubbed(error e) const {
     for (std::size_t i = 0; i < header_count_; ++i) {
       if (!sensitive_[i]) continue;
-      scrub(e.message, headers_[i].value);
-      scrub(e.venue_message, headers_[i].value);
-      scrub(e.venue_code, headers_[i].value);
-      scrub(e.excerpt, headers_[i].value);
+      scrub(e, headers_[i].value);
     }
     return e;
   }

@@ -131,12 +131,7 @@ class redactor {
 
   // Every text of `e` scrubbed.
   [[nodiscard]] betwire::error scrubbed(betwire::error e) const {
-    for (std::size_t i = 0; i < count_; ++i) {
-      scrub(e.message, secrets_[i]);
-      scrub(e.venue_message, secrets_[i]);
-      scrub(e.venue_code, secrets_[i]);
-      scrub(e.excerpt, secrets_[i]);
-    }
+    for (std::size_t i = 0; i < count_; ++i) scrub(e, secrets_[i]);
     return e;
   }
 

@@ -181,6 +181,12 @@ inline void scrub(std::string& text, std::string_view value) {
   redact(detail::cut_piece(text, value, 0, false, min_scrubbed_bytes));
 }
 
+// Scrubs `value` from every text of an error, the JSON path included: a decode error names the
+// key it stopped at, and a peer chooses the keys it sends.
+inline void scrub(error& e, std::string_view value) {
+  for (std::string* text : {&e.message, &e.venue_code, &e.venue_message, &e.path, &e.excerpt}) scrub(*text, value);
+}
+
 }  // namespace http
 BETWIRE_END_NAMESPACE
 
