@@ -70,6 +70,7 @@ template <class T, std::size_t N> inline constexpr bool is_array<std::array<T, N
 template <class T> inline constexpr bool is_raw = false;
 template <class S> inline constexpr bool is_raw<json::basic_raw<S>> = true;
 template <class T> inline constexpr bool is_string = std::is_same_v<T, std::string> || std::is_same_v<T, std::string_view>;
+template <class T> inline constexpr bool is_quoted = json::is_quoted_v<T>;
 template <class T>
 concept string_map = requires(T& m) {
   typename T::key_type;
@@ -78,7 +79,7 @@ concept string_map = requires(T& m) {
 } && is_string<typename T::key_type>;
 template <class T>
 concept struct_type = reflect::reflectable<T> && !is_string<T> && !is_raw<T> && !is_optional<T> &&
-                      !is_vector<T> && !is_array<T> && !string_map<T> &&
+                      !is_vector<T> && !is_array<T> && !string_map<T> && !is_quoted<T> &&
                       !std::is_same_v<T, bw::decimal> && !std::is_same_v<T, bw::timestamp>;
 
 // Whether the generator knows every member type of T (betwire::secret, say, is never decoded
@@ -90,7 +91,7 @@ consteval bool supported() {
   else if constexpr (string_map<T>) return supported<typename T::mapped_type>();
   else if constexpr (std::is_same_v<T, bool> || std::is_enum_v<T> || std::is_arithmetic_v<T> ||
                      std::is_same_v<T, bw::decimal> || std::is_same_v<T, bw::timestamp> || is_string<T> ||
-                     is_raw<T>)
+                     is_raw<T> || is_quoted<T>)
     return true;
   else if constexpr (struct_type<T>)
     return []<std::size_t... I>(std::index_sequence<I...>) {
@@ -443,6 +444,17 @@ struct generator {
         out += std::to_string(static_cast<std::int64_t>(v));
       else
         append_string(out, reflect::enum_to_wire(v), r);
+    } else if constexpr (is_quoted<T>) {
+      // Sent as a string of digits; read from that (any escape spelling) or from a bare integer.
+      using Int = decltype(v.value);
+      Int n{};
+      if (r.one_in(4)) {
+        make(n, out);
+      } else {
+        n = random_int<Int>();
+        append_string(out, std::to_string(n), r);
+      }
+      v = n;
     } else if constexpr (std::is_integral_v<T>) {
       v = random_int<T>();
       const bool neg = v < 0;
