@@ -4,6 +4,7 @@
 
 #include <betwire/http/concurrent.hpp>
 #include <betwire/http/operations.hpp>
+#include <betwire/opinion/client.hpp>
 #include <betwire/opinion/operations.hpp>
 #include <betwire/predictstreet/client.hpp>
 #include <betwire/predictstreet/operations.hpp>
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -439,4 +441,105 @@ TEST(ConcurrencyPages, AFailedChainDoesNotStopTheOthers) {
   EXPECT_FALSE(op.chains()[2].error.has_value());
   EXPECT_EQ(op.chains()[0].pages, 1U);
   EXPECT_EQ(op.chains()[2].pages, 1U);
+}
+
+// ---- the blocking drivers: the machines run through a client's core -----------------------------
+
+namespace {
+
+// A blocking betwire::transport over a fake venue, recording what each request carried.
+struct recording_transport {
+  explicit recording_transport(venue f) : v(std::move(f)) {}
+  venue v;
+  std::vector<std::chrono::steady_clock::time_point> deadlines;
+  std::vector<std::string> targets;
+  betwire::result<void> send(const http::request& req, http::response& resp) {
+    deadlines.push_back(req.deadline);
+    targets.emplace_back(req.target);
+    return v(sent_request{0, std::string(req.target), std::string(req.body)}, resp);
+  }
+};
+
+}  // namespace
+
+TEST(ConcurrencyDrivers, BlockingCompositeCallsHonourTheCoreDeadline) {
+  fake_ps ps_venue;
+  recording_transport net{std::ref(ps_venue)};
+  ps::client<recording_transport> c{net};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  c.core().set_deadline(deadline);
+  const auto r = c.cancel_batch_all(numbered("id", 150));
+  ASSERT_EQ(net.deadlines.size(), 2U);
+  EXPECT_EQ(r.chunks_succeeded, 2U);
+  for (const auto& d : net.deadlines) EXPECT_EQ(d, deadline);
+
+  fake_opinion op_venue;
+  recording_transport onet{std::ref(op_venue)};
+  opinion::client<recording_transport> o{onet, {.api_key = betwire::secret(std::string("k"))}};
+  o.core().set_deadline(deadline);
+  const auto outcomes = o.cancel_orders(std::vector<std::string>{"a", "b"});
+  ASSERT_EQ(onet.deadlines.size(), 2U);
+  for (const auto& d : onet.deadlines) EXPECT_EQ(d, deadline);
+  EXPECT_TRUE(outcomes[0].success && outcomes[1].success);
+}
+
+TEST(ConcurrencyDrivers, LastResponseAndRequestAreTheBatchsLast) {
+  fake_ps ps_venue;
+  recording_transport net{std::ref(ps_venue)};
+  ps::client<recording_transport> c{net};
+  (void)c.cancel("single-1");  // a call before: the driven batch must replace what it left
+  const auto r = c.cancel_batch_all(numbered("id", 150));
+  ASSERT_EQ(net.targets.size(), 3U);
+  EXPECT_EQ(r.chunks_succeeded, 2U);
+  const std::string described = c.describe_last_request();
+  EXPECT_NE(described.find("/api/orders/cancel-batch"), std::string::npos) << described;
+  EXPECT_NE(described.find("[\"id100\""), std::string::npos) << described;  // the second chunk
+  EXPECT_EQ(described.find("\"id0\""), std::string::npos) << described;
+  EXPECT_EQ(c.last_response().status, 200);
+  EXPECT_NE(c.last_response().body.find("id149"), std::string::npos);
+  EXPECT_EQ(r.last.status, 200);
+
+  fake_opinion op_venue;
+  recording_transport onet{std::ref(op_venue)};
+  opinion::client<recording_transport> o{onet, {.api_key = betwire::secret(std::string("k"))}};
+  (void)o.cancel_orders(std::vector<std::string>{"first", "last-one"});
+  const std::string od = o.describe_last_request();
+  EXPECT_NE(od.find("last-one"), std::string::npos) << od;
+  EXPECT_EQ(od.find("k\r\n"), std::string::npos) << od;  // the key stays redacted
+  EXPECT_EQ(o.last_response().status, 200);
+}
+
+TEST(ConcurrencyDrivers, ASetupErrorFailsEveryIdAndSendsNothing) {
+  fake_ps ps_venue;
+  recording_transport net{std::ref(ps_venue)};
+  ps::client<recording_transport> c{net, {.api_key = betwire::secret(std::string("not-a-key"))}};
+  ASSERT_TRUE(c.setup_error());
+  const auto r = c.cancel_batch_all(numbered("id", 150));
+  EXPECT_TRUE(net.targets.empty());
+  ASSERT_EQ(r.ledger.items().size(), 150U);
+  EXPECT_EQ(r.ledger.tally().failed, 150U);
+  for (const auto& it : r.ledger.items()) {
+    ASSERT_TRUE(it.error.has_value());
+    EXPECT_EQ(it.error->code, errc::invalid_api_key);
+  }
+  for (const auto& rq : r.ledger.requests()) EXPECT_EQ(rq.state, http::request_state::failed);
+  ASSERT_TRUE(r.failure.has_value());
+  EXPECT_EQ(r.failure->index, 0U);
+  EXPECT_EQ(r.failure->error.code, errc::invalid_api_key);
+  EXPECT_EQ(r.unprocessed.size(), 150U);
+  EXPECT_EQ(r.chunks_succeeded, 0U);
+
+  fake_opinion op_venue;
+  recording_transport onet{std::ref(op_venue)};
+  opinion::client<recording_transport> o{onet};  // no key
+  const auto outcomes = o.cancel_orders(std::vector<std::string>{"a", "b", "c"});
+  EXPECT_TRUE(onet.targets.empty());
+  ASSERT_EQ(outcomes.size(), 3U);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(outcomes[i].index, i);
+    EXPECT_EQ(outcomes[i].order_id, std::string(1, static_cast<char>('a' + i)));
+    EXPECT_FALSE(outcomes[i].success);
+    ASSERT_TRUE(outcomes[i].error.has_value());
+    EXPECT_EQ(outcomes[i].error->code, errc::invalid_api_key);
+  }
 }

@@ -8182,7 +8182,7 @@ class client {
     requires(!detail::has_path_type<E>)
   reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
     request r;
-    if (auto b = http::build_request<E>(req, buffers_, r); !b) return refused<E>(std::move(b).error());
+    if (auto b = http::build_request<E>(req, out_.buffers, r); !b) return refused<E>(std::move(b).error());
     return run<E>(r, out, extra);
   }
 
@@ -8191,7 +8191,7 @@ class client {
   reply<void> call(const typename E::path_type& path_params, const request_t<E>& req, response_t<E>& out,
                    std::span<const header> extra = {}) {
     request r;
-    if (auto b = http::build_request<E>(path_params, req, buffers_, r); !b)
+    if (auto b = http::build_request<E>(path_params, req, out_.buffers, r); !b)
       return refused<E>(std::move(b).error());
     return run<E>(r, out, extra);
   }
@@ -8220,6 +8220,38 @@ class client {
     reply<void> sent = send_as(r, extra, {});
     if (observer_.wants_calls()) report_call(r, {}, sent);
     return sent;
+  }
+
+  // ---- composite operations (machines, http/concurrent.hpp) ----
+
+  // Runs machine `m` to its end, one request at a time, each sent as a call of this core is: its
+  // headers, deadline, retry policy, observer and transport. last_response() and
+  // describe_last_request() then show the machine's last request and its answer. The venue
+  // clients' blocking composite calls are this: the machine is the one implementation.
+  template <machine M>
+  void drive(M& m) {
+    while (step(m)) {
+    }
+  }
+
+  // One request of `m`: asks it for one, sends it, hands the answer back. False when it had
+  // nothing to send (done; a machine waiting with nothing outstanding would wait for ever).
+  template <machine M>
+  bool step(M& m) {
+    out_.request = request{};
+    out_.id = 0;
+    out_.endpoint = {};
+    if (m.next(out_) != next_step::send) return false;
+    request& r = out_.request;
+    reply<void> sent = send_as(r, {}, out_.endpoint);
+    last_request_ = r;  // views out_.buffers, as a call's does
+    (void)add_headers(last_request_, {});
+    if (observer_.wants_calls()) report_call(last_request_, out_.endpoint, sent);
+    const header_source hs = headers_source();
+    const reply_info info = sent.info();
+    answer a{out_.id, std::move(sent).as_result(), response_, info, &hs};
+    m.complete(a);
+    return true;
   }
 
   // This core's headers and credential scrubbing, for operations an http::pipeline runs on its
@@ -8426,7 +8458,7 @@ class client {
   redactor redactor_;
   std::string observed_text_;  // a redacted target, when it held a credential
   jitter_source jitter_;
-  request_buffers buffers_;
+  outgoing out_;  // the buffers of calls and of the machines' requests (drive)
   response response_;
   request last_request_;
   std::array<header, max_default_headers> headers_{};
@@ -8454,9 +8486,16 @@ BETWIRE_END_NAMESPACE
 //   "chain" per query: ABP orders by id set, PredictStreet open orders per market), each following
 //   its own cursor, all chains in flight at once. One request per chain at a time (a keyset cursor
 //   is known only from the page before it).
-// * http::drive(machine, transport): the blocking driver, a pipeline over a serial transport: the
-//   clients' blocking composite calls are this over their own transport, so there is one
-//   implementation of each operation, not two.
+// * http::drive(machine, core): the blocking driver the clients' composite calls use: one request
+//   at a time through an http::client core (client::drive), so a driven call honours the core's
+//   deadline, retry policy and observer, and last_response() / describe_last_request() show its
+//   last request, as any call's. One implementation of each operation (the machine), not two.
+//   http::drive_cancels adds a client's setup error (nothing sent, every id failed with it).
+//   http::drive(machine, transport, options): the same over a bare transport (a pipeline over a
+//   serial transport), for machines without a client core.
+// * http::cursor_range<E, Cursor, Policy, T>: one cursor-paginated listing as an input range of
+//   pages, a cursor_pages machine stepped through a client core one page per increment: the
+//   clients' *_pages calls.
 
 // ---- begin <betwire/http/pages.hpp> ----------------------------------------
 #ifndef BETWIRE_HTTP_PAGES_HPP
@@ -8601,6 +8640,7 @@ BETWIRE_END_NAMESPACE
 #endif  // BETWIRE_HTTP_PAGES_HPP
 // ---- end <betwire/http/pages.hpp> ------------------------------------------
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -8682,6 +8722,23 @@ class cancel_ledger {
     for (std::size_t i = r.first; i < r.first + r.count; ++i) {
       set(i, s);
       if (e) items_[i].error = e;
+    }
+  }
+
+  // Every id the venue has not decided (not sent, in flight, failed) becomes failed with `e`, and
+  // every request not answered failed with it: an operation refused before anything was sent (a
+  // client's setup error), or given up on with its transport.
+  void fail_all(const betwire::error& e) {
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      const cancel_state s = items_[i].state;
+      if (s == cancel_state::cancelled || s == cancel_state::not_cancelled) continue;
+      set(i, cancel_state::failed);
+      items_[i].error = e;
+    }
+    for (cancel_request_record& r : requests_) {
+      if (r.state == request_state::answered) continue;
+      r.state = request_state::failed;
+      r.error = e;
     }
   }
 
@@ -8931,6 +8988,30 @@ void drive(M& m, T& net, const operation_options& o, const retry_clock& clock = 
   pipeline<serial_transport<T>> p(serial, po);
   if (!p.add(m, o)) return;
   p.run();
+}
+
+// Runs machine `m` to its end through the client core `core` (client::drive: its headers, deadline,
+// retry policy, observer; last_response() shows the last answer).
+template <transport T, machine M>
+void drive(M& m, client<T>& core) {
+  core.drive(m);
+}
+
+// A venue client's blocking cancelling call: drives `m` through `core`, unless `refused` holds an
+// error (the client's setup error: a malformed key or wallet); then nothing is sent and every id
+// and request of the machine's ledger is failed with it. Returns the machine's ledger either way.
+template <transport T, machine M>
+  requires requires(const M& m) {
+    { m.ledger() } -> std::convertible_to<const cancel_ledger&>;
+  }
+[[nodiscard]] cancel_ledger drive_cancels(M& m, client<T>& core, const std::optional<betwire::error>& refused) {
+  if (refused) {
+    cancel_ledger l = m.ledger();
+    l.fail_all(*refused);
+    return l;
+  }
+  core.drive(m);
+  return m.ledger();
 }
 
 }  // namespace http
@@ -13701,8 +13782,7 @@ class client {
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
-                                  .observer = options.observer}),
-        jitter_seed_(options.jitter_seed) {
+                                  .observer = options.observer}) {
     if (!key_.empty()) {
       if (auto k = check_api_key(key_.reveal()); !k) {
         setup_error_ = std::move(k).error();
@@ -13752,8 +13832,9 @@ class client {
 
   // Any number of ids: de-duplicated, sent in chunks of at most 100, merged. A chunk that fails
   // never stops the others (see cancel_batch_all_result). This drives predictstreet::cancel_batch_op
-  // (operations.hpp) one request at a time over this client's transport; for every chunk in
-  // flight at once run that machine in an http::pipeline. No ids at all: failure with
+  // (operations.hpp) one request at a time through this client's core (http::drive_cancels: its
+  // deadline, retries and observer; last_response() is the last chunk's answer); for every chunk
+  // in flight at once run that machine in an http::pipeline. No ids at all: failure with
   // errc::too_few_items and nothing sent.
   template <class S>
   cancel_batch_all_result cancel_batch_all(std::span<const S> ids) {
@@ -13768,15 +13849,7 @@ class client {
                                  "cancel-batch needs at least 1 order id");
       return out;
     }
-    if (setup_error_) {
-      out.ledger = op.ledger();
-      out.failure.emplace(chunk_failure_of(out.ledger, 0));
-      out.failure->error = *setup_error_;
-      out.unprocessed = out.ledger.resume_ids();
-      return out;
-    }
-    http::drive(op, core_.transport(), operation(), clock_, jitter_seed_);
-    out.ledger = op.ledger();
+    out.ledger = http::drive_cancels(op, core_, setup_error_);
     for (std::size_t r = 0; r < out.ledger.requests().size(); ++r) {
       const http::cancel_request_record& rec = out.ledger.requests()[r];
       out.requests += rec.info.attempts;
@@ -13879,21 +13952,10 @@ class client {
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
-  void set_clock(const http::retry_clock& c) noexcept {
-    core_.set_clock(c);
-    clock_ = c;
-  }
+  void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
   void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
-  // How the composite calls run their machines: this core's headers, retry policy and observer.
-  [[nodiscard]] http::operation_options operation() const {
-    http::operation_options o;
-    o.headers = core_.headers_source();
-    o.retry = core_.retry_policy();
-    return o;
-  }
-
   static chunk_failure chunk_failure_of(const http::cancel_ledger& ledger, std::size_t r) {
     const http::cancel_request_record& rec = ledger.requests()[r];
     chunk_failure f;
@@ -13925,8 +13987,6 @@ class client {
   betwire::secret key_;
   std::string wallet_;
   http::client<T> core_;
-  http::retry_clock clock_{};
-  std::uint64_t jitter_seed_ = 0;
   std::optional<error> setup_error_;
 };
 
@@ -15119,8 +15179,7 @@ class client {
         limiter_(options.limit),
         net_(t, limiter_),
         core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
-                                  .observer = options.observer}),
-        jitter_seed_(options.jitter_seed) {
+                                  .observer = options.observer}) {
     if (key_.empty()) {
       setup_error_ = error(error_category::validation, errc::invalid_api_key, "the user's apikey is empty");
     } else if (auto r = core_.set_header("apikey", key_); !r) {
@@ -15171,8 +15230,9 @@ class client {
 
   // One cancel per id (the venue has no batch endpoint), in input order; a failure never stops the
   // rest. `ids`: any range of things convertible to std::string_view. This drives
-  // opinion::basic_cancel_orders_op (operations.hpp) one request at a time over this client's
-  // transport; for many in flight at once run that machine in an http::pipeline.
+  // opinion::basic_cancel_orders_op (operations.hpp) one request at a time through this client's
+  // core (http::drive_cancels: its deadline, retries and observer; last_response() is the last
+  // cancel's answer); for many in flight at once run that machine in an http::pipeline.
   template <class Range>
   std::vector<cancel_outcome> cancel_orders(const Range& ids, const progress_callback& on_progress = {}) {
     basic_cancel_orders_op<std::string> op{ids};
@@ -15181,7 +15241,14 @@ class client {
     p.phase = progress::phase::cancelling;
     p.total = out.size();
     op.on_item(item_recorder(out, p, on_progress));
-    drive_op(op, out);
+    const http::cancel_ledger ledger = http::drive_cancels(op, core_, setup_error_);
+    // Ids no answer decided (refused with the setup error, or not sent after a refused key).
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].success || out[i].error) continue;
+      out[i].index = i;
+      out[i].order_id = ledger.items()[i].id;
+      out[i].error = ledger.items()[i].error;
+    }
     return out;
   }
 
@@ -15209,7 +15276,7 @@ class client {
       if (on_progress) on_progress(p);
     });
     op.on_item(item_recorder(res.results, p, on_progress));
-    http::drive(op, net_, operation(), clock_, jitter_seed_);
+    core_.drive(op);
     if (op.error_state()) return fail(*op.error_state());
     res.pages = op.lister().pages();
     res.total_orders = res.results.size();
@@ -15230,19 +15297,10 @@ class client {
   void set_clock(const http::retry_clock& c) noexcept {
     core_.set_clock(c);
     limiter_.set_clock(c);
-    clock_ = c;
   }
   void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
-  // How the composite calls run their machines: this core's headers, retry policy and observer.
-  [[nodiscard]] http::operation_options operation() const {
-    http::operation_options o;
-    o.headers = core_.headers_source();
-    o.retry = core_.retry_policy();
-    return o;
-  }
-
   // Records each decided id as a cancel_outcome and reports progress.
   static auto item_recorder(std::vector<cancel_outcome>& out, progress& p, const progress_callback& on_progress) {
     return [&out, &p, &on_progress](std::size_t i, const http::cancel_item& it, cancel_result* done) {
@@ -15262,20 +15320,6 @@ class client {
     };
   }
 
-  // Runs a cancelling machine, or fails every id with the setup error without sending anything.
-  template <class M>
-  void drive_op(M& op, std::vector<cancel_outcome>& out) {
-    if (setup_error_) {
-      for (std::size_t i = 0; i < out.size(); ++i) {
-        out[i].index = i;
-        out[i].order_id = op.ledger().items()[i].id;
-        out[i].error = *setup_error_;
-      }
-      return;
-    }
-    http::drive(op, net_, operation(), clock_, jitter_seed_);
-  }
-
   template <class E>
   http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
     if (setup_error_) return {fail(*setup_error_), {}};
@@ -15293,8 +15337,6 @@ class client {
   rate_limiter limiter_;
   limited_transport<T> net_;
   http::client<limited_transport<T>> core_;
-  http::retry_clock clock_{};
-  std::uint64_t jitter_seed_ = 0;
   std::optional<error> setup_error_;
 };
 

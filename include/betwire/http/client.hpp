@@ -109,7 +109,7 @@ class client {
     requires(!detail::has_path_type<E>)
   reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
     request r;
-    if (auto b = http::build_request<E>(req, buffers_, r); !b) return refused<E>(std::move(b).error());
+    if (auto b = http::build_request<E>(req, out_.buffers, r); !b) return refused<E>(std::move(b).error());
     return run<E>(r, out, extra);
   }
 
@@ -118,7 +118,7 @@ class client {
   reply<void> call(const typename E::path_type& path_params, const request_t<E>& req, response_t<E>& out,
                    std::span<const header> extra = {}) {
     request r;
-    if (auto b = http::build_request<E>(path_params, req, buffers_, r); !b)
+    if (auto b = http::build_request<E>(path_params, req, out_.buffers, r); !b)
       return refused<E>(std::move(b).error());
     return run<E>(r, out, extra);
   }
@@ -147,6 +147,38 @@ class client {
     reply<void> sent = send_as(r, extra, {});
     if (observer_.wants_calls()) report_call(r, {}, sent);
     return sent;
+  }
+
+  // ---- composite operations (machines, http/concurrent.hpp) ----
+
+  // Runs machine `m` to its end, one request at a time, each sent as a call of this core is: its
+  // headers, deadline, retry policy, observer and transport. last_response() and
+  // describe_last_request() then show the machine's last request and its answer. The venue
+  // clients' blocking composite calls are this: the machine is the one implementation.
+  template <machine M>
+  void drive(M& m) {
+    while (step(m)) {
+    }
+  }
+
+  // One request of `m`: asks it for one, sends it, hands the answer back. False when it had
+  // nothing to send (done; a machine waiting with nothing outstanding would wait for ever).
+  template <machine M>
+  bool step(M& m) {
+    out_.request = request{};
+    out_.id = 0;
+    out_.endpoint = {};
+    if (m.next(out_) != next_step::send) return false;
+    request& r = out_.request;
+    reply<void> sent = send_as(r, {}, out_.endpoint);
+    last_request_ = r;  // views out_.buffers, as a call's does
+    (void)add_headers(last_request_, {});
+    if (observer_.wants_calls()) report_call(last_request_, out_.endpoint, sent);
+    const header_source hs = headers_source();
+    const reply_info info = sent.info();
+    answer a{out_.id, std::move(sent).as_result(), response_, info, &hs};
+    m.complete(a);
+    return true;
   }
 
   // This core's headers and credential scrubbing, for operations an http::pipeline runs on its
@@ -353,7 +385,7 @@ class client {
   redactor redactor_;
   std::string observed_text_;  // a redacted target, when it held a credential
   jitter_source jitter_;
-  request_buffers buffers_;
+  outgoing out_;  // the buffers of calls and of the machines' requests (drive)
   response response_;
   request last_request_;
   std::array<header, max_default_headers> headers_{};

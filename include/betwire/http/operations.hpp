@@ -12,18 +12,27 @@
 //   "chain" per query: ABP orders by id set, PredictStreet open orders per market), each following
 //   its own cursor, all chains in flight at once. One request per chain at a time (a keyset cursor
 //   is known only from the page before it).
-// * http::drive(machine, transport): the blocking driver, a pipeline over a serial transport: the
-//   clients' blocking composite calls are this over their own transport, so there is one
-//   implementation of each operation, not two.
+// * http::drive(machine, core): the blocking driver the clients' composite calls use: one request
+//   at a time through an http::client core (client::drive), so a driven call honours the core's
+//   deadline, retry policy and observer, and last_response() / describe_last_request() show its
+//   last request, as any call's. One implementation of each operation (the machine), not two.
+//   http::drive_cancels adds a client's setup error (nothing sent, every id failed with it).
+//   http::drive(machine, transport, options): the same over a bare transport (a pipeline over a
+//   serial transport), for machines without a client core.
+// * http::cursor_range<E, Cursor, Policy, T>: one cursor-paginated listing as an input range of
+//   pages, a cursor_pages machine stepped through a client core one page per increment: the
+//   clients' *_pages calls.
 
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
+#include <betwire/http/client.hpp>
 #include <betwire/http/concurrent.hpp>
 #include <betwire/http/endpoint.hpp>
 #include <betwire/http/pages.hpp>
 #include <betwire/http/transport.hpp>
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -105,6 +114,23 @@ class cancel_ledger {
     for (std::size_t i = r.first; i < r.first + r.count; ++i) {
       set(i, s);
       if (e) items_[i].error = e;
+    }
+  }
+
+  // Every id the venue has not decided (not sent, in flight, failed) becomes failed with `e`, and
+  // every request not answered failed with it: an operation refused before anything was sent (a
+  // client's setup error), or given up on with its transport.
+  void fail_all(const betwire::error& e) {
+    for (std::size_t i = 0; i < items_.size(); ++i) {
+      const cancel_state s = items_[i].state;
+      if (s == cancel_state::cancelled || s == cancel_state::not_cancelled) continue;
+      set(i, cancel_state::failed);
+      items_[i].error = e;
+    }
+    for (cancel_request_record& r : requests_) {
+      if (r.state == request_state::answered) continue;
+      r.state = request_state::failed;
+      r.error = e;
     }
   }
 
@@ -354,6 +380,30 @@ void drive(M& m, T& net, const operation_options& o, const retry_clock& clock = 
   pipeline<serial_transport<T>> p(serial, po);
   if (!p.add(m, o)) return;
   p.run();
+}
+
+// Runs machine `m` to its end through the client core `core` (client::drive: its headers, deadline,
+// retry policy, observer; last_response() shows the last answer).
+template <transport T, machine M>
+void drive(M& m, client<T>& core) {
+  core.drive(m);
+}
+
+// A venue client's blocking cancelling call: drives `m` through `core`, unless `refused` holds an
+// error (the client's setup error: a malformed key or wallet); then nothing is sent and every id
+// and request of the machine's ledger is failed with it. Returns the machine's ledger either way.
+template <transport T, machine M>
+  requires requires(const M& m) {
+    { m.ledger() } -> std::convertible_to<const cancel_ledger&>;
+  }
+[[nodiscard]] cancel_ledger drive_cancels(M& m, client<T>& core, const std::optional<betwire::error>& refused) {
+  if (refused) {
+    cancel_ledger l = m.ledger();
+    l.fail_all(*refused);
+    return l;
+  }
+  core.drive(m);
+  return m.ledger();
 }
 
 }  // namespace http

@@ -183,8 +183,7 @@ class client {
         limiter_(options.limit),
         net_(t, limiter_),
         core_(net_, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
-                                  .observer = options.observer}),
-        jitter_seed_(options.jitter_seed) {
+                                  .observer = options.observer}) {
     if (key_.empty()) {
       setup_error_ = error(error_category::validation, errc::invalid_api_key, "the user's apikey is empty");
     } else if (auto r = core_.set_header("apikey", key_); !r) {
@@ -235,8 +234,9 @@ class client {
 
   // One cancel per id (the venue has no batch endpoint), in input order; a failure never stops the
   // rest. `ids`: any range of things convertible to std::string_view. This drives
-  // opinion::basic_cancel_orders_op (operations.hpp) one request at a time over this client's
-  // transport; for many in flight at once run that machine in an http::pipeline.
+  // opinion::basic_cancel_orders_op (operations.hpp) one request at a time through this client's
+  // core (http::drive_cancels: its deadline, retries and observer; last_response() is the last
+  // cancel's answer); for many in flight at once run that machine in an http::pipeline.
   template <class Range>
   std::vector<cancel_outcome> cancel_orders(const Range& ids, const progress_callback& on_progress = {}) {
     basic_cancel_orders_op<std::string> op{ids};
@@ -245,7 +245,14 @@ class client {
     p.phase = progress::phase::cancelling;
     p.total = out.size();
     op.on_item(item_recorder(out, p, on_progress));
-    drive_op(op, out);
+    const http::cancel_ledger ledger = http::drive_cancels(op, core_, setup_error_);
+    // Ids no answer decided (refused with the setup error, or not sent after a refused key).
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i].success || out[i].error) continue;
+      out[i].index = i;
+      out[i].order_id = ledger.items()[i].id;
+      out[i].error = ledger.items()[i].error;
+    }
     return out;
   }
 
@@ -273,7 +280,7 @@ class client {
       if (on_progress) on_progress(p);
     });
     op.on_item(item_recorder(res.results, p, on_progress));
-    http::drive(op, net_, operation(), clock_, jitter_seed_);
+    core_.drive(op);
     if (op.error_state()) return fail(*op.error_state());
     res.pages = op.lister().pages();
     res.total_orders = res.results.size();
@@ -294,19 +301,10 @@ class client {
   void set_clock(const http::retry_clock& c) noexcept {
     core_.set_clock(c);
     limiter_.set_clock(c);
-    clock_ = c;
   }
   void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
-  // How the composite calls run their machines: this core's headers, retry policy and observer.
-  [[nodiscard]] http::operation_options operation() const {
-    http::operation_options o;
-    o.headers = core_.headers_source();
-    o.retry = core_.retry_policy();
-    return o;
-  }
-
   // Records each decided id as a cancel_outcome and reports progress.
   static auto item_recorder(std::vector<cancel_outcome>& out, progress& p, const progress_callback& on_progress) {
     return [&out, &p, &on_progress](std::size_t i, const http::cancel_item& it, cancel_result* done) {
@@ -326,20 +324,6 @@ class client {
     };
   }
 
-  // Runs a cancelling machine, or fails every id with the setup error without sending anything.
-  template <class M>
-  void drive_op(M& op, std::vector<cancel_outcome>& out) {
-    if (setup_error_) {
-      for (std::size_t i = 0; i < out.size(); ++i) {
-        out[i].index = i;
-        out[i].order_id = op.ledger().items()[i].id;
-        out[i].error = *setup_error_;
-      }
-      return;
-    }
-    http::drive(op, net_, operation(), clock_, jitter_seed_);
-  }
-
   template <class E>
   http::reply<void> run(const http::request_t<E>& req, http::response_t<E>& out) {
     if (setup_error_) return {fail(*setup_error_), {}};
@@ -357,8 +341,6 @@ class client {
   rate_limiter limiter_;
   limited_transport<T> net_;
   http::client<limited_transport<T>> core_;
-  http::retry_clock clock_{};
-  std::uint64_t jitter_seed_ = 0;
   std::optional<error> setup_error_;
 };
 

@@ -119,8 +119,7 @@ class client {
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
-                                  .observer = options.observer}),
-        jitter_seed_(options.jitter_seed) {
+                                  .observer = options.observer}) {
     if (!key_.empty()) {
       if (auto k = check_api_key(key_.reveal()); !k) {
         setup_error_ = std::move(k).error();
@@ -170,8 +169,9 @@ class client {
 
   // Any number of ids: de-duplicated, sent in chunks of at most 100, merged. A chunk that fails
   // never stops the others (see cancel_batch_all_result). This drives predictstreet::cancel_batch_op
-  // (operations.hpp) one request at a time over this client's transport; for every chunk in
-  // flight at once run that machine in an http::pipeline. No ids at all: failure with
+  // (operations.hpp) one request at a time through this client's core (http::drive_cancels: its
+  // deadline, retries and observer; last_response() is the last chunk's answer); for every chunk
+  // in flight at once run that machine in an http::pipeline. No ids at all: failure with
   // errc::too_few_items and nothing sent.
   template <class S>
   cancel_batch_all_result cancel_batch_all(std::span<const S> ids) {
@@ -186,15 +186,7 @@ class client {
                                  "cancel-batch needs at least 1 order id");
       return out;
     }
-    if (setup_error_) {
-      out.ledger = op.ledger();
-      out.failure.emplace(chunk_failure_of(out.ledger, 0));
-      out.failure->error = *setup_error_;
-      out.unprocessed = out.ledger.resume_ids();
-      return out;
-    }
-    http::drive(op, core_.transport(), operation(), clock_, jitter_seed_);
-    out.ledger = op.ledger();
+    out.ledger = http::drive_cancels(op, core_, setup_error_);
     for (std::size_t r = 0; r < out.ledger.requests().size(); ++r) {
       const http::cancel_request_record& rec = out.ledger.requests()[r];
       out.requests += rec.info.attempts;
@@ -297,21 +289,10 @@ class client {
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
-  void set_clock(const http::retry_clock& c) noexcept {
-    core_.set_clock(c);
-    clock_ = c;
-  }
+  void set_clock(const http::retry_clock& c) noexcept { core_.set_clock(c); }
   void set_observer(const http::observer& o) noexcept { core_.set_observer(o); }
 
  private:
-  // How the composite calls run their machines: this core's headers, retry policy and observer.
-  [[nodiscard]] http::operation_options operation() const {
-    http::operation_options o;
-    o.headers = core_.headers_source();
-    o.retry = core_.retry_policy();
-    return o;
-  }
-
   static chunk_failure chunk_failure_of(const http::cancel_ledger& ledger, std::size_t r) {
     const http::cancel_request_record& rec = ledger.requests()[r];
     chunk_failure f;
@@ -343,8 +324,6 @@ class client {
   betwire::secret key_;
   std::string wallet_;
   http::client<T> core_;
-  http::retry_clock clock_{};
-  std::uint64_t jitter_seed_ = 0;
   std::optional<error> setup_error_;
 };
 
