@@ -394,9 +394,12 @@ TEST_F(Sim, AbpPlacementAcceptDeclineDuplicatesAndFills) {
   control("/_sim/advance-clock", {{"seconds", 31 * 60}});
   r = abp("POST", "/place-orders", place_body({{u1, "1.95", "50"}}));
   EXPECT_EQ(parse(r)["status"], "accepted");
-  // Expiry capped at 24 h, echoed otherwise.
+  // ... and the order placed again is a duplicate in turn, in any letter case (requestUuids index).
+  r = abp("POST", "/place-orders", place_body({{"A0000000-0000-4000-8000-000000000001", "1.95", "50"}}));
+  EXPECT_EQ(r.status, 409) << r.body;
+  // Expiry capped at 24 h, echoed otherwise (every placement ticks the clock 1 ms, the refused one too).
   r = abp("POST", "/place-orders", place_body({{"c0000000-0000-4000-8000-000000000001", "2", "1"}}, R"(,"expiresAt":"2030-01-01T00:00:00Z")"));
-  EXPECT_EQ(parse(r)["acceptedOrders"][0]["expiresAt"], "2026-02-08T16:51:00.006000+00:00");
+  EXPECT_EQ(parse(r)["acceptedOrders"][0]["expiresAt"], "2026-02-08T16:51:00.007000+00:00");
 }
 
 TEST_F(Sim, AbpPlacementValidation) {

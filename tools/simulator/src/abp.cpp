@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "sim.hpp"
 
@@ -139,6 +140,7 @@ class Abp final : public Venue {
   void reset(const Options& opt) override {
     ++generation_;
     orders_.clear();
+    orders_by_uuid_.clear();
     bets_.clear();
     rate_.clear();
     rng_ = Rng(opt.seed * 0x100000001B3ULL + 0xABB);
@@ -354,7 +356,7 @@ class Abp final : public Venue {
       o.bets.push_back(b.bet_id);
       bets_[b.bet_id] = b;
     }
-    orders_[o.order_id] = std::move(o);
+    store(std::move(o));
   }
 
   ojson fixture_info_for(const std::string& fixture_id) {
@@ -501,7 +503,7 @@ class Abp final : public Venue {
     o.outcome_info = outcome_info_for(o.outcome_id);
     o.player_info = player_info_for(o.player_id);
     o.currency_info = currency_info_for(o.currency);
-    Order& ref = orders_[o.order_id] = std::move(o);
+    Order& ref = store(std::move(o));
 
     // Bets consistent with the status (0-3 of them).
     if (status == "FILLED") {
@@ -660,10 +662,11 @@ class Abp final : public Venue {
 
     std::vector<const Order*> page;
     bool more = false;
-    for (auto it = orders_.rbegin(); it != orders_.rend(); ++it) {
+    // Newest first, from just below the cursor: a page costs its own rows, not the store's size.
+    const auto first = after ? std::make_reverse_iterator(orders_.lower_bound(*after)) : orders_.rbegin();
+    for (auto it = first; it != orders_.rend(); ++it) {
       const Order& o = it->second;
       if (o.client_name != client) continue;
-      if (after && o.order_id >= *after) continue;
       const bool match = ids->count(o.order_id) || uuids.count(o.request_uuid) || (!user.empty() && o.user_ref == user);
       if (!match) continue;
       if (static_cast<std::int64_t>(page.size()) == limit) {
@@ -866,14 +869,7 @@ class Abp final : public Venue {
       const std::string uuid = lower(in["requestUuid"].get<std::string>());
       // A requestUuid seen within the last 30 minutes (or earlier in this request) is skipped.
       bool dup = !seen_in_request.insert(uuid).second;
-      if (!dup) {
-        for (const auto& [id, o] : orders_) {
-          if (o.client_name == client && lower(o.request_uuid) == uuid && o.created_us >= now - 30LL * 60 * 1000000) {
-            dup = true;
-            break;
-          }
-        }
-      }
+      if (!dup) dup = recent_uuid(client, uuid, now - 30LL * 60 * 1000000);
       if (dup) {
         ++duplicates;
         continue;
@@ -941,7 +937,7 @@ class Abp final : public Venue {
       o.outcome_info = outcome_info_for(o.outcome_id);
       o.player_info = player_info_for(o.player_id);
       o.currency_info = currency_info_for(o.currency);
-      Order& ref = orders_[o.order_id] = std::move(o);
+      Order& ref = store(std::move(o));
       // Deterministic fills, by the first two decimals of the stake (see README).
       const std::int64_t sc = cents_of(stake);
       const std::int64_t frac = sc % 100;
@@ -983,10 +979,10 @@ class Abp final : public Venue {
     ojson page = ojson::array();
     std::int64_t last = 0;
     bool more = false;
-    for (auto it = bets_.rbegin(); it != bets_.rend(); ++it) {
+    const auto first = after ? std::make_reverse_iterator(bets_.lower_bound(*after)) : bets_.rbegin();
+    for (auto it = first; it != bets_.rend(); ++it) {
       const Bet& b = it->second;
       if (b.client_name != client) continue;
-      if (after && b.bet_id >= *after) continue;
       if (!(bet_ids->count(b.bet_id) || ord_ids->count(b.order_id) || (!user.empty() && b.user_ref == user))) continue;
       if (static_cast<std::int64_t>(page.size()) == limit) {
         more = true;
@@ -1169,7 +1165,29 @@ class Abp final : public Venue {
     return j;
   }
 
+  // Every order goes in through store(), which also indexes its requestUuid.
+  Order& store(Order o) {
+    orders_by_uuid_[lower(o.request_uuid)].push_back(o.order_id);
+    return orders_[o.order_id] = std::move(o);
+  }
+  // An order of `client` with this requestUuid (lower case) created at or after `since`. The index
+  // only names candidates; each is checked against the order itself.
+  bool recent_uuid(const std::string& client, const std::string& uuid, micros since) const {
+    auto ids = orders_by_uuid_.find(uuid);
+    if (ids == orders_by_uuid_.end()) return false;
+    for (std::int64_t id : ids->second) {
+      auto it = orders_.find(id);
+      if (it == orders_.end()) continue;
+      const Order& o = it->second;
+      if (o.client_name == client && lower(o.request_uuid) == uuid && o.created_us >= since) return true;
+    }
+    return false;
+  }
+
   std::map<std::int64_t, Order> orders_;
+  // lower(requestUuid) -> orderIds: placement's duplicate check was a scan of every order per order
+  // placed, quadratic over a long run (the 100,000-event stream soak slowed to a crawl on it).
+  std::unordered_map<std::string, std::vector<std::int64_t>> orders_by_uuid_;
   std::map<std::int64_t, Bet> bets_;
   std::map<std::string, ojson> fixtures_;
   std::map<std::string, SlidingWindow> rate_;
