@@ -2,6 +2,7 @@
 // requests outstanding, answers handed back in a shuffled order, no betwire transport at all. Each
 // test checks the per-id bookkeeping (http::cancel_ledger) against what the fake venue decided.
 
+#include <betwire/abp/operations.hpp>
 #include <betwire/http/concurrent.hpp>
 #include <betwire/http/operations.hpp>
 #include <betwire/opinion/client.hpp>
@@ -25,6 +26,7 @@
 namespace http = betwire::http;
 namespace opinion = betwire::opinion;
 namespace ps = betwire::predictstreet;
+namespace abp = betwire::abp;
 using betwire::errc;
 
 namespace {
@@ -542,4 +544,121 @@ TEST(ConcurrencyDrivers, ASetupErrorFailsEveryIdAndSendsNothing) {
     ASSERT_TRUE(outcomes[i].error.has_value());
     EXPECT_EQ(outcomes[i].error->code, errc::invalid_api_key);
   }
+}
+
+TEST(ConcurrencyDrivers, PredictStreetCancelAllIsTheMachineDrivenThroughTheCore) {
+  fake_ps ps_venue;
+  recording_transport net{std::ref(ps_venue)};
+  ps::client<recording_transport> c{net};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  c.core().set_deadline(deadline);
+  ps::cancel_all_response out;
+  http::cancel_ledger ledger;
+  const auto r = c.cancel_all({}, out, &ledger);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r.status(), 200);
+  ASSERT_EQ(net.deadlines.size(), 1U);
+  EXPECT_EQ(net.deadlines[0], deadline);
+  EXPECT_EQ(out.cancelled, (std::vector<std::string>{"a1", "a2", "a3"}));
+  ASSERT_EQ(out.not_cancelled.size(), 1U);
+  ASSERT_EQ(ledger.items().size(), 4U);
+  EXPECT_EQ(ledger.tally().cancelled, 3U);
+  EXPECT_EQ(ledger.items()[3].reason, "already_terminal");
+  EXPECT_NE(c.describe_last_request().find("/api/orders/cancel-all"), std::string::npos);
+  const auto owned = c.cancel_all();
+  ASSERT_TRUE(owned) << owned.error();
+  EXPECT_EQ(owned->cancelled.size(), 3U);
+
+  // A failed answer is the reply's error, as a call's.
+  venue down = [](const sent_request&, http::response& resp) {
+    return answer(resp, 500, R"({"code":"internal_error","message":"boom","details":null})");
+  };
+  recording_transport dnet{down};
+  ps::client<recording_transport> d{dnet};
+  const auto f = d.cancel_all();
+  ASSERT_FALSE(f);
+  EXPECT_EQ(f.status(), 500);
+  EXPECT_EQ(f.error().http_status, 500);
+
+  ps::client<recording_transport> bad{dnet, {.api_key = betwire::secret(std::string("not-a-key"))}};
+  const std::size_t before = dnet.targets.size();
+  const auto refused = bad.cancel_all();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, errc::invalid_api_key);
+  EXPECT_EQ(dnet.targets.size(), before);
+}
+
+TEST(ConcurrencyDrivers, PagesRangeIsTheCursorMachineDrivenThroughTheCore) {
+  // Three pages: cursors c2, c3, then null.
+  venue v = [](const sent_request& r, http::response& resp) {
+    int page = 1;
+    if (const std::size_t at = r.target.find("cursor=c"); at != std::string::npos) page = r.target[at + 8] - '0';
+    const std::string next = page < 3 ? "\"c" + std::to_string(page + 1) + "\"" : "null";
+    return answer(resp, 200, R"({"walletAddress":"0xa","orders":[],"nextCursor":)" + next + "}");
+  };
+  recording_transport net{v};
+  ps::client<recording_transport> c{net};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::hours(1);
+  c.core().set_deadline(deadline);
+  std::size_t n = 0;
+  auto pages = c.open_orders_pages({.limit = 5});
+  for (auto&& p : pages) {
+    ASSERT_TRUE(p) << p.error();
+    EXPECT_EQ(p.status(), 200);
+    ++n;
+  }
+  EXPECT_EQ(n, 3U);
+  EXPECT_EQ(pages.pages(), 3U);
+  ASSERT_EQ(net.targets.size(), 3U);
+  EXPECT_EQ(net.targets[2], "/api/orders/open?limit=5&cursor=c3");
+  for (const auto& d : net.deadlines) EXPECT_EQ(d, deadline);
+  EXPECT_NE(c.describe_last_request().find("cursor=c3"), std::string::npos) << c.describe_last_request();
+  EXPECT_NE(c.last_response().body.find("\"nextCursor\":null"), std::string::npos);
+
+  // A setup error is the only element; nothing is sent.
+  ps::client<recording_transport> bad{net, {.api_key = betwire::secret(std::string("not-a-key"))}};
+  std::vector<bool> ok;
+  for (auto&& p : bad.history_pages()) ok.push_back(p.has_value());
+  EXPECT_EQ(ok, (std::vector<bool>{false}));
+  EXPECT_EQ(net.targets.size(), 3U);
+}
+
+TEST(ConcurrencyPages, ACursorThatComesBackStopsTheChain) {
+  // Cursors A, B, A, B, ...: the loop is found and the chain stops with an error.
+  venue v = [](const sent_request& r, http::response& resp) {
+    const bool at_a = r.target.find("cursor=A") != std::string::npos;
+    return answer(resp, 200, std::string(R"({"walletAddress":"0xa","orders":[],"nextCursor":")") + (at_a ? "B" : "A") + "\"}");
+  };
+  std::vector<ps::open_orders_query> queries(1);
+  http::cursor_pages<ps::endpoints::open_orders<std::string_view>, std::string, ps::opaque_cursor> op{
+      std::move(queries), [](ps::open_orders_query& q, const std::string& c) { q.cursor = c; }, {}};
+  const loop_stats st = run_shuffled(op, v, 4, 9);
+  EXPECT_FALSE(op.ok());
+  ASSERT_TRUE(op.chains()[0].error.has_value());
+  EXPECT_EQ(op.chains()[0].error->code, errc::invalid_value);
+  EXPECT_LT(st.requests, 10U);
+}
+
+TEST(ConcurrencyPages, AnAbpListingThatMatchesNothingIsOneEmptyPage) {
+  // ids 1: a page; 2: ABP's 404 "nothing matched"; 3: a route miss (404 "Not Found"), an error.
+  venue v = [](const sent_request& r, http::response& resp) {
+    if (r.target.find("orderIds=2") != std::string::npos) return answer(resp, 404, R"({"detail":"No orders found"})");
+    if (r.target.find("orderIds=3") != std::string::npos) return answer(resp, 404, R"({"detail":"Not Found"})");
+    return answer(resp, 200, R"({"orders":[],"count":0,"hasMore":false,"nextCursor":null})");
+  };
+  const std::vector<std::int64_t> ids{1, 2, 3};
+  std::size_t pages = 0;
+  auto op = abp::orders_by_ids(ids, 1, [&](std::size_t, abp::orders_page_view& p) {
+    ++pages;
+    EXPECT_TRUE(p.orders.empty());
+    EXPECT_FALSE(p.has_more);
+  });
+  (void)run_shuffled(op, v, 3, 11);
+  EXPECT_EQ(pages, 2U);
+  ASSERT_EQ(op.chains().size(), 3U);
+  EXPECT_FALSE(op.chains()[0].error.has_value());
+  EXPECT_FALSE(op.chains()[1].error.has_value());
+  EXPECT_EQ(op.chains()[1].pages, 1U);
+  ASSERT_TRUE(op.chains()[2].error.has_value());
+  EXPECT_EQ(op.chains()[2].error->http_status, 404);
 }

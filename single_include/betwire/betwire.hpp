@@ -8533,6 +8533,36 @@ namespace http {
 
 enum class page_step : std::uint8_t { done, next, stuck };
 
+namespace detail {
+
+// Brent's cycle detection over the cursors a listing sends: a checkpoint cursor is kept, replaced
+// after 1, 2, 4, ... steps, and every new cursor is compared with it. A loop of any length (A, B,
+// A, B, ...) is found within about twice its length plus the pages before it, in O(1) memory; a
+// policy sees only the cursor just sent. Used by page_range and http::cursor_pages.
+template <class Cursor>
+struct cursor_loop {
+  std::optional<Cursor> checkpoint{};
+  std::size_t power = 1;
+  std::size_t steps = 0;
+
+  // True when `cursor`, the next one to send, repeats an earlier one.
+  bool repeats(const Cursor& cursor) {
+    if (checkpoint.has_value() && *checkpoint == cursor) return true;
+    if (++steps == power) {
+      if (checkpoint.has_value()) *checkpoint = cursor;  // reuses its capacity
+      else checkpoint.emplace(cursor);
+      power *= 2;
+      steps = 0;
+    }
+    return false;
+  }
+};
+
+inline constexpr const char* pages_loop_message =
+    "nextCursor repeats an earlier cursor: the pages loop, pagination stopped";
+
+}  // namespace detail
+
 // Fetch: reply<void>(const std::optional<Cursor>& cursor, Page& page), decoding one page.
 template <class Page, class Cursor, class Policy, class Fetch>
 class page_range {
@@ -8599,8 +8629,7 @@ class page_range {
       case page_step::next: break;
     }
     if (loops()) {
-      current_ = value_type(fail(error(error_category::decode, errc::invalid_value,
-                                       "nextCursor repeats an earlier cursor: the pages loop, pagination stopped")),
+      current_ = value_type(fail(error(error_category::decode, errc::invalid_value, detail::pages_loop_message)),
                             current_.info());
       return true;
     }
@@ -8608,28 +8637,12 @@ class page_range {
     return true;
   }
 
-  // Brent's cycle detection over the cursors sent: a checkpoint cursor is kept, replaced after 1,
-  // 2, 4, ... steps, and every new cursor is compared with it. A loop of any length (A, B, A, B, ...)
-  // is found within about twice its length plus the pages before it, in O(1) memory; a policy
-  // sees only the cursor just sent.
-  bool loops() {
-    if (!cursor_.has_value()) return false;
-    if (checkpoint_.has_value() && *checkpoint_ == *cursor_) return true;
-    if (++steps_ == power_) {
-      if (checkpoint_.has_value()) *checkpoint_ = *cursor_;  // reuses its capacity
-      else checkpoint_.emplace(*cursor_);
-      power_ *= 2;
-      steps_ = 0;
-    }
-    return false;
-  }
+  bool loops() { return cursor_.has_value() && loop_.repeats(*cursor_); }
 
   Fetch fetch_;
   value_type current_{result<Page>(Page{}), {}};
   std::optional<Cursor> cursor_{};
-  std::optional<Cursor> checkpoint_{};
-  std::size_t power_ = 1;
-  std::size_t steps_ = 0;
+  detail::cursor_loop<Cursor> loop_{};
   std::size_t pages_ = 0;
   bool started_ = false;
 };
@@ -8644,6 +8657,7 @@ BETWIRE_END_NAMESPACE
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8844,6 +8858,9 @@ class one_shot_cancel {
   [[nodiscard]] const cancel_ledger& ledger() const noexcept { return ledger_; }
   [[nodiscard]] const reply_info& info() const noexcept { return info_; }
   [[nodiscard]] const Record& recorder() const noexcept { return record_; }
+  // The decoded answer (as far as it was read, when decoding failed): a blocking driver's result.
+  [[nodiscard]] const response_t<E>& response() const noexcept { return view_; }
+  [[nodiscard]] response_t<E>& response() noexcept { return view_; }
 
  private:
   request_t<E> req_{};
@@ -8858,8 +8875,12 @@ class one_shot_cancel {
 // ---- several cursor-paginated listings at once ---------------------------------------------------
 
 // E: the endpoint (request_t<E> is the query, response_t<E> the page). Policy: as page_range's
-// (advance(page, optional<Cursor>&, why)). SetCursor: void(request_t<E>&, const Cursor&).
-// on_page(chain, page) is called for each page (views into it live until it returns).
+// (advance(page, optional<Cursor>&, why)); it may also say how a page is read, with
+// `template <endpoint E> static result<void> read(response&, response_t<E>&)` (ABP's keyset_cursor:
+// a 404 "nothing matched" is an empty last page), else http::read_response<E>. SetCursor:
+// void(request_t<E>&, const Cursor&). on_page(chain, page) is called for each page (views into it
+// live until it returns). A cursor that repeats an earlier one stops its listing with an error
+// (detail::cursor_loop), as page_range does.
 template <endpoint E, class Cursor, class Policy>
 class cursor_pages {
  public:
@@ -8875,6 +8896,8 @@ class cursor_pages {
     bool in_flight = false;
     bool done = false;
     std::optional<betwire::error> error{};  // why this listing stopped early
+    reply_info info{};                      // status, rate limits, attempts of its last answer
+    detail::cursor_loop<Cursor> loop{};
   };
 
   cursor_pages(std::vector<query_type> queries, set_cursor_fn set_cursor, page_callback on_page,
@@ -8921,12 +8944,13 @@ class cursor_pages {
     if (a.id >= chains_.size()) return;
     chain& c = chains_[static_cast<std::size_t>(a.id)];
     c.in_flight = false;
+    c.info = a.info;
     ++requests_answered_;
     if (!a.sent) {
       finish(c, a.scrub(a.sent.error()));
       return;
     }
-    if (auto d = read_response<E>(a.resp, page_); !d) {
+    if (auto d = read_page(a.resp, page_); !d) {
       finish(c, a.scrub(std::move(d).error()));
       return;
     }
@@ -8936,9 +8960,15 @@ class cursor_pages {
     switch (Policy::advance(page_, c.cursor, why)) {
       case page_step::done: c.done = true; break;
       case page_step::stuck: finish(c, error(error_category::decode, errc::invalid_value, why)); break;
-      case page_step::next: break;
+      case page_step::next:
+        if (c.cursor && c.loop.repeats(*c.cursor))
+          finish(c, error(error_category::decode, errc::invalid_value, detail::pages_loop_message));
+        break;
     }
   }
+
+  // The page last read (a blocking driver moves it out and back, keeping its capacity).
+  [[nodiscard]] page_type& page() noexcept { return page_; }
 
   // No new page is asked for; pages in flight still complete.
   void stop() noexcept { stopped_ = true; }
@@ -8959,6 +8989,11 @@ class cursor_pages {
   static void finish(chain& c, error e) {
     c.done = true;
     c.error = std::move(e);
+  }
+
+  static result<void> read_page(response& r, page_type& p) {
+    if constexpr (requires { Policy::template read<E>(r, p); }) return Policy::template read<E>(r, p);
+    else return read_response<E>(r, p);
   }
 
   std::vector<chain> chains_;
@@ -9013,6 +9048,124 @@ template <transport T, machine M>
   core.drive(m);
   return m.ledger();
 }
+
+// ---- one listing as a range, driven through a client core ---------------------------------------
+
+namespace detail {
+// The string type of a venue's page template (basic_orders_page<Str>): which endpoint reads it.
+template <class Page>
+struct page_string;
+template <template <class> class Page, class Str>
+struct page_string<Page<Str>> {
+  using type = Str;
+};
+}  // namespace detail
+
+// The pages of one cursor-paginated listing as an input range (the shape of page_range: each element
+// a reply<response_t<E>>&, an error shown as the last element, never swallowed), run as a
+// cursor_pages machine with one chain stepped through the client core `core` one page per
+// increment (client::step: the core's headers, deadline, retries, observer, last_response()). The
+// same page object is decoded into on every step: a loop over view pages allocates nothing once
+// warm. `refused`: a client's setup error, then the only element. The venue clients' *_pages calls.
+template <endpoint E, class Cursor, class Policy, transport T>
+class cursor_range {
+ public:
+  using machine_type = cursor_pages<E, Cursor, Policy>;
+  using page_type = response_t<E>;
+  using value_type = reply<page_type>;
+
+  cursor_range(client<T>& core, request_t<E> query, typename machine_type::set_cursor_fn set_cursor,
+               std::optional<betwire::error> refused = {})
+      : core_(&core),
+        m_(one(std::move(query)), set_cursor, {}, static_cast<std::size_t>(-1)),
+        refused_(std::move(refused)) {}
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = reply<page_type>;
+    using reference = reply<page_type>&;
+
+    iterator() = default;
+    reference operator*() const { return range_->current_; }
+    value_type* operator->() const { return &range_->current_; }
+    iterator& operator++() {
+      if (!range_->fetch()) range_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
+
+   private:
+    friend class cursor_range;
+    explicit iterator(cursor_range* r) : range_(r) {}
+    cursor_range* range_ = nullptr;
+  };
+
+  // Input range: iterate once.
+  iterator begin() {
+    if (started_) return iterator{nullptr};
+    started_ = true;
+    return fetch() ? iterator{this} : iterator{nullptr};
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  // Requests made so far (pages read, and a failed one).
+  [[nodiscard]] std::size_t pages() const noexcept { return fetched_; }
+  // The machine: its chain's cursor, pages, error.
+  [[nodiscard]] const machine_type& machine() const noexcept { return m_; }
+
+ private:
+  static std::vector<request_t<E>> one(request_t<E> q) {
+    std::vector<request_t<E>> v;
+    v.push_back(std::move(q));
+    return v;
+  }
+
+  // Makes the next element current; false when the listing is over.
+  bool fetch() {
+    if (over_) return false;
+    if (refused_) {
+      current_ = value_type(fail(*refused_), {});
+      ++fetched_;
+      over_ = true;
+      return true;
+    }
+    const typename machine_type::chain& c = m_.chains()[0];
+    if (c.done) {
+      // A listing stopped after its last page (a cursor that does not move): the error, once.
+      if (c.error && !error_shown_) return show_error(c);
+      return false;
+    }
+    if (current_.has_value()) m_.page() = std::move(*current_);  // moves keep capacity
+    const std::size_t before = c.pages;
+    const bool sent = core_->step(m_);
+    if (c.pages > before) {
+      ++fetched_;
+      current_ = value_type(result<page_type>(std::move(m_.page())), c.info);
+      return true;
+    }
+    if (sent) ++fetched_;  // answered, but no page: its error
+    if (c.error) return show_error(c);  // or its request could not be built
+    return false;
+  }
+
+  bool show_error(const typename machine_type::chain& c) {
+    error_shown_ = true;
+    current_ = value_type(fail(*c.error), c.info);
+    return true;
+  }
+
+  client<T>* core_;
+  machine_type m_;
+  std::optional<betwire::error> refused_;
+  value_type current_{result<page_type>(page_type{}), {}};
+  std::size_t fetched_ = 0;
+  bool started_ = false;
+  bool over_ = false;
+  bool error_shown_ = false;
+};
 
 }  // namespace http
 BETWIRE_END_NAMESPACE
@@ -10440,7 +10593,17 @@ struct keyset_cursor {
     cursor = *page.next_cursor;
     return http::page_step::next;
   }
+  // How a page is read (http::cursor_pages): a 404 "nothing matched" is an empty last page.
+  template <http::endpoint E>
+  static result<void> read(http::response& resp, http::response_t<E>& page) {
+    return read_abp_response<E>(resp, page);
+  }
 };
+
+namespace detail {
+inline void set_after_order_id(orders_filter& f, const std::int64_t& c) { f.after_order_id = c; }
+inline void set_after_bet_id(bets_filter& f, const std::int64_t& c) { f.after_bet_id = c; }
+}  // namespace detail
 
 template <transport T>
 class client {
@@ -10470,15 +10633,14 @@ class client {
   }
 
   // Every page of `filter`, following nextCursor (as afterOrderId) until hasMore is false. Page is
-  // orders_page_view (default, allocation-free once warm) or orders_page.
+  // orders_page_view (default, allocation-free once warm) or orders_page. The range drives an
+  // http::cursor_pages machine (the one abp::orders_by_ids runs concurrently) through this
+  // client's core, one page per step (http::cursor_range).
   template <class Page = orders_page_view>
   auto orders_pages(orders_filter filter) {
-    auto fetch = [this, f = std::move(filter)](const std::optional<std::int64_t>& cursor,
-                                               Page& page) mutable -> http::reply<void> {
-      if (cursor) f.after_order_id = cursor;
-      return get_orders(f, page);
-    };
-    return http::page_range<Page, std::int64_t, keyset_cursor, decltype(fetch)>(std::move(fetch));
+    using E = endpoints::get_orders<typename http::detail::page_string<Page>::type>;
+    return http::cursor_range<E, std::int64_t, keyset_cursor, T>(core_, std::move(filter), &detail::set_after_order_id,
+                                                                 setup_error_);
   }
 
   // ---- POST /cancel-orders ----
@@ -10533,14 +10695,12 @@ class client {
   }
   http::reply<bets_page> get_bets(const bets_filter& filter) { return owned<endpoints::get_bets<std::string>>(filter); }
 
+  // Every page of `filter`, following nextCursor (as afterBetId), as orders_pages.
   template <class Page = bets_page_view>
   auto bets_pages(bets_filter filter) {
-    auto fetch = [this, f = std::move(filter)](const std::optional<std::int64_t>& cursor,
-                                               Page& page) mutable -> http::reply<void> {
-      if (cursor) f.after_bet_id = cursor;
-      return get_bets(f, page);
-    };
-    return http::page_range<Page, std::int64_t, keyset_cursor, decltype(fetch)>(std::move(fetch));
+    using E = endpoints::get_bets<typename http::detail::page_string<Page>::type>;
+    return http::cursor_range<E, std::int64_t, keyset_cursor, T>(core_, std::move(filter), &detail::set_after_bet_id,
+                                                                 setup_error_);
   }
 
   template <class Str>
@@ -10746,10 +10906,6 @@ struct limits {
 };
 
 using orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor>;
-
-namespace detail {
-inline void set_after_order_id(orders_filter& f, const std::int64_t& c) { f.after_order_id = c; }
-}  // namespace detail
 
 // The orders of `ids`, `per_request` ids a listing (1..1000), every listing in flight at once.
 inline orders_pages_op orders_by_ids(std::span<const std::int64_t> ids, std::size_t per_request,
@@ -13681,7 +13837,8 @@ namespace detail {
 struct record_cancel_all {
   std::size_t cancelled_count = 0;  // what the venue says it cancelled
   bool ids_known = false;           // older revisions send only the number
-  void operator()(const cancel_all_response_view& v, http::cancel_ledger& ledger, std::size_t r) {
+  template <class View>
+  void operator()(const View& v, http::cancel_ledger& ledger, std::size_t r) {
     cancelled_count = static_cast<std::size_t>(v.cancelled_count < 0 ? 0 : v.cancelled_count);
     ids_known = v.ids_known;
     for (const auto& id : v.cancelled) ledger.add(id, r);
@@ -13694,8 +13851,11 @@ struct record_cancel_all {
 }  // namespace detail
 
 // POST /api/orders/cancel-all with its filter; ledger() holds every id of the answer;
-// recorder().cancelled_count / ids_known what the venue said in total.
-using cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<std::string_view>, detail::record_cancel_all>;
+// recorder().cancelled_count / ids_known what the venue said in total; response() the answer
+// itself (Str: its string type; the blocking client::cancel_all drives basic_cancel_all_op).
+template <class Str>
+using basic_cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<Str>, detail::record_cancel_all>;
+using cancel_all_op = basic_cancel_all_op<std::string_view>;
 
 }  // namespace predictstreet
 BETWIRE_END_NAMESPACE
@@ -13775,6 +13935,14 @@ struct opaque_cursor {
     return http::page_step::next;
   }
 };
+
+namespace detail {
+template <class Query>
+void set_cursor(Query& q, const std::string& c) {
+  if (q.cursor) q.cursor->assign(c);  // reuses its capacity
+  else q.cursor.emplace(c);
+}
+}  // namespace detail
 
 template <transport T>
 class client {
@@ -13884,12 +14052,24 @@ class client {
   }
 
   // ---- POST /api/orders/cancel-all ----
+  // Drives predictstreet::basic_cancel_all_op<Str> (operations.hpp) through this client's core: the
+  // answer in `out`; with `ledger`, every id it names (cancelled, or not_cancelled with the reason).
   template <class Str>
-  http::reply<void> cancel_all(const cancel_all_request& req, basic_cancel_all_response<Str>& out) {
-    return run<endpoints::cancel_all<Str>>(req, out);
+  http::reply<void> cancel_all(const cancel_all_request& req, basic_cancel_all_response<Str>& out,
+                               http::cancel_ledger* ledger = nullptr) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    basic_cancel_all_op<Str> op{req};
+    op.response() = std::move(out);  // reuses its capacity
+    core_.drive(op);
+    out = std::move(op.response());
+    if (ledger != nullptr) *ledger = op.ledger();
+    if (op.error_state()) return {fail(*op.error_state()), op.info()};
+    return {result<void>{}, op.info()};
   }
   http::reply<cancel_all_response> cancel_all(const cancel_all_request& req = {}) {
-    return owned<endpoints::cancel_all<std::string>>(req);
+    cancel_all_response out{};
+    http::reply<void> r = cancel_all(req, out);
+    return http::with_value(std::move(r), std::move(out));
   }
 
   // ---- GET /api/orders/open ----
@@ -13900,14 +14080,14 @@ class client {
   http::reply<orders_page> open_orders(const open_orders_query& q = {}) {
     return owned<endpoints::open_orders<std::string>>(q);
   }
-  // Every page of `q`, following nextCursor. Page is orders_page_view (default) or orders_page.
+  // Every page of `q`, following nextCursor. Page is orders_page_view (default) or orders_page. The
+  // range drives an http::cursor_pages machine (the one that runs several listings concurrently)
+  // through this client's core, one page per step (http::cursor_range).
   template <class Page = orders_page_view>
   auto open_orders_pages(open_orders_query q = {}) {
-    auto fetch = [this, f = std::move(q)](const std::optional<std::string>& cursor, Page& page) mutable {
-      if (cursor) f.cursor = *cursor;
-      return open_orders(f, page);
-    };
-    return http::page_range<Page, std::string, opaque_cursor, decltype(fetch)>(std::move(fetch));
+    using E = endpoints::open_orders<typename http::detail::page_string<Page>::type>;
+    return http::cursor_range<E, std::string, opaque_cursor, T>(core_, std::move(q),
+                                                                &detail::set_cursor<open_orders_query>, setup_error_);
   }
 
   // ---- GET /api/orders/history ----
@@ -13920,11 +14100,9 @@ class client {
   // this is one page).
   template <class Page = orders_page_view>
   auto history_pages(history_query q = {}) {
-    auto fetch = [this, f = std::move(q)](const std::optional<std::string>& cursor, Page& page) mutable {
-      if (cursor) f.cursor = *cursor;
-      return history(f, page);
-    };
-    return http::page_range<Page, std::string, opaque_cursor, decltype(fetch)>(std::move(fetch));
+    using E = endpoints::history<typename http::detail::page_string<Page>::type>;
+    return http::cursor_range<E, std::string, opaque_cursor, T>(core_, std::move(q), &detail::set_cursor<history_query>,
+                                                                setup_error_);
   }
 
   // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----

@@ -42,6 +42,7 @@
 #include <betwire/core/result.hpp>
 #include <betwire/http/client.hpp>
 #include <betwire/http/endpoint.hpp>
+#include <betwire/http/operations.hpp>
 #include <betwire/http/pages.hpp>
 #include <betwire/http/observer.hpp>
 #include <betwire/http/retry.hpp>
@@ -90,7 +91,17 @@ struct keyset_cursor {
     cursor = *page.next_cursor;
     return http::page_step::next;
   }
+  // How a page is read (http::cursor_pages): a 404 "nothing matched" is an empty last page.
+  template <http::endpoint E>
+  static result<void> read(http::response& resp, http::response_t<E>& page) {
+    return read_abp_response<E>(resp, page);
+  }
 };
+
+namespace detail {
+inline void set_after_order_id(orders_filter& f, const std::int64_t& c) { f.after_order_id = c; }
+inline void set_after_bet_id(bets_filter& f, const std::int64_t& c) { f.after_bet_id = c; }
+}  // namespace detail
 
 template <transport T>
 class client {
@@ -120,15 +131,14 @@ class client {
   }
 
   // Every page of `filter`, following nextCursor (as afterOrderId) until hasMore is false. Page is
-  // orders_page_view (default, allocation-free once warm) or orders_page.
+  // orders_page_view (default, allocation-free once warm) or orders_page. The range drives an
+  // http::cursor_pages machine (the one abp::orders_by_ids runs concurrently) through this
+  // client's core, one page per step (http::cursor_range).
   template <class Page = orders_page_view>
   auto orders_pages(orders_filter filter) {
-    auto fetch = [this, f = std::move(filter)](const std::optional<std::int64_t>& cursor,
-                                               Page& page) mutable -> http::reply<void> {
-      if (cursor) f.after_order_id = cursor;
-      return get_orders(f, page);
-    };
-    return http::page_range<Page, std::int64_t, keyset_cursor, decltype(fetch)>(std::move(fetch));
+    using E = endpoints::get_orders<typename http::detail::page_string<Page>::type>;
+    return http::cursor_range<E, std::int64_t, keyset_cursor, T>(core_, std::move(filter), &detail::set_after_order_id,
+                                                                 setup_error_);
   }
 
   // ---- POST /cancel-orders ----
@@ -183,14 +193,12 @@ class client {
   }
   http::reply<bets_page> get_bets(const bets_filter& filter) { return owned<endpoints::get_bets<std::string>>(filter); }
 
+  // Every page of `filter`, following nextCursor (as afterBetId), as orders_pages.
   template <class Page = bets_page_view>
   auto bets_pages(bets_filter filter) {
-    auto fetch = [this, f = std::move(filter)](const std::optional<std::int64_t>& cursor,
-                                               Page& page) mutable -> http::reply<void> {
-      if (cursor) f.after_bet_id = cursor;
-      return get_bets(f, page);
-    };
-    return http::page_range<Page, std::int64_t, keyset_cursor, decltype(fetch)>(std::move(fetch));
+    using E = endpoints::get_bets<typename http::detail::page_string<Page>::type>;
+    return http::cursor_range<E, std::int64_t, keyset_cursor, T>(core_, std::move(filter), &detail::set_after_bet_id,
+                                                                 setup_error_);
   }
 
   template <class Str>

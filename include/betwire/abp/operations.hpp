@@ -44,10 +44,6 @@ struct limits {
 
 using orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor>;
 
-namespace detail {
-inline void set_after_order_id(orders_filter& f, const std::int64_t& c) { f.after_order_id = c; }
-}  // namespace detail
-
 // The orders of `ids`, `per_request` ids a listing (1..1000), every listing in flight at once.
 inline orders_pages_op orders_by_ids(std::span<const std::int64_t> ids, std::size_t per_request,
                                      orders_pages_op::page_callback on_page) {

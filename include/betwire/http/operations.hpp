@@ -36,6 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -236,6 +237,9 @@ class one_shot_cancel {
   [[nodiscard]] const cancel_ledger& ledger() const noexcept { return ledger_; }
   [[nodiscard]] const reply_info& info() const noexcept { return info_; }
   [[nodiscard]] const Record& recorder() const noexcept { return record_; }
+  // The decoded answer (as far as it was read, when decoding failed): a blocking driver's result.
+  [[nodiscard]] const response_t<E>& response() const noexcept { return view_; }
+  [[nodiscard]] response_t<E>& response() noexcept { return view_; }
 
  private:
   request_t<E> req_{};
@@ -250,8 +254,12 @@ class one_shot_cancel {
 // ---- several cursor-paginated listings at once ---------------------------------------------------
 
 // E: the endpoint (request_t<E> is the query, response_t<E> the page). Policy: as page_range's
-// (advance(page, optional<Cursor>&, why)). SetCursor: void(request_t<E>&, const Cursor&).
-// on_page(chain, page) is called for each page (views into it live until it returns).
+// (advance(page, optional<Cursor>&, why)); it may also say how a page is read, with
+// `template <endpoint E> static result<void> read(response&, response_t<E>&)` (ABP's keyset_cursor:
+// a 404 "nothing matched" is an empty last page), else http::read_response<E>. SetCursor:
+// void(request_t<E>&, const Cursor&). on_page(chain, page) is called for each page (views into it
+// live until it returns). A cursor that repeats an earlier one stops its listing with an error
+// (detail::cursor_loop), as page_range does.
 template <endpoint E, class Cursor, class Policy>
 class cursor_pages {
  public:
@@ -267,6 +275,8 @@ class cursor_pages {
     bool in_flight = false;
     bool done = false;
     std::optional<betwire::error> error{};  // why this listing stopped early
+    reply_info info{};                      // status, rate limits, attempts of its last answer
+    detail::cursor_loop<Cursor> loop{};
   };
 
   cursor_pages(std::vector<query_type> queries, set_cursor_fn set_cursor, page_callback on_page,
@@ -313,12 +323,13 @@ class cursor_pages {
     if (a.id >= chains_.size()) return;
     chain& c = chains_[static_cast<std::size_t>(a.id)];
     c.in_flight = false;
+    c.info = a.info;
     ++requests_answered_;
     if (!a.sent) {
       finish(c, a.scrub(a.sent.error()));
       return;
     }
-    if (auto d = read_response<E>(a.resp, page_); !d) {
+    if (auto d = read_page(a.resp, page_); !d) {
       finish(c, a.scrub(std::move(d).error()));
       return;
     }
@@ -328,9 +339,15 @@ class cursor_pages {
     switch (Policy::advance(page_, c.cursor, why)) {
       case page_step::done: c.done = true; break;
       case page_step::stuck: finish(c, error(error_category::decode, errc::invalid_value, why)); break;
-      case page_step::next: break;
+      case page_step::next:
+        if (c.cursor && c.loop.repeats(*c.cursor))
+          finish(c, error(error_category::decode, errc::invalid_value, detail::pages_loop_message));
+        break;
     }
   }
+
+  // The page last read (a blocking driver moves it out and back, keeping its capacity).
+  [[nodiscard]] page_type& page() noexcept { return page_; }
 
   // No new page is asked for; pages in flight still complete.
   void stop() noexcept { stopped_ = true; }
@@ -351,6 +368,11 @@ class cursor_pages {
   static void finish(chain& c, error e) {
     c.done = true;
     c.error = std::move(e);
+  }
+
+  static result<void> read_page(response& r, page_type& p) {
+    if constexpr (requires { Policy::template read<E>(r, p); }) return Policy::template read<E>(r, p);
+    else return read_response<E>(r, p);
   }
 
   std::vector<chain> chains_;
@@ -405,6 +427,124 @@ template <transport T, machine M>
   core.drive(m);
   return m.ledger();
 }
+
+// ---- one listing as a range, driven through a client core ---------------------------------------
+
+namespace detail {
+// The string type of a venue's page template (basic_orders_page<Str>): which endpoint reads it.
+template <class Page>
+struct page_string;
+template <template <class> class Page, class Str>
+struct page_string<Page<Str>> {
+  using type = Str;
+};
+}  // namespace detail
+
+// The pages of one cursor-paginated listing as an input range (the shape of page_range: each element
+// a reply<response_t<E>>&, an error shown as the last element, never swallowed), run as a
+// cursor_pages machine with one chain stepped through the client core `core` one page per
+// increment (client::step: the core's headers, deadline, retries, observer, last_response()). The
+// same page object is decoded into on every step: a loop over view pages allocates nothing once
+// warm. `refused`: a client's setup error, then the only element. The venue clients' *_pages calls.
+template <endpoint E, class Cursor, class Policy, transport T>
+class cursor_range {
+ public:
+  using machine_type = cursor_pages<E, Cursor, Policy>;
+  using page_type = response_t<E>;
+  using value_type = reply<page_type>;
+
+  cursor_range(client<T>& core, request_t<E> query, typename machine_type::set_cursor_fn set_cursor,
+               std::optional<betwire::error> refused = {})
+      : core_(&core),
+        m_(one(std::move(query)), set_cursor, {}, static_cast<std::size_t>(-1)),
+        refused_(std::move(refused)) {}
+
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using value_type = reply<page_type>;
+    using reference = reply<page_type>&;
+
+    iterator() = default;
+    reference operator*() const { return range_->current_; }
+    value_type* operator->() const { return &range_->current_; }
+    iterator& operator++() {
+      if (!range_->fetch()) range_ = nullptr;
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
+
+   private:
+    friend class cursor_range;
+    explicit iterator(cursor_range* r) : range_(r) {}
+    cursor_range* range_ = nullptr;
+  };
+
+  // Input range: iterate once.
+  iterator begin() {
+    if (started_) return iterator{nullptr};
+    started_ = true;
+    return fetch() ? iterator{this} : iterator{nullptr};
+  }
+  std::default_sentinel_t end() const noexcept { return {}; }
+
+  // Requests made so far (pages read, and a failed one).
+  [[nodiscard]] std::size_t pages() const noexcept { return fetched_; }
+  // The machine: its chain's cursor, pages, error.
+  [[nodiscard]] const machine_type& machine() const noexcept { return m_; }
+
+ private:
+  static std::vector<request_t<E>> one(request_t<E> q) {
+    std::vector<request_t<E>> v;
+    v.push_back(std::move(q));
+    return v;
+  }
+
+  // Makes the next element current; false when the listing is over.
+  bool fetch() {
+    if (over_) return false;
+    if (refused_) {
+      current_ = value_type(fail(*refused_), {});
+      ++fetched_;
+      over_ = true;
+      return true;
+    }
+    const typename machine_type::chain& c = m_.chains()[0];
+    if (c.done) {
+      // A listing stopped after its last page (a cursor that does not move): the error, once.
+      if (c.error && !error_shown_) return show_error(c);
+      return false;
+    }
+    if (current_.has_value()) m_.page() = std::move(*current_);  // moves keep capacity
+    const std::size_t before = c.pages;
+    const bool sent = core_->step(m_);
+    if (c.pages > before) {
+      ++fetched_;
+      current_ = value_type(result<page_type>(std::move(m_.page())), c.info);
+      return true;
+    }
+    if (sent) ++fetched_;  // answered, but no page: its error
+    if (c.error) return show_error(c);  // or its request could not be built
+    return false;
+  }
+
+  bool show_error(const typename machine_type::chain& c) {
+    error_shown_ = true;
+    current_ = value_type(fail(*c.error), c.info);
+    return true;
+  }
+
+  client<T>* core_;
+  machine_type m_;
+  std::optional<betwire::error> refused_;
+  value_type current_{result<page_type>(page_type{}), {}};
+  std::size_t fetched_ = 0;
+  bool started_ = false;
+  bool over_ = false;
+  bool error_shown_ = false;
+};
 
 }  // namespace http
 BETWIRE_END_NAMESPACE

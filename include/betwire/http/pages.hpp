@@ -37,6 +37,36 @@ namespace http {
 
 enum class page_step : std::uint8_t { done, next, stuck };
 
+namespace detail {
+
+// Brent's cycle detection over the cursors a listing sends: a checkpoint cursor is kept, replaced
+// after 1, 2, 4, ... steps, and every new cursor is compared with it. A loop of any length (A, B,
+// A, B, ...) is found within about twice its length plus the pages before it, in O(1) memory; a
+// policy sees only the cursor just sent. Used by page_range and http::cursor_pages.
+template <class Cursor>
+struct cursor_loop {
+  std::optional<Cursor> checkpoint{};
+  std::size_t power = 1;
+  std::size_t steps = 0;
+
+  // True when `cursor`, the next one to send, repeats an earlier one.
+  bool repeats(const Cursor& cursor) {
+    if (checkpoint.has_value() && *checkpoint == cursor) return true;
+    if (++steps == power) {
+      if (checkpoint.has_value()) *checkpoint = cursor;  // reuses its capacity
+      else checkpoint.emplace(cursor);
+      power *= 2;
+      steps = 0;
+    }
+    return false;
+  }
+};
+
+inline constexpr const char* pages_loop_message =
+    "nextCursor repeats an earlier cursor: the pages loop, pagination stopped";
+
+}  // namespace detail
+
 // Fetch: reply<void>(const std::optional<Cursor>& cursor, Page& page), decoding one page.
 template <class Page, class Cursor, class Policy, class Fetch>
 class page_range {
@@ -103,8 +133,7 @@ class page_range {
       case page_step::next: break;
     }
     if (loops()) {
-      current_ = value_type(fail(error(error_category::decode, errc::invalid_value,
-                                       "nextCursor repeats an earlier cursor: the pages loop, pagination stopped")),
+      current_ = value_type(fail(error(error_category::decode, errc::invalid_value, detail::pages_loop_message)),
                             current_.info());
       return true;
     }
@@ -112,28 +141,12 @@ class page_range {
     return true;
   }
 
-  // Brent's cycle detection over the cursors sent: a checkpoint cursor is kept, replaced after 1,
-  // 2, 4, ... steps, and every new cursor is compared with it. A loop of any length (A, B, A, B, ...)
-  // is found within about twice its length plus the pages before it, in O(1) memory; a policy
-  // sees only the cursor just sent.
-  bool loops() {
-    if (!cursor_.has_value()) return false;
-    if (checkpoint_.has_value() && *checkpoint_ == *cursor_) return true;
-    if (++steps_ == power_) {
-      if (checkpoint_.has_value()) *checkpoint_ = *cursor_;  // reuses its capacity
-      else checkpoint_.emplace(*cursor_);
-      power_ *= 2;
-      steps_ = 0;
-    }
-    return false;
-  }
+  bool loops() { return cursor_.has_value() && loop_.repeats(*cursor_); }
 
   Fetch fetch_;
   value_type current_{result<Page>(Page{}), {}};
   std::optional<Cursor> cursor_{};
-  std::optional<Cursor> checkpoint_{};
-  std::size_t power_ = 1;
-  std::size_t steps_ = 0;
+  detail::cursor_loop<Cursor> loop_{};
   std::size_t pages_ = 0;
   bool started_ = false;
 };

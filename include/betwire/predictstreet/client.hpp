@@ -113,6 +113,14 @@ struct opaque_cursor {
   }
 };
 
+namespace detail {
+template <class Query>
+void set_cursor(Query& q, const std::string& c) {
+  if (q.cursor) q.cursor->assign(c);  // reuses its capacity
+  else q.cursor.emplace(c);
+}
+}  // namespace detail
+
 template <transport T>
 class client {
  public:
@@ -221,12 +229,24 @@ class client {
   }
 
   // ---- POST /api/orders/cancel-all ----
+  // Drives predictstreet::basic_cancel_all_op<Str> (operations.hpp) through this client's core: the
+  // answer in `out`; with `ledger`, every id it names (cancelled, or not_cancelled with the reason).
   template <class Str>
-  http::reply<void> cancel_all(const cancel_all_request& req, basic_cancel_all_response<Str>& out) {
-    return run<endpoints::cancel_all<Str>>(req, out);
+  http::reply<void> cancel_all(const cancel_all_request& req, basic_cancel_all_response<Str>& out,
+                               http::cancel_ledger* ledger = nullptr) {
+    if (setup_error_) return {fail(*setup_error_), {}};
+    basic_cancel_all_op<Str> op{req};
+    op.response() = std::move(out);  // reuses its capacity
+    core_.drive(op);
+    out = std::move(op.response());
+    if (ledger != nullptr) *ledger = op.ledger();
+    if (op.error_state()) return {fail(*op.error_state()), op.info()};
+    return {result<void>{}, op.info()};
   }
   http::reply<cancel_all_response> cancel_all(const cancel_all_request& req = {}) {
-    return owned<endpoints::cancel_all<std::string>>(req);
+    cancel_all_response out{};
+    http::reply<void> r = cancel_all(req, out);
+    return http::with_value(std::move(r), std::move(out));
   }
 
   // ---- GET /api/orders/open ----
@@ -237,14 +257,14 @@ class client {
   http::reply<orders_page> open_orders(const open_orders_query& q = {}) {
     return owned<endpoints::open_orders<std::string>>(q);
   }
-  // Every page of `q`, following nextCursor. Page is orders_page_view (default) or orders_page.
+  // Every page of `q`, following nextCursor. Page is orders_page_view (default) or orders_page. The
+  // range drives an http::cursor_pages machine (the one that runs several listings concurrently)
+  // through this client's core, one page per step (http::cursor_range).
   template <class Page = orders_page_view>
   auto open_orders_pages(open_orders_query q = {}) {
-    auto fetch = [this, f = std::move(q)](const std::optional<std::string>& cursor, Page& page) mutable {
-      if (cursor) f.cursor = *cursor;
-      return open_orders(f, page);
-    };
-    return http::page_range<Page, std::string, opaque_cursor, decltype(fetch)>(std::move(fetch));
+    using E = endpoints::open_orders<typename http::detail::page_string<Page>::type>;
+    return http::cursor_range<E, std::string, opaque_cursor, T>(core_, std::move(q),
+                                                                &detail::set_cursor<open_orders_query>, setup_error_);
   }
 
   // ---- GET /api/orders/history ----
@@ -257,11 +277,9 @@ class client {
   // this is one page).
   template <class Page = orders_page_view>
   auto history_pages(history_query q = {}) {
-    auto fetch = [this, f = std::move(q)](const std::optional<std::string>& cursor, Page& page) mutable {
-      if (cursor) f.cursor = *cursor;
-      return history(f, page);
-    };
-    return http::page_range<Page, std::string, opaque_cursor, decltype(fetch)>(std::move(fetch));
+    using E = endpoints::history<typename http::detail::page_string<Page>::type>;
+    return http::cursor_range<E, std::string, opaque_cursor, T>(core_, std::move(q), &detail::set_cursor<history_query>,
+                                                                setup_error_);
   }
 
   // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----

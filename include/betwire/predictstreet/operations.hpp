@@ -184,7 +184,8 @@ namespace detail {
 struct record_cancel_all {
   std::size_t cancelled_count = 0;  // what the venue says it cancelled
   bool ids_known = false;           // older revisions send only the number
-  void operator()(const cancel_all_response_view& v, http::cancel_ledger& ledger, std::size_t r) {
+  template <class View>
+  void operator()(const View& v, http::cancel_ledger& ledger, std::size_t r) {
     cancelled_count = static_cast<std::size_t>(v.cancelled_count < 0 ? 0 : v.cancelled_count);
     ids_known = v.ids_known;
     for (const auto& id : v.cancelled) ledger.add(id, r);
@@ -197,8 +198,11 @@ struct record_cancel_all {
 }  // namespace detail
 
 // POST /api/orders/cancel-all with its filter; ledger() holds every id of the answer;
-// recorder().cancelled_count / ids_known what the venue said in total.
-using cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<std::string_view>, detail::record_cancel_all>;
+// recorder().cancelled_count / ids_known what the venue said in total; response() the answer
+// itself (Str: its string type; the blocking client::cancel_all drives basic_cancel_all_op).
+template <class Str>
+using basic_cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<Str>, detail::record_cancel_all>;
+using cancel_all_op = basic_cancel_all_op<std::string_view>;
 
 }  // namespace predictstreet
 BETWIRE_END_NAMESPACE
