@@ -662,3 +662,22 @@ TEST(ConcurrencyPages, AnAbpListingThatMatchesNothingIsOneEmptyPage) {
   ASSERT_TRUE(op.chains()[2].error.has_value());
   EXPECT_EQ(op.chains()[2].error->http_status, 404);
 }
+
+TEST(ConcurrencyAbp, CancelAllOrdersWithNothingOpenIsAnEmptyAnswer) {
+  venue v = [](const sent_request&, http::response& resp) {
+    return answer(resp, 404, R"({"detail":"No orders found"})");
+  };
+  abp::cancel_all_orders_op op{};
+  (void)run_shuffled(op, v, 1, 1);
+  EXPECT_EQ(op.state(), http::request_state::answered);
+  EXPECT_TRUE(op.ledger().items().empty());
+
+  venue route_miss = [](const sent_request&, http::response& resp) {
+    return answer(resp, 404, R"({"detail":"Not Found"})");
+  };
+  abp::cancel_all_orders_op miss{};
+  (void)run_shuffled(miss, route_miss, 1, 1);
+  EXPECT_EQ(miss.state(), http::request_state::failed);
+  ASSERT_TRUE(miss.error_state().has_value());
+  EXPECT_EQ(miss.error_state()->http_status, 404);
+}

@@ -8809,7 +8809,9 @@ class cancel_ledger {
 // ---- one request whose answer lists the ids (a venue's cancel-all) ----------------------------
 
 // E: the endpoint; Record: void(const response_t<E>& answer, cancel_ledger& ledger, std::size_t
-// request) adds every id the answer names to the ledger with its state. The request is re-sent by
+// request) adds every id the answer names to the ledger with its state. Record may also say how
+// the answer is read, with `template <endpoint E> static result<void> read(response&,
+// response_t<E>&)` (ABP: a 404 "nothing matched" is an empty answer), else read_response<E>. The request is re-sent by
 // the pipeline under its retry policy; a failure leaves state() failed and error_state() set (send
 // it again: the venues' cancel-alls are idempotent).
 template <endpoint E, class Record>
@@ -8839,7 +8841,7 @@ class one_shot_cancel {
       error_ = a.scrub(a.sent.error());
       return;
     }
-    if (auto d = read_response<E>(a.resp, view_); !d) {
+    if (auto d = read_answer(a.resp, view_); !d) {
       state_ = request_state::failed;
       error_ = a.scrub(std::move(d).error());
       return;
@@ -8863,6 +8865,11 @@ class one_shot_cancel {
   [[nodiscard]] response_t<E>& response() noexcept { return view_; }
 
  private:
+  static result<void> read_answer(http::response& r, response_t<E>& v) {
+    if constexpr (requires { Record::template read<E>(r, v); }) return Record::template read<E>(r, v);
+    else return read_response<E>(r, v);
+  }
+
   request_t<E> req_{};
   Record record_{};
   request_state state_ = request_state::not_sent;
@@ -10941,6 +10948,11 @@ inline orders_pages_op orders_by_user_refs(std::span<const std::string> user_ref
 namespace detail {
 
 struct record_cancel_all_orders {
+  // A 404 "nothing matched" (no open orders) is an empty answer, as for the blocking call.
+  template <http::endpoint E>
+  static result<void> read(http::response& resp, http::response_t<E>& out) {
+    return read_abp_response<E>(resp, out);
+  }
   void operator()(const cancel_orders_response_view& v, http::cancel_ledger& ledger, std::size_t r) const {
     for (const auto& o : v.cancelled) {
       ledger.add(std::to_string(o.order_id), r);

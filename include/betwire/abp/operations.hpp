@@ -78,6 +78,11 @@ inline orders_pages_op orders_by_user_refs(std::span<const std::string> user_ref
 namespace detail {
 
 struct record_cancel_all_orders {
+  // A 404 "nothing matched" (no open orders) is an empty answer, as for the blocking call.
+  template <http::endpoint E>
+  static result<void> read(http::response& resp, http::response_t<E>& out) {
+    return read_abp_response<E>(resp, out);
+  }
   void operator()(const cancel_orders_response_view& v, http::cancel_ledger& ledger, std::size_t r) const {
     for (const auto& o : v.cancelled) {
       ledger.add(std::to_string(o.order_id), r);

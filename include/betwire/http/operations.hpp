@@ -188,7 +188,9 @@ class cancel_ledger {
 // ---- one request whose answer lists the ids (a venue's cancel-all) ----------------------------
 
 // E: the endpoint; Record: void(const response_t<E>& answer, cancel_ledger& ledger, std::size_t
-// request) adds every id the answer names to the ledger with its state. The request is re-sent by
+// request) adds every id the answer names to the ledger with its state. Record may also say how
+// the answer is read, with `template <endpoint E> static result<void> read(response&,
+// response_t<E>&)` (ABP: a 404 "nothing matched" is an empty answer), else read_response<E>. The request is re-sent by
 // the pipeline under its retry policy; a failure leaves state() failed and error_state() set (send
 // it again: the venues' cancel-alls are idempotent).
 template <endpoint E, class Record>
@@ -218,7 +220,7 @@ class one_shot_cancel {
       error_ = a.scrub(a.sent.error());
       return;
     }
-    if (auto d = read_response<E>(a.resp, view_); !d) {
+    if (auto d = read_answer(a.resp, view_); !d) {
       state_ = request_state::failed;
       error_ = a.scrub(std::move(d).error());
       return;
@@ -242,6 +244,11 @@ class one_shot_cancel {
   [[nodiscard]] response_t<E>& response() noexcept { return view_; }
 
  private:
+  static result<void> read_answer(http::response& r, response_t<E>& v) {
+    if constexpr (requires { Record::template read<E>(r, v); }) return Record::template read<E>(r, v);
+    else return read_response<E>(r, v);
+  }
+
   request_t<E> req_{};
   Record record_{};
   request_state state_ = request_state::not_sent;
