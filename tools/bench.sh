@@ -65,10 +65,12 @@ if want concurrency; then run concurrency_bench "$out/concurrency.json"; fi
 # the stream callback over loopback (wall time, manual timing, p50/p99 counters).
 if want stream; then run stream_bench "$out/stream.json"; fi
 
-flags=$(python3 - "$build/compile_commands.json" <<'EOF'
+# The flags of the first program run (the heredoc is quoted: BENCH_ONLY comes in as an argument).
+flags=$(python3 - "$build/compile_commands.json" "$only" <<'EOF'
 import json, shlex, sys
+first = sys.argv[2].split(",")[0] if sys.argv[2] else "decode"
 for entry in json.load(open(sys.argv[1])):
-    if entry["file"].endswith("benchmarks/" + ("$only".split(",")[0] + "_bench.cpp" if "$only" else "decode_bench.cpp")):
+    if entry["file"].endswith("benchmarks/" + first + "_bench.cpp"):
         args = shlex.split(entry["command"])
         keep = [a for a in args[1:] if a.startswith(("-O", "-m", "-f", "-W", "-std", "-DNDEBUG", "-g"))]
         print(" ".join(keep))
