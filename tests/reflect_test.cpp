@@ -165,6 +165,16 @@ consteval reason betwire_enum_fallback(reason*) { return reason::unrecognized; }
 enum class level : std::int32_t { low = 1, high = 2, other = 9 };
 consteval betwire::naming betwire_enum_naming(level*) { return betwire::naming::integer; }
 consteval level betwire_enum_fallback(level*) { return level::other; }
+
+// Names printed with template arguments (commas inside the list of probed values) and negative
+// values, over two probe blocks. (Unscoped: a scoped member enum of a class template is not defined
+// until one of its enumerators is used.)
+template <class A, int B>
+struct holder {
+  enum code : std::int16_t { minus = -2, zero = 0, far = 64 };
+};
+using holder_code = holder<std::pair<int, char>, 3>::code;
+consteval betwire::enum_range betwire_enum_range(holder_code*) { return {-3, 66}; }
 }  // namespace enum_ns
 
 namespace {
@@ -401,6 +411,15 @@ TEST(ReflectEnums, CustomRange) {
   // Without a range, only [0, 128) is probed: 200 is not found.
   EXPECT_EQ(rf::enum_entries_v<enum_ns::narrow_default>.size(), 1u);
   EXPECT_EQ(rf::enum_to_wire(enum_ns::narrow_default::high), "");
+}
+
+TEST(ReflectEnums, NamesWithTemplateArgumentsOverTwoBlocks) {
+  using enum_ns::holder_code;
+  static_assert(rf::enum_entries_v<holder_code>.size() == 3);
+  EXPECT_EQ(rf::enum_name(holder_code::minus), "minus");
+  EXPECT_EQ(rf::enum_name(holder_code::zero), "zero");
+  EXPECT_EQ(rf::enum_name(holder_code::far), "far");
+  EXPECT_EQ(rf::enum_from_wire<holder_code>("far"), holder_code::far);
 }
 
 TEST(ReflectEnums, FallbackHookNamesWhatUnknownValuesDecodeTo) {
