@@ -735,6 +735,27 @@ TEST(StreamReconnect, ReplaysFromTheLastSeqAndDropsWhatItHad) {
   EXPECT_EQ(h.rec.data_seqs(), (std::vector<std::int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
 }
 
+TEST(StreamReconnect, WhatWasQueuedForTheOldConnectionIsDroppedAndLoginGoesFirst) {
+  harness h;
+  h.connect_and_login();
+  h.feed(order_frame(1, 1));
+  h.feed(R"({"type":"ping"})");  // a pong is queued ...
+  h.s.ping();                    // ... and a client ping: both for a connection that now drops
+  ASSERT_GE(h.s.outbox().size(), 2u);
+  h.s.on_disconnected(h.now);
+  EXPECT_TRUE(h.s.outbox().empty());
+  // Asked for while disconnected: sent on the next connection, after login and replay.
+  const abp::subscribe_betslip_request sub{.fixture_id = "id1000004461512432", .outcome_id = 103, .player_id = 0,
+                                           .bookmakers = {"pinnacle"}};
+  h.s.subscribe_betslip(sub);
+  h.s.on_connected(h.now);
+  const auto out = h.take_outbox();
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0].find(R"({"type":"login")"), 0u) << abp::redact_frame(out[0]);
+  EXPECT_EQ(out[1], R"({"type":"replay","fromSeq":2})");
+  EXPECT_EQ(out[2].find(R"({"type":"subscribe_betslip")"), 0u) << out[2];
+}
+
 TEST(StreamReconnect, NewSubscriptionIdReconciles) {
   harness h;
   fake_rest rest;
@@ -1020,6 +1041,29 @@ TEST(StreamDriver, BacksOffWithJitterThenConnectsLogsInAndReplaysAfterADrop) {
   driver.stop();
   EXPECT_FALSE(ws.is_open());
   EXPECT_FALSE(driver.poll(1ms, std::ref(rec)));
+}
+
+TEST(StreamDriver, LoginIsTheFirstFrameOfANewConnectionEvenWhenTheOldOneDroppedWithFramesQueued) {
+  scripted_ws ws;
+  abp::stream_session session{harness::make_options()};
+  abp::stream_driver driver{ws, session, {.url = "ws://127.0.0.1:1/ws", .reconnect = {.initial_delay = 5ms, .seed = 1}}};
+  recorder rec;
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.count(abp::stream_event_kind::connected) == 1; }));
+  ws.incoming.push_back({scripted_ws::what::message, login_ok_reliable});
+  ws.incoming.push_back({scripted_ws::what::message, order_frame(1, 371)});
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.data_seqs().size() == 1; }));
+  // Pings the session answers in the same burst as the drop: their pongs (and the pending ack) were
+  // for the connection that ended, and used to go out on the next one, ahead of its login.
+  ws.incoming.push_back({scripted_ws::what::message, R"({"type":"ping"})"});
+  ws.incoming.push_back({scripted_ws::what::message, R"({"type":"ping"})"});
+  ws.incoming.push_back({scripted_ws::what::message, order_frame(2, 371)});
+  ws.incoming.push_back({scripted_ws::what::failure, {}});
+  const std::size_t before = ws.sent.size();
+  ASSERT_TRUE(poll_until(driver, rec, [&] { return rec.count(abp::stream_event_kind::connected) == 2; }));
+  ASSERT_EQ(ws.sent.size(), before + 2) << (ws.sent.size() > before ? abp::redact_frame(ws.sent[before]) : "");
+  EXPECT_TRUE(ws.sent[before].starts_with(R"({"type":"login",)")) << abp::redact_frame(ws.sent[before]);
+  EXPECT_EQ(ws.sent[before + 1], R"({"type":"replay","fromSeq":3})");
+  driver.stop();
 }
 
 TEST(StreamDriver, ClosesWhatTheSessionGivesUpOnAndSendsTheKeyNowhereElse) {

@@ -22,6 +22,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -29,6 +30,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -87,6 +89,35 @@ struct tracker {
   }
 };
 
+// The reconciliation's REST reads, timed: how long the driver's thread spent in them.
+struct timed_source final : abp::reconcile_source {
+  explicit timed_source(abp::reconcile_source& inner) : inner_(&inner) {}
+  betwire::result<void> fetch_orders(std::string_view ref, std::vector<abp::order>& out) override {
+    const auto t = std::chrono::steady_clock::now();
+    auto r = inner_->fetch_orders(ref, out);
+    spent += std::chrono::steady_clock::now() - t;
+    return r;
+  }
+  betwire::result<void> fetch_bets(std::string_view ref, std::vector<abp::bet>& out) override {
+    const auto t = std::chrono::steady_clock::now();
+    auto r = inner_->fetch_bets(ref, out);
+    spent += std::chrono::steady_clock::now() - t;
+    return r;
+  }
+  // Called at each resynced event: closes that reconciliation's account.
+  void resync_done() {
+    const double s = std::chrono::duration<double>(spent).count();
+    total_s += s;
+    max_s = std::max(max_s, s);
+    spent = {};
+  }
+  std::chrono::steady_clock::duration spent{};
+  double total_s = 0, max_s = 0;
+
+ private:
+  abp::reconcile_source* inner_;
+};
+
 }  // namespace
 
 TEST(StreamSoak, EveryOrderEndsAsTheSimulatorHasItNothingTwiceNoHoleLeft) {
@@ -96,7 +127,7 @@ TEST(StreamSoak, EveryOrderEndsAsTheSimulatorHasItNothingTwiceNoHoleLeft) {
   const long losses = env_or("BETWIRE_STREAM_SOAK_LOSSES", 2);
   constexpr int batch = 100;                       // orders per placement
   constexpr int per_round = batch + batch / 2;     // INSERTs + UPDATEs of the cancelled half
-  const long rounds = std::max<long>(1, target_events / per_round);
+  const long rounds = std::max<long>(1, (target_events + per_round - 1) / per_round);  // at least the target
 
   betwire::test::simulator_process sim{std::vector<std::string>{"--venues", "abp", "--rate-limits", "off"}};
   ASSERT_TRUE(sim.ok()) << sim.error();
@@ -108,7 +139,8 @@ TEST(StreamSoak, EveryOrderEndsAsTheSimulatorHasItNothingTwiceNoHoleLeft) {
   betwire::curl_transport rest_net{betwire::curl_options{.base_url = sim.base_url("abp")}};
   abp::client<betwire::curl_transport> load{load_net, abp::client_options{.api_key = betwire::secret(key)}};
   abp::client<betwire::curl_transport> rest{rest_net, abp::client_options{.api_key = betwire::secret(key)}};
-  abp::client_reconcile_source<betwire::curl_transport> source{rest};
+  abp::client_reconcile_source<betwire::curl_transport> rest_source{rest};
+  timed_source source{rest_source};
 
   const std::vector<std::string> user_refs = {"soak-a", "soak-b", "soak-c", "soak-d"};
   abp::stream_options so;
@@ -130,12 +162,22 @@ TEST(StreamSoak, EveryOrderEndsAsTheSimulatorHasItNothingTwiceNoHoleLeft) {
     while (!stop.load()) {
       driver.poll(5ms, [&](const abp::stream_event& e) {
         if (e.kind == abp::stream_event_kind::login_ok) live = true;
+        if (e.kind == abp::stream_event_kind::resynced) source.resync_done();
         seen.on(e);
       });
       session_last.store(session.last_seq().value_or(0));
     }
     driver.stop();
   });
+  // Whatever way the test leaves (a failed ASSERT included), the driver's thread is stopped first.
+  struct joiner {
+    std::atomic<bool>& stop;
+    std::thread& thread;
+    ~joiner() {
+      stop = true;
+      if (thread.joinable()) thread.join();
+    }
+  } join_pump{stop, pump};
   for (int i = 0; i < 500 && !live; ++i) std::this_thread::sleep_for(10ms);
   ASSERT_TRUE(live.load()) << "the stream never logged in";
 
@@ -148,6 +190,7 @@ TEST(StreamSoak, EveryOrderEndsAsTheSimulatorHasItNothingTwiceNoHoleLeft) {
     return round % step == offset % step && round / step < count;
   };
   long drops_armed = 0, skips_armed = 0, losses_armed = 0, placed = 0;
+  constexpr auto stuck_after = 60s;
   const auto start = std::chrono::steady_clock::now();
   for (long round = 0; round < rounds; ++round) {
     if (due(disconnects, round, 1)) {
@@ -182,15 +225,31 @@ TEST(StreamSoak, EveryOrderEndsAsTheSimulatorHasItNothingTwiceNoHoleLeft) {
     ASSERT_TRUE(c) << c.error();
     ASSERT_EQ(c->cancelled.size(), cancel.size());
     // Keep the stream's backlog in the venue's buffer most of the time (it replays only the last 100).
-    while (session_last.load() + 200 < static_cast<std::int64_t>((round + 1) * per_round) &&
-           std::chrono::steady_clock::now() - start < 600s)
+    // A stream that stops following (no seq delivered for `stuck_after`) fails the run at once, with
+    // the figures, instead of waiting for the test's timeout.
+    std::int64_t seen_last = session_last.load();
+    auto progressed = std::chrono::steady_clock::now();
+    while (session_last.load() + 200 < static_cast<std::int64_t>((round + 1) * per_round)) {
       std::this_thread::sleep_for(1ms);
+      const auto now = std::chrono::steady_clock::now();
+      if (session_last.load() != seen_last) {
+        seen_last = session_last.load();
+        progressed = now;
+      } else if (now - progressed > stuck_after) {
+        break;
+      }
+    }
+    if (std::chrono::steady_clock::now() - progressed > stuck_after) {
+      ADD_FAILURE() << "the stream delivered nothing for " << stuck_after.count() << " s at seq " << seen_last
+                    << " (round " << round << ")";
+      break;
+    }
   }
   const auto load_done = std::chrono::steady_clock::now();
 
   // Wait until the stream has caught up with the subscription's last seq.
   std::int64_t sim_last = 0;
-  const auto catch_up_limit = std::chrono::steady_clock::now() + 60s;
+  const auto catch_up_limit = std::chrono::steady_clock::now() + stuck_after;
   for (;;) {
     const auto stats = nlohmann::json::parse(sim.get("/_sim/ws/stats").body);
     for (const auto& s : stats["subscriptions"]) sim_last = std::max<std::int64_t>(sim_last, s["lastSeq"].get<std::int64_t>());
@@ -200,7 +259,7 @@ TEST(StreamSoak, EveryOrderEndsAsTheSimulatorHasItNothingTwiceNoHoleLeft) {
   }
   std::this_thread::sleep_for(200ms);  // anything late (re-sends) shows up as a duplicate, if ever
   stop = true;
-  pump.join();
+  pump.join();  // (join_pump then has nothing to do)
   const auto end = std::chrono::steady_clock::now();
 
   EXPECT_EQ(session.last_seq().value_or(0), sim_last) << "the stream did not catch up";
@@ -245,12 +304,12 @@ TEST(StreamSoak, EveryOrderEndsAsTheSimulatorHasItNothingTwiceNoHoleLeft) {
       "stream soak: %ld rounds, %ld orders, %lld seqs, %llu order events delivered, %llu resynced rows in %llu resyncs, "
       "%ld disconnects armed (%llu connections, %llu disconnected events), %ld skipped + %ld lost seqs armed, "
       "%llu gaps seen, %llu replays, %llu duplicates dropped by the session, %llu delivered twice, %lld seqs unaccounted, "
-      "%zu orders compared (%zu missing, %zu differ), load %.1f s, total %.1f s\n",
+      "%zu orders compared (%zu missing, %zu differ), reconciliation REST time %.2f s in all, %.2f s at most, load %.1f s, total %.1f s\n",
       rounds, placed, static_cast<long long>(sim_last), static_cast<unsigned long long>(seen.events),
       static_cast<unsigned long long>(seen.resync_rows), static_cast<unsigned long long>(seen.resyncs), drops_armed,
       static_cast<unsigned long long>(driver.connections()), static_cast<unsigned long long>(seen.disconnects), skips_armed,
       losses_armed, static_cast<unsigned long long>(session.stats().gaps),
       static_cast<unsigned long long>(session.stats().replays), static_cast<unsigned long long>(session.stats().duplicates),
       static_cast<unsigned long long>(seen.duplicates_delivered), static_cast<long long>(uncovered), compared, missing,
-      mismatched, std::chrono::duration<double>(load_done - start).count(), secs);
+      mismatched, source.total_s, source.max_s, std::chrono::duration<double>(load_done - start).count(), secs);
 }

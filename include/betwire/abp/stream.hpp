@@ -484,8 +484,10 @@ class stream_session {
   }
 
   // ---- the connection's life ----
-  // The socket is open: queue login and, on a reconnect with reliable delivery, replay.
+  // The socket is open: queue login and, on a reconnect with reliable delivery, replay. They go
+  // first: login is the first frame of every connection, before anything requested meanwhile.
   void on_connected(stream_time now) {
+    const std::size_t queued = out_count_;
     ++stats_.connections;
     reconnected_ = stats_.connections > 1;
     state_ = stream_state::awaiting_login;
@@ -502,8 +504,13 @@ class stream_session {
       stream_frames::replay(next_out(), *last_seq_ + 1);
       ++stats_.replays;
     }
+    std::rotate(out_.begin(), out_.begin() + static_cast<std::ptrdiff_t>(queued),
+                out_.begin() + static_cast<std::ptrdiff_t>(out_count_));
   }
+  // The connection ended: what the outbox still holds (pongs, acks, pings queued for it) is
+  // dropped, never sent on the next connection ahead of its login.
   void on_disconnected(stream_time) noexcept {
+    clear_outbox();
     state_ = stream_state::disconnected;
     ack_pending_upto_.reset();
     ack_pending_count_ = 0;
