@@ -188,8 +188,20 @@ def concurrency_section(path, machine):
 STREAM_HEADING = "## ABP stream (`/ws`)"
 
 
-def stream_section(path, machine):
-    """The ABP stream rows (benchmarks/stream_bench.cpp)."""
+def stream_soak_row(path):
+    """The full stream soak's row: tools/stream_soak.sh's figures line and its verdict, as printed."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    line = next((l for l in text.splitlines() if l.startswith("stream soak: ")), None)
+    passed = "[  PASSED  ] 1 test" in text
+    measured = line[len("stream soak: "):].replace("|", "/") if line else "no figures printed (see the log)"
+    return (f"| Soak: 100,000 events, 20 forced disconnects, 5 skipped and 5 lost seqs (`tools/stream_soak.sh`, "
+            f"g++ 12 Debug build) | final states equal the simulator's, nothing twice, no gap left | {measured} | "
+            f"{'passed' if passed and line else 'FAILED'} |")
+
+
+def stream_section(path, machine, soak=None):
+    """The ABP stream rows (benchmarks/stream_bench.cpp), and the full soak's when it ran."""
     out = [STREAM_HEADING, ""]
     w = out.append
     w("`benchmarks/stream_bench.cpp`. **decode**: one `orders` UPDATE data frame (the simulator's full row, "
@@ -227,6 +239,8 @@ def stream_section(path, machine):
         w(f"| REST cancel → `orders` UPDATE in the callback (loopback) | report median and p99 | "
           f"p50 {fmt(lat.get('p50_us'), 0)} µs, p99 {fmt(lat.get('p99_us'), 0)} µs "
           f"({fmt(lat.get('samples'), 0)} cancels per repetition) | reported |")
+    if soak:
+        w(stream_soak_row(soak))
     w("")
     return out
 
@@ -254,6 +268,7 @@ def main(argv):
     ap.add_argument("--roundtrip")
     ap.add_argument("--concurrency")
     ap.add_argument("--stream")
+    ap.add_argument("--stream-soak")
     ap.add_argument("--splice")
     ap.add_argument("--machine", required=True)
     ap.add_argument("--md")
@@ -267,7 +282,7 @@ def main(argv):
         if args.concurrency:
             splice(args.splice, concurrency_section(args.concurrency, machine))
         if args.stream:
-            splice(args.splice, stream_section(args.stream, machine), STREAM_HEADING)
+            splice(args.splice, stream_section(args.stream, machine, args.stream_soak), STREAM_HEADING)
         return 0
     if not (args.decode and args.encode and args.md and args.svg):
         ap.error("--decode, --encode, --md and --svg are needed (or --splice)")
@@ -436,7 +451,7 @@ def main(argv):
     if args.concurrency:
         out.extend(concurrency_section(args.concurrency, machine))
     if args.stream:
-        out.extend(stream_section(args.stream, machine))
+        out.extend(stream_section(args.stream, machine, args.stream_soak))
     w("![Decode throughput, 1000 orders (memcpy floor left out of the chart: it is in the table)](results.svg)")
     w("")
     with open(args.md, "w", encoding="utf-8") as f:
