@@ -3281,6 +3281,8 @@ struct read_options {
   bool allow_duplicate_keys = false;
   // Check that every string is well-formed UTF-8 (errc::invalid_utf8).
   bool validate_utf8 = true;
+
+  friend constexpr bool operator==(const read_options&, const read_options&) = default;
 };
 
 struct write_options {
@@ -5358,6 +5360,16 @@ BETWIRE_END_NAMESPACE
 //
 // Observing: client_options::observer (or set_observer) is told about every send and every call
 // (observer.hpp), with the same credentials redacted; reply_info carries the elapsed time.
+//
+// Decode options: the second template argument, a json::read_options (json/options.hpp), is how
+// every success body this core decodes is read, through an endpoint's own decode too:
+//
+//   constexpr betwire::json::read_options strict{.max_depth = 16, .allow_unknown_keys = false};
+//   betwire::http::client<net_type, strict> core{net};  // every call: unknown keys are errors
+//
+// The default, json::read_options{}, is the codec's default. Being a template argument it costs
+// nothing at run time, and calls keep their signatures; core.call<E, O>(...) overrides it for one
+// call. Error bodies are read by the endpoint's parse_error whatever the options say.
 
 // ---- begin <betwire/http/concurrent.hpp> -----------------------------------
 #ifndef BETWIRE_HTTP_CONCURRENT_HPP
@@ -5425,8 +5437,12 @@ BETWIRE_END_NAMESPACE
 //   static bool parse_error(std::string_view body, error& out);     the venue's error body reader
 //                          (abp/errors.hpp, ...); without one, non-2xx answers are http errors
 //   static result<void> encode_body(const request_type&, std::string& out);   a custom body
+//   template <json::read_options O = json::read_options{}>
 //   static result<void> decode(std::string& body, response_type& out);        a custom decode (an
-//                          envelope: Opinion's errno under HTTP 200)
+//                          envelope: Opinion's errno under HTTP 200). It takes the caller's decode
+//                          options (read_response<E, O>) and must read the body under them; a
+//                          non-template decode is accepted with the default options only (any
+//                          other options are a compile error, never silently ignored)
 //   static constexpr bool sensitive_body = true;   the body carries credentials: describe_last_request
 //                          shows it as "***"
 //
@@ -6550,6 +6566,10 @@ template <class E>
 concept has_decode = requires(std::string& body, response_t<E>& out) {
   { E::decode(body, out) } -> std::same_as<result<void>>;
 };
+template <class E, json::read_options O>
+concept has_decode_with = requires(std::string& body, response_t<E>& out) {
+  { E::template decode<O>(body, out) } -> std::same_as<result<void>>;
+};
 
 }  // namespace detail
 
@@ -6741,9 +6761,12 @@ inline constexpr std::size_t excerpt_bytes = 120;
 }
 
 // Classifies `resp` and, on 2xx, decodes its body into `out` (in place: string views in `out` point
-// into resp.body). A response_type of http::none decodes nothing. Every error carries the HTTP
-// status, also one an endpoint's own decode reports under a 2xx (Opinion's errno envelopes).
-template <endpoint E>
+// into resp.body) under the decode options O (json::read_options: depth, unknown, missing and
+// duplicate keys, UTF-8), also through an endpoint's own decode. A response_type of http::none
+// decodes nothing. Every error carries the HTTP status, also one an endpoint's own decode reports
+// under a 2xx (Opinion's errno envelopes). Error bodies are read by the endpoint's parse_error,
+// whatever O says: options are about the answers you asked for.
+template <endpoint E, json::read_options O = json::read_options{}>
 result<void> read_response(response& resp, response_t<E>& out) {
   if (!is_success(resp.status)) {
     if constexpr (detail::has_parse_error<E>)
@@ -6755,8 +6778,16 @@ result<void> read_response(response& resp, response_t<E>& out) {
     return {};
   } else {
     result<void> r;
-    if constexpr (detail::has_decode<E>) r = E::decode(resp.body, out);
-    else r = json::decode(resp.body, out);
+    if constexpr (detail::has_decode_with<E, O>) {
+      r = E::template decode<O>(resp.body, out);
+    } else if constexpr (detail::has_decode<E>) {
+      static_assert(O == json::read_options{},
+                    "betwire: this endpoint's decode takes no json::read_options; declare it as "
+                    "template <json::read_options O> static result<void> decode(std::string&, response_type&)");
+      r = E::decode(resp.body, out);
+    } else {
+      r = json::decode<O>(resp.body, out);
+    }
     if (!r && r.error().http_status == 0) r.error().http_status = resp.status;
     return r;
   }
@@ -8149,10 +8180,12 @@ struct client_options {
   http::observer observer{};   // told about every send and every call (observer.hpp)
 };
 
-template <transport T>
+template <transport T, json::read_options Options = json::read_options{}>
 class client {
  public:
   static constexpr std::size_t max_default_headers = 6;
+  // How this core decodes success bodies (see the top of this file).
+  static constexpr json::read_options decode_options = Options;
 
   explicit client(T& t, client_options options = {})
       : transport_(&t),
@@ -8188,39 +8221,40 @@ class client {
   // ---- calls ----
 
   // Decodes into `out` (reusing its capacity). `extra` headers are added to this call only.
-  template <endpoint E>
+  // O: the decode options of this call (default: the core's).
+  template <endpoint E, json::read_options O = Options>
     requires(!detail::has_path_type<E>)
   reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
     request r;
     if (auto b = http::build_request<E>(req, out_.buffers, r); !b) return refused<E>(std::move(b).error());
-    return run<E>(r, out, extra);
+    return run<E, O>(r, out, extra);
   }
 
-  template <endpoint E>
+  template <endpoint E, json::read_options O = Options>
     requires detail::has_path_type<E>
   reply<void> call(const typename E::path_type& path_params, const request_t<E>& req, response_t<E>& out,
                    std::span<const header> extra = {}) {
     request r;
     if (auto b = http::build_request<E>(path_params, req, out_.buffers, r); !b)
       return refused<E>(std::move(b).error());
-    return run<E>(r, out, extra);
+    return run<E, O>(r, out, extra);
   }
 
   // Returns the decoded value (a new one each call: for repeated calls prefer the overload above).
-  template <endpoint E>
+  template <endpoint E, json::read_options O = Options>
     requires(!detail::has_path_type<E>)
   reply<response_t<E>> call(const request_t<E>& req, std::span<const header> extra = {}) {
     response_t<E> out{};
-    reply<void> r = call<E>(req, out, extra);
+    reply<void> r = call<E, O>(req, out, extra);
     return with_value(std::move(r), std::move(out));
   }
 
-  template <endpoint E>
+  template <endpoint E, json::read_options O = Options>
     requires detail::has_path_type<E>
   reply<response_t<E>> call(const typename E::path_type& path_params, const request_t<E>& req,
                             std::span<const header> extra = {}) {
     response_t<E> out{};
-    reply<void> r = call<E>(path_params, req, out, extra);
+    reply<void> r = call<E, O>(path_params, req, out, extra);
     return with_value(std::move(r), std::move(out));
   }
 
@@ -8357,7 +8391,7 @@ class client {
     return sent;
   }
 
-  template <endpoint E>
+  template <endpoint E, json::read_options O>
   reply<void> run(request& r, response_t<E>& out, std::span<const header> extra) {
     reply<void> sent = send_as(r, extra, E::path);
     // Kept for describe_last_request(): the per-call `extra` headers are dropped (the caller's
@@ -8368,7 +8402,7 @@ class client {
     if constexpr (detail::has_sensitive_body<E>)
       if (!last_request_.body.empty()) last_request_.body = secret::redacted();
     if (sent) {
-      result<void> decoded = http::read_response<E>(response_, out);
+      result<void> decoded = http::read_response<E, O>(response_, out);
       if (!decoded) sent = {fail(scrubbed(std::move(decoded).error())), sent.info()};
     }
     if (observer_.wants_calls()) report_call(last_request_, E::path, sent);
@@ -8821,10 +8855,12 @@ class cancel_ledger {
 // E: the endpoint; Record: void(const response_t<E>& answer, cancel_ledger& ledger, std::size_t
 // request) adds every id the answer names to the ledger with its state. Record may also say how
 // the answer is read, with `template <endpoint E> static result<void> read(response&,
-// response_t<E>&)` (ABP: a 404 "nothing matched" is an empty answer), else read_response<E>. The request is re-sent by
+// response_t<E>&)` (ABP: a 404 "nothing matched" is an empty answer; a template on
+// json::read_options O too, to read under the operation's options), else read_response<E, O>. The request is re-sent by
 // the pipeline under its retry policy; a failure leaves state() failed and error_state() set (send
-// it again: the venues' cancel-alls are idempotent).
-template <endpoint E, class Record>
+// it again: the venues' cancel-alls are idempotent). O: how the answer is decoded
+// (read_response<E, O>).
+template <endpoint E, class Record, json::read_options O = json::read_options{}>
 class one_shot_cancel {
  public:
   explicit one_shot_cancel(request_t<E> req = {}, Record record = {})
@@ -8876,8 +8912,16 @@ class one_shot_cancel {
 
  private:
   static result<void> read_answer(http::response& r, response_t<E>& v) {
-    if constexpr (requires { Record::template read<E>(r, v); }) return Record::template read<E>(r, v);
-    else return read_response<E>(r, v);
+    if constexpr (requires { Record::template read<E, O>(r, v); }) {
+      return Record::template read<E, O>(r, v);
+    } else if constexpr (requires { Record::template read<E>(r, v); }) {
+      static_assert(O == json::read_options{},
+                    "betwire: this recorder's read takes no json::read_options; declare it as "
+                    "template <endpoint E, json::read_options O> static result<void> read(response&, response_t<E>&)");
+      return Record::template read<E>(r, v);
+    } else {
+      return read_response<E, O>(r, v);
+    }
   }
 
   request_t<E> req_{};
@@ -8893,12 +8937,13 @@ class one_shot_cancel {
 
 // E: the endpoint (request_t<E> is the query, response_t<E> the page). Policy: as page_range's
 // (advance(page, optional<Cursor>&, why)); it may also say how a page is read, with
-// `template <endpoint E> static result<void> read(response&, response_t<E>&)` (ABP's keyset_cursor:
-// a 404 "nothing matched" is an empty last page), else http::read_response<E>. SetCursor:
+// `template <endpoint E, json::read_options O> static result<void> read(response&, response_t<E>&)` (ABP's keyset_cursor:
+// a 404 "nothing matched" is an empty last page), else http::read_response<E, O>. SetCursor:
 // void(request_t<E>&, const Cursor&). on_page(chain, page) is called for each page (views into it
 // live until it returns). A cursor that repeats an earlier one stops its listing with an error
-// (detail::cursor_loop), as page_range does.
-template <endpoint E, class Cursor, class Policy>
+// (detail::cursor_loop), as page_range does. O: how the pages are decoded (read_response<E, O>, or
+// the policy's `read<E, O>`).
+template <endpoint E, class Cursor, class Policy, json::read_options O = json::read_options{}>
 class cursor_pages {
  public:
   using query_type = request_t<E>;
@@ -9009,8 +9054,16 @@ class cursor_pages {
   }
 
   static result<void> read_page(response& r, page_type& p) {
-    if constexpr (requires { Policy::template read<E>(r, p); }) return Policy::template read<E>(r, p);
-    else return read_response<E>(r, p);
+    if constexpr (requires { Policy::template read<E, O>(r, p); }) {
+      return Policy::template read<E, O>(r, p);
+    } else if constexpr (requires { Policy::template read<E>(r, p); }) {
+      static_assert(O == json::read_options{},
+                    "betwire: this pagination policy's read takes no json::read_options; declare it as "
+                    "template <endpoint E, json::read_options O> static result<void> read(response&, response_t<E>&)");
+      return Policy::template read<E>(r, p);
+    } else {
+      return read_response<E, O>(r, p);
+    }
   }
 
   std::vector<chain> chains_;
@@ -9044,19 +9097,19 @@ void drive(M& m, T& net, const operation_options& o, const retry_clock& clock = 
 
 // Runs machine `m` to its end through the client core `core` (client::drive: its headers, deadline,
 // retry policy, observer; last_response() shows the last answer).
-template <transport T, machine M>
-void drive(M& m, client<T>& core) {
+template <transport T, json::read_options O, machine M>
+void drive(M& m, client<T, O>& core) {
   core.drive(m);
 }
 
 // A venue client's blocking cancelling call: drives `m` through `core`, unless `refused` holds an
 // error (the client's setup error: a malformed key or wallet); then nothing is sent and every id
 // and request of the machine's ledger is failed with it. Returns the machine's ledger either way.
-template <transport T, machine M>
+template <transport T, json::read_options O, machine M>
   requires requires(const M& m) {
     { m.ledger() } -> std::convertible_to<const cancel_ledger&>;
   }
-[[nodiscard]] cancel_ledger drive_cancels(M& m, client<T>& core, const std::optional<betwire::error>& refused) {
+[[nodiscard]] cancel_ledger drive_cancels(M& m, client<T, O>& core, const std::optional<betwire::error>& refused) {
   if (refused) {
     cancel_ledger l = m.ledger();
     l.fail_all(*refused);
@@ -9084,14 +9137,14 @@ struct page_string<Page<Str>> {
 // increment (client::step: the core's headers, deadline, retries, observer, last_response()). The
 // same page object is decoded into on every step: a loop over view pages allocates nothing once
 // warm. `refused`: a client's setup error, then the only element. The venue clients' *_pages calls.
-template <endpoint E, class Cursor, class Policy, transport T>
+template <endpoint E, class Cursor, class Policy, transport T, json::read_options O = json::read_options{}>
 class cursor_range {
  public:
-  using machine_type = cursor_pages<E, Cursor, Policy>;
+  using machine_type = cursor_pages<E, Cursor, Policy, O>;
   using page_type = response_t<E>;
   using value_type = reply<page_type>;
 
-  cursor_range(client<T>& core, request_t<E> query, typename machine_type::set_cursor_fn set_cursor,
+  cursor_range(client<T, O>& core, request_t<E> query, typename machine_type::set_cursor_fn set_cursor,
                std::optional<betwire::error> refused = {})
       : core_(&core),
         m_(one(std::move(query)), set_cursor, {}, static_cast<std::size_t>(-1)),
@@ -9174,7 +9227,7 @@ class cursor_range {
     return true;
   }
 
-  client<T>* core_;
+  client<T, O>* core_;
   machine_type m_;
   std::optional<betwire::error> refused_;
   value_type current_{result<page_type>(page_type{}), {}};
@@ -9229,6 +9282,12 @@ BETWIRE_END_NAMESPACE
 // you pass a non-const lvalue (so you keep the keys), into a copy otherwise (read them from the
 // response). Placement is never re-sent unless the retry policy has retry_placements (and then the
 // same bytes, with the same keys, go out again).
+//
+// Decode options: the second template argument, a json::read_options, is how every answer of this
+// client is read (docs/abp.md, "Tolerance policy"):
+//
+//   constexpr betwire::json::read_options lenient{.allow_missing_keys = true};
+//   betwire::abp::client<betwire::curl_transport, lenient> abp{net, {.api_key = key}};
 //
 // One thread at a time per client (like its transport). Not copyable or movable: its core views
 // the API key it holds.
@@ -10553,7 +10612,7 @@ concept empties_on_not_found = requires {
 } && E::empty_on_not_found;
 
 // http::read_response plus ABP's "nothing matched" rule (see the top of this file).
-template <http::endpoint E>
+template <http::endpoint E, json::read_options O = json::read_options{}>
 result<void> read_abp_response(http::response& resp, http::response_t<E>& out) {
   if constexpr (empties_on_not_found<E>) {
     if (is_nothing_matched(resp)) {
@@ -10561,7 +10620,7 @@ result<void> read_abp_response(http::response& resp, http::response_t<E>& out) {
       return {};
     }
   }
-  return http::read_response<E>(resp, out);
+  return http::read_response<E, O>(resp, out);
 }
 
 }  // namespace abp
@@ -10611,9 +10670,9 @@ struct keyset_cursor {
     return http::page_step::next;
   }
   // How a page is read (http::cursor_pages): a 404 "nothing matched" is an empty last page.
-  template <http::endpoint E>
+  template <http::endpoint E, json::read_options O = json::read_options{}>
   static result<void> read(http::response& resp, http::response_t<E>& page) {
-    return read_abp_response<E>(resp, page);
+    return read_abp_response<E, O>(resp, page);
   }
 };
 
@@ -10622,9 +10681,11 @@ inline void set_after_order_id(orders_filter& f, const std::int64_t& c) { f.afte
 inline void set_after_bet_id(bets_filter& f, const std::int64_t& c) { f.after_bet_id = c; }
 }  // namespace detail
 
-template <transport T>
+template <transport T, json::read_options Options = json::read_options{}>
 class client {
  public:
+  static constexpr json::read_options decode_options = Options;
+
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         fixtures_paths_(options.fixtures_paths),
@@ -10656,8 +10717,8 @@ class client {
   template <class Page = orders_page_view>
   auto orders_pages(orders_filter filter) {
     using E = endpoints::get_orders<typename http::detail::page_string<Page>::type>;
-    return http::cursor_range<E, std::int64_t, keyset_cursor, T>(core_, std::move(filter), &detail::set_after_order_id,
-                                                                 setup_error_);
+    return http::cursor_range<E, std::int64_t, keyset_cursor, T, Options>(core_, std::move(filter),
+                                                                          &detail::set_after_order_id, setup_error_);
   }
 
   // ---- POST /cancel-orders ----
@@ -10716,8 +10777,8 @@ class client {
   template <class Page = bets_page_view>
   auto bets_pages(bets_filter filter) {
     using E = endpoints::get_bets<typename http::detail::page_string<Page>::type>;
-    return http::cursor_range<E, std::int64_t, keyset_cursor, T>(core_, std::move(filter), &detail::set_after_bet_id,
-                                                                 setup_error_);
+    return http::cursor_range<E, std::int64_t, keyset_cursor, T, Options>(core_, std::move(filter),
+                                                                          &detail::set_after_bet_id, setup_error_);
   }
 
   template <class Str>
@@ -10811,7 +10872,7 @@ class client {
   http::reply<json::raw_string> status() { return owned<endpoints::status<std::string>>(http::none{}); }
 
   // ---- the core ----
-  [[nodiscard]] http::client<T>& core() noexcept { return core_; }
+  [[nodiscard]] http::client<T, Options>& core() noexcept { return core_; }
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
@@ -10874,7 +10935,7 @@ class client {
 
   betwire::secret key_;
   bool fixtures_paths_ = false;
-  http::client<T> core_;
+  http::client<T, Options> core_;
   std::optional<error> setup_error_;
 };
 
@@ -10922,7 +10983,10 @@ struct limits {
   [[nodiscard]] static http::rate_limit newer() noexcept { return http::per_window(100, std::chrono::seconds(1)); }
 };
 
-using orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor>;
+// O: how the pages are decoded (json::read_options).
+template <json::read_options O = json::read_options{}>
+using basic_orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor, O>;
+using orders_pages_op = basic_orders_pages_op<>;
 
 // The orders of `ids`, `per_request` ids a listing (1..1000), every listing in flight at once.
 inline orders_pages_op orders_by_ids(std::span<const std::int64_t> ids, std::size_t per_request,
@@ -10959,9 +11023,9 @@ namespace detail {
 
 struct record_cancel_all_orders {
   // A 404 "nothing matched" (no open orders) is an empty answer, as for the blocking call.
-  template <http::endpoint E>
+  template <http::endpoint E, json::read_options O = json::read_options{}>
   static result<void> read(http::response& resp, http::response_t<E>& out) {
-    return read_abp_response<E>(resp, out);
+    return read_abp_response<E, O>(resp, out);
   }
   void operator()(const cancel_orders_response_view& v, http::cancel_ledger& ledger, std::size_t r) const {
     for (const auto& o : v.cancelled) {
@@ -10980,8 +11044,11 @@ struct record_cancel_all_orders {
 
 // The venue's kill switch; ledger() holds every order of the answer, cancelled or not (with the
 // venue's reason).
-using cancel_all_orders_op =
-    http::one_shot_cancel<endpoints::cancel_all_orders<std::string_view>, detail::record_cancel_all_orders>;
+// O: how the answer is decoded.
+template <json::read_options O = json::read_options{}>
+using basic_cancel_all_orders_op =
+    http::one_shot_cancel<endpoints::cancel_all_orders<std::string_view>, detail::record_cancel_all_orders, O>;
+using cancel_all_orders_op = basic_cancel_all_orders_op<>;
 
 }  // namespace abp
 BETWIRE_END_NAMESPACE
@@ -12822,6 +12889,12 @@ BETWIRE_END_NAMESPACE
 //
 // Lifetimes: string views in *_view results point into this client's response buffer and stay
 // valid until the next call on this client. Owning results are independent of the client.
+// Decode options: the second template argument, a json::read_options, is how every answer of this
+// client is read, cancel_batch_all's chunks included (docs/predictstreet.md, "Tolerance policy"):
+//
+//   constexpr betwire::json::read_options strict{.allow_unknown_keys = false};
+//   betwire::predictstreet::client<betwire::curl_transport, strict> ps{net, {.api_key = key}};
+//
 // One thread at a time per client. Not copyable or movable: its core views the key and wallet.
 
 // ---- begin <betwire/predictstreet/endpoints.hpp> ---------------------------
@@ -13515,19 +13588,19 @@ void assign_reasons(std::vector<basic_not_cancelled_entry<Str>>& out, const reas
   return json::encode(r, out);
 }
 
-template <class Str>
+template <json::read_options O = json::read_options{}, class Str>
 [[nodiscard]] result<void> decode_cancel_batch(std::string& body, basic_cancel_batch_response<Str>& out) {
   thread_local detail::cancel_batch_wire wire;
-  if (auto r = json::decode(body, wire); !r) return r;
+  if (auto r = json::decode<O>(body, wire); !r) return r;
   detail::assign_ids(out.cancelled, wire.cancelled);
   detail::assign_reasons(out.not_cancelled, wire.not_cancelled);
   return {};
 }
 
-template <class Str>
+template <json::read_options O = json::read_options{}, class Str>
 [[nodiscard]] result<void> decode_cancel(std::string& body, basic_cancel_response<Str>& out) {
   detail::cancel_wire wire;
-  if (auto r = json::decode(body, wire); !r) return r;
+  if (auto r = json::decode<O>(body, wire); !r) return r;
   out.order_id = Str(wire.order_id);
   out.status_text = Str(wire.status);
   if (wire.status == "cancelled" || wire.status == "CANCELLED")
@@ -13549,17 +13622,17 @@ template <class Str>
   return {};
 }
 
-template <class Str>
+template <json::read_options O = json::read_options{}, class Str>
 [[nodiscard]] result<void> decode_cancel_all(std::string& body, basic_cancel_all_response<Str>& out) {
   thread_local detail::cancel_all_wire wire;
   thread_local std::vector<std::string_view> ids;
-  if (auto r = json::decode(body, wire); !r) return r;
+  if (auto r = json::decode<O>(body, wire); !r) return r;
   const char kind = http::detail::raw_kind(wire.cancelled);
   // The raw value's bytes are the document's own: decode them again where they stand.
   const std::size_t at = static_cast<std::size_t>(wire.cancelled.text.data() - body.data());
   const std::span<char> text(body.data() + at, wire.cancelled.text.size());
   if (kind == '[') {
-    if (auto r = json::decode_part(body, text, ids); !r) {
+    if (auto r = json::decode_part<O>(body, text, ids); !r) {
       error e = std::move(r).error();
       e.path = "cancelled" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
       return fail(std::move(e));
@@ -13569,7 +13642,7 @@ template <class Str>
     out.ids_known = true;
   } else if (kind == '-' || (kind >= '0' && kind <= '9')) {
     std::int64_t n = 0;
-    if (auto r = json::decode_part(body, text, n); !r) {
+    if (auto r = json::decode_part<O>(body, text, n); !r) {
       error e = std::move(r).error();
       e.path = "cancelled";
       return fail(std::move(e));
@@ -13613,7 +13686,10 @@ struct cancel_batch : predictstreet_endpoint {
   static result<void> encode_body(const cancel_batch_request& r, std::string& out) {
     return encode_cancel_batch(r, out);
   }
-  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_batch(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_cancel_batch<O>(body, out);
+  }
 };
 
 // POST /api/orders/cancel — one id; both answer revisions read (see cancel_response).
@@ -13625,7 +13701,10 @@ struct cancel : predictstreet_endpoint {
   using response_type = basic_cancel_response<Str>;
   static constexpr http::idempotency idempotency = http::idempotency::idempotent;
   static result<void> validate(const cancel_request& r) { return predictstreet::validate(r); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_cancel(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_cancel<O>(body, out);
+  }
 };
 
 // POST /api/orders/cancel-all — optional {marketId, side, outcome}; no filter sends an empty body.
@@ -13640,7 +13719,10 @@ struct cancel_all : predictstreet_endpoint {
   static result<void> encode_body(const cancel_all_request& r, std::string& out) {
     return encode_cancel_all(r, out);
   }
-  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_all(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_cancel_all<O>(body, out);
+  }
 };
 
 // GET /api/orders/open — cursor-paginated (nextCursor null on the last page).
@@ -13757,15 +13839,17 @@ void record_answer(http::cancel_ledger& ledger, std::size_t first, std::size_t c
 
 // ---- cancel-batch over any number of ids ---------------------------------------------------------
 
-class cancel_batch_op {
+// O: how the answers are decoded (http::read_response<E, O>; the client passes its own).
+template <json::read_options O = json::read_options{}>
+class basic_cancel_batch_op {
  public:
-  cancel_batch_op() = default;
+  basic_cancel_batch_op() = default;
   template <class S>
-  explicit cancel_batch_op(std::span<const S> ids) {
+  explicit basic_cancel_batch_op(std::span<const S> ids) {
     assign(ids);
   }
-  explicit cancel_batch_op(const std::vector<std::string>& ids) { assign(std::span<const std::string>(ids)); }
-  explicit cancel_batch_op(const std::vector<std::string_view>& ids) {
+  explicit basic_cancel_batch_op(const std::vector<std::string>& ids) { assign(std::span<const std::string>(ids)); }
+  explicit basic_cancel_batch_op(const std::vector<std::string_view>& ids) {
     assign(std::span<const std::string_view>(ids));
   }
 
@@ -13814,7 +13898,7 @@ class cancel_batch_op {
       fail_request(r, a.scrub(a.sent.error()));
       return;
     }
-    if (auto d = http::read_response<endpoints::cancel_batch<std::string_view>>(a.resp, view_); !d) {
+    if (auto d = http::read_response<endpoints::cancel_batch<std::string_view>, O>(a.resp, view_); !d) {
       fail_request(r, a.scrub(std::move(d).error()));
       return;
     }
@@ -13859,6 +13943,8 @@ class cancel_batch_op {
   cancel_batch_response_view view_{};
 };
 
+using cancel_batch_op = basic_cancel_batch_op<>;
+
 // ---- cancel-all: one request, its answer recorded id by id ---------------------------------------
 
 namespace detail {
@@ -13881,9 +13967,10 @@ struct record_cancel_all {
 
 // POST /api/orders/cancel-all with its filter; ledger() holds every id of the answer;
 // recorder().cancelled_count / ids_known what the venue said in total; response() the answer
-// itself (Str: its string type; the blocking client::cancel_all drives basic_cancel_all_op).
-template <class Str>
-using basic_cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<Str>, detail::record_cancel_all>;
+// itself (Str: its string type; the blocking client::cancel_all drives basic_cancel_all_op). O: how
+// the answer is decoded.
+template <class Str, json::read_options O = json::read_options{}>
+using basic_cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<Str>, detail::record_cancel_all, O>;
 using cancel_all_op = basic_cancel_all_op<std::string_view>;
 
 }  // namespace predictstreet
@@ -13973,9 +14060,11 @@ void set_cursor(Query& q, const std::string& c) {
 }
 }  // namespace detail
 
-template <transport T>
+template <transport T, json::read_options Options = json::read_options{}>
 class client {
  public:
+  static constexpr json::read_options decode_options = Options;
+
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
@@ -14036,7 +14125,7 @@ class client {
   template <class S>
   cancel_batch_all_result cancel_batch_all(std::span<const S> ids) {
     cancel_batch_all_result out;
-    cancel_batch_op op{ids};
+    basic_cancel_batch_op<Options> op{ids};
     const auto& plan = op.ledger().requests();
     out.unique_ids = op.ledger().items().size();
     out.chunks = plan.size();
@@ -14087,7 +14176,7 @@ class client {
   http::reply<void> cancel_all(const cancel_all_request& req, basic_cancel_all_response<Str>& out,
                                http::cancel_ledger* ledger = nullptr) {
     if (setup_error_) return {fail(*setup_error_), {}};
-    basic_cancel_all_op<Str> op{req};
+    basic_cancel_all_op<Str, Options> op{req};
     op.response() = std::move(out);  // reuses its capacity
     core_.drive(op);
     out = std::move(op.response());
@@ -14115,7 +14204,7 @@ class client {
   template <class Page = orders_page_view>
   auto open_orders_pages(open_orders_query q = {}) {
     using E = endpoints::open_orders<typename http::detail::page_string<Page>::type>;
-    return http::cursor_range<E, std::string, opaque_cursor, T>(core_, std::move(q),
+    return http::cursor_range<E, std::string, opaque_cursor, T, Options>(core_, std::move(q),
                                                                 &detail::set_cursor<open_orders_query>, setup_error_);
   }
 
@@ -14130,8 +14219,8 @@ class client {
   template <class Page = orders_page_view>
   auto history_pages(history_query q = {}) {
     using E = endpoints::history<typename http::detail::page_string<Page>::type>;
-    return http::cursor_range<E, std::string, opaque_cursor, T>(core_, std::move(q), &detail::set_cursor<history_query>,
-                                                                setup_error_);
+    return http::cursor_range<E, std::string, opaque_cursor, T, Options>(core_, std::move(q),
+                                                                         &detail::set_cursor<history_query>, setup_error_);
   }
 
   // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----
@@ -14155,7 +14244,7 @@ class client {
   }
 
   // ---- the core ----
-  [[nodiscard]] http::client<T>& core() noexcept { return core_; }
+  [[nodiscard]] http::client<T, Options>& core() noexcept { return core_; }
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
@@ -14193,7 +14282,7 @@ class client {
 
   betwire::secret key_;
   std::string wallet_;
-  http::client<T> core_;
+  http::client<T, Options> core_;
   std::optional<error> setup_error_;
 };
 
@@ -14233,6 +14322,13 @@ BETWIRE_END_NAMESPACE
 // request from the moment its response has arrived, so the venue's window never sees more,
 // whatever the latency. 429 answers are still retried after Retry-After (retries are on by default:
 // every call here is a read or an idempotent cancel).
+//
+// Decode options: the second template argument, a json::read_options, is how every answer of this
+// client is read, envelope included, and the cancels and pages of cancel_orders / cancel_all_orders
+// too (docs/opinion.md, "Tolerance policy"):
+//
+//   constexpr betwire::json::read_options strict{.allow_unknown_keys = false};
+//   betwire::opinion::client<betwire::curl_transport, strict> opn{net, {.api_key = key}};
 //
 // One thread at a time per client. Not copyable or movable: its core views the API key it holds.
 
@@ -14643,10 +14739,13 @@ consteval naming betwire_naming(auto*) { return naming::camel_case; }
 // the span of `result` inside `body` (empty when `result` is missing or null). A non-zero status is
 // an error of category venue (venue_code = the number's text, venue_message = errmsg/msg), also
 // under HTTP 200; a body that is no envelope, or a status that is not an integer, is a decode
-// error. `http_status` is recorded in every error (0 when unknown).
-[[nodiscard]] inline result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
+// error. `http_status` is recorded in every error (0 when unknown). O: the decode options (the
+// envelope's keys are errno/errmsg/code/msg/result: with allow_unknown_keys false another key there
+// is an error too; max_depth, duplicate keys and UTF-8 cover the whole body).
+template <json::read_options O = json::read_options{}>
+[[nodiscard]] result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
   envelope_probe probe;
-  if (auto r = json::decode(body, probe); !r) {
+  if (auto r = json::decode<O>(body, probe); !r) {
     error e = std::move(r).error();
     e.http_status = http_status;
     return fail(std::move(e));
@@ -14692,10 +14791,10 @@ namespace detail {
 // Reads the envelope in `body` (modified in place) and decodes its `result` into `out`: string
 // views in `out` point into `body`. For the reads (a page: result.total/list; a detail:
 // result.orderData) the result is what was asked for, so a missing or null `result` is a decode
-// error with path `result`.
-template <class Result>
+// error with path `result`. O: the decode options, for the envelope and the result alike.
+template <json::read_options O = json::read_options{}, class Result>
 result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
-  auto inner = open_envelope(body, http_status);
+  auto inner = open_envelope<O>(body, http_status);
   if (!inner) return fail(std::move(inner).error());
   if (inner->empty()) {
     error e(error_category::decode, errc::missing_key, "Opinion envelope: errno 0 but no \"result\"");
@@ -14703,7 +14802,7 @@ result<void> decode_envelope(std::string& body, Result& out, int http_status = 0
     e.http_status = http_status;
     return fail(std::move(e));
   }
-  if (auto r = json::decode_part(body, *inner, out); !r)  // positions in the whole body
+  if (auto r = json::decode_part<O>(body, *inner, out); !r)  // positions in the whole body
     return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
   return {};
 }
@@ -14713,28 +14812,37 @@ struct cancel_probe {
   std::optional<json::raw> data;
   static constexpr betwire::naming betwire_naming = betwire::naming::identity;
 };
+// The cancel's `result` may hold anything besides `data` (kept as raw): its probe reads `data`
+// only, whatever allow_unknown_keys says; `data` itself is decoded under the caller's options.
+template <json::read_options O>
+consteval json::read_options probe_options() {
+  json::read_options p = O;
+  p.allow_unknown_keys = true;
+  return p;
+}
 }  // namespace detail
 
 // POST /order/cancel: errno 0 is success whatever `result` holds. When `result` is an object with
 // a non-null `data`, that is read into out.data (orderId, status; a type mismatch there is a
 // decode error at result.data...); otherwise out.data is empty and out.raw keeps `result` as sent.
-template <class Str>
+// O: the decode options (see detail::probe_options for `result` itself).
+template <json::read_options O = json::read_options{}, class Str>
 result<void> decode_cancel_envelope(std::string& body, basic_cancel_result<Str>& out, int http_status = 0) {
   out.data.reset();
   out.raw.text = Str();
-  auto inner = open_envelope(body, http_status);
+  auto inner = open_envelope<O>(body, http_status);
   if (!inner) return fail(std::move(inner).error());
   if (inner->empty()) return {};
   const std::string_view text(inner->data(), inner->size());
   if (http::detail::raw_kind(json::raw{text}) == '{') {
     detail::cancel_probe probe;
-    if (auto r = json::decode_part(body, *inner, probe); !r)
+    if (auto r = json::decode_part<detail::probe_options<O>()>(body, *inner, probe); !r)
       return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
     if (probe.data && !probe.data->is_null()) {
       const std::string_view d = probe.data->text;
       std::span<char> part(body.data() + (d.data() - body.data()), d.size());
       auto& value = out.data.emplace();
-      if (auto r = json::decode_part(body, part, value); !r) {
+      if (auto r = json::decode_part<O>(body, part, value); !r) {
         out.data.reset();
         return fail(detail::prefix_result_path(std::move(r).error(), "result.data", http_status));
       }
@@ -14817,7 +14925,10 @@ struct get_orders : opinion_endpoint {
   using request_type = orders_query;
   using response_type = basic_orders_page<Str>;
   static result<void> validate(const orders_query& q) { return opinion::validate(q); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_envelope<O>(body, out);
+  }
 };
 
 // GET /order/{orderId} -> result.orderData
@@ -14828,7 +14939,10 @@ struct get_order : opinion_endpoint {
   using request_type = order_key;
   using response_type = basic_order_detail<Str>;
   static result<void> validate(const order_key& k) { return validate_order_id(k.order_id); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_envelope<O>(body, out);
+  }
 };
 
 // POST /order/cancel {"orderId": "..."} -> result.data {orderId, status}. errno 0 is the success
@@ -14842,16 +14956,19 @@ struct cancel_order : opinion_endpoint {
   using response_type = basic_cancel_result<Str>;
   static constexpr http::idempotency idempotency = http::idempotency::idempotent;
   static result<void> validate(const cancel_order_request& r) { return validate_order_id(r.order_id); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_envelope(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_cancel_envelope<O>(body, out);
+  }
 };
 
 }  // namespace endpoints
 
 // http::read_response under the name the Opinion docs give it (envelope errors carry the HTTP
 // status there: an errno under HTTP 200 says 200).
-template <http::endpoint E>
+template <http::endpoint E, json::read_options O = json::read_options{}>
 result<void> read_opinion_response(http::response& resp, http::response_t<E>& out) {
-  return http::read_response<E>(resp, out);
+  return http::read_response<E, O>(resp, out);
 }
 
 }  // namespace opinion
@@ -14922,7 +15039,8 @@ namespace detail {
 // Str: the string type of the answers the machine decodes (std::string_view: no copies; the
 // blocking client uses std::string to keep each answer). on_item, when set, is told about every id
 // once it is decided: its index, its ledger entry, and the decoded answer when it was cancelled.
-template <class Str>
+// O: how the answers are decoded (http::read_response<E, O>; the client passes its own).
+template <class Str, json::read_options O = json::read_options{}>
 class basic_cancel_orders_op {
  public:
   using answer_type = http::response_t<endpoints::cancel_order<Str>>;
@@ -14987,7 +15105,7 @@ class basic_cancel_orders_op {
       fail_item(i, a.scrub(a.sent.error()));
       return;
     }
-    result<void> d = http::read_response<endpoints::cancel_order<Str>>(a.resp, scratch_);
+    result<void> d = http::read_response<endpoints::cancel_order<Str>, O>(a.resp, scratch_);
     if (d) {
       ledger_.set(i, http::cancel_state::cancelled);
       rec.state = http::request_state::answered;
@@ -15047,13 +15165,17 @@ using cancel_orders_op = basic_cancel_orders_op<std::string_view>;
 
 // GET /order?status=1&limit=20&page=n. Page 1 first (its `total` says how many pages there are),
 // then every other page at once. A page that comes back full when it was the last one planned
-// plans one more (the total was stale). Ids are kept per page and joined in page order.
-class pending_orders_op {
- public:
-  static constexpr std::uint64_t id_base = std::uint64_t{1} << 62;  // request ids: id_base + page
+// plans one more (the total was stale). Ids are kept per page and joined in page order. O: how the
+// pages are decoded.
+inline constexpr std::uint64_t pending_orders_id_base = std::uint64_t{1} << 62;  // request ids: base + page
 
-  pending_orders_op() = default;
-  explicit pending_orders_op(const cancel_all_filter& filter, std::size_t max_pages = 500)
+template <json::read_options O = json::read_options{}>
+class basic_pending_orders_op {
+ public:
+  static constexpr std::uint64_t id_base = pending_orders_id_base;
+
+  basic_pending_orders_op() = default;
+  explicit basic_pending_orders_op(const cancel_all_filter& filter, std::size_t max_pages = 500)
       : filter_(filter), max_pages_(max_pages) {}
 
   // Told after each page is read (pages read, orders seen so far).
@@ -15097,7 +15219,7 @@ class pending_orders_op {
       error_ = a.scrub(a.sent.error());
       return;
     }
-    if (auto d = http::read_response<endpoints::get_orders<std::string_view>>(a.resp, view_); !d) {
+    if (auto d = http::read_response<endpoints::get_orders<std::string_view>, O>(a.resp, view_); !d) {
       error_ = a.scrub(std::move(d).error());
       return;
     }
@@ -15160,11 +15282,13 @@ class pending_orders_op {
   orders_page_view view_{};
 };
 
+using pending_orders_op = basic_pending_orders_op<>;
+
 // ---- cancel all: list the pending orders, keep the selected ones, cancel each -------------------
 
 enum class cancel_all_phase : std::uint8_t { listing, cancelling, done };
 
-template <class Str>
+template <class Str, json::read_options O = json::read_options{}>
 class basic_cancel_all_op {
  public:
   using phase = cancel_all_phase;
@@ -15200,7 +15324,7 @@ class basic_cancel_all_op {
   }
 
   void complete(http::answer& a) {
-    if (a.id > pending_orders_op::id_base) lister_.complete(a);
+    if (a.id > pending_orders_id_base) lister_.complete(a);
     else canceller_.complete(a);
   }
 
@@ -15213,18 +15337,18 @@ class basic_cancel_all_op {
   // Told when the listing is over and cancelling starts (how many to cancel).
   void on_cancelling(std::function<void(std::size_t total)> f) { on_cancelling_ = std::move(f); }
   void on_page(std::function<void(std::size_t pages, std::size_t listed)> f) { lister_.on_page(std::move(f)); }
-  void on_item(typename basic_cancel_orders_op<Str>::item_callback f) { canceller_.on_item(std::move(f)); }
+  void on_item(typename basic_cancel_orders_op<Str, O>::item_callback f) { canceller_.on_item(std::move(f)); }
 
   [[nodiscard]] phase current_phase() const noexcept { return phase_; }
   // The listing's failure (then nothing was cancelled), or a validation error.
   [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
   [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return canceller_.ledger(); }
-  [[nodiscard]] const basic_cancel_orders_op<Str>& canceller() const noexcept { return canceller_; }
-  [[nodiscard]] const pending_orders_op& lister() const noexcept { return lister_; }
+  [[nodiscard]] const basic_cancel_orders_op<Str, O>& canceller() const noexcept { return canceller_; }
+  [[nodiscard]] const basic_pending_orders_op<O>& lister() const noexcept { return lister_; }
 
  private:
-  pending_orders_op lister_{};
-  basic_cancel_orders_op<Str> canceller_{};
+  basic_pending_orders_op<O> lister_{};
+  basic_cancel_orders_op<Str, O> canceller_{};
   std::function<void(std::size_t)> on_cancelling_;
   phase phase_ = phase::listing;
   bool stopped_ = false;
@@ -15378,9 +15502,11 @@ struct client_options {
   http::observer observer{};     // told about every send and call (http/observer.hpp)
 };
 
-template <transport T>
+template <transport T, json::read_options Options = json::read_options{}>
 class client {
  public:
+  static constexpr json::read_options decode_options = Options;
+
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         limiter_(options.limit),
@@ -15442,7 +15568,7 @@ class client {
   // cancel's answer); for many in flight at once run that machine in an http::pipeline.
   template <class Range>
   std::vector<cancel_outcome> cancel_orders(const Range& ids, const progress_callback& on_progress = {}) {
-    basic_cancel_orders_op<std::string> op{ids};
+    basic_cancel_orders_op<std::string, Options> op{ids};
     std::vector<cancel_outcome> out(op.ledger().items().size());
     progress p;
     p.phase = progress::phase::cancelling;
@@ -15466,7 +15592,7 @@ class client {
   result<cancel_all_result> cancel_all_orders(const cancel_all_options& options = {},
                                               const progress_callback& on_progress = {}) {
     const cancel_all_filter filter{.market_id = options.market_id, .side = options.side};
-    basic_cancel_all_op<std::string> op{filter, options.max_pages};
+    basic_cancel_all_op<std::string, Options> op{filter, options.max_pages};
     if (op.error_state()) return fail(*op.error_state());
     if (setup_error_) return fail(*setup_error_);
     cancel_all_result res;
@@ -15495,7 +15621,7 @@ class client {
   }
 
   // ---- the core ----
-  [[nodiscard]] http::client<limited_transport<T>>& core() noexcept { return core_; }
+  [[nodiscard]] http::client<limited_transport<T>, Options>& core() noexcept { return core_; }
   [[nodiscard]] rate_limiter& limiter() noexcept { return limiter_; }
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
@@ -15543,7 +15669,7 @@ class client {
   betwire::secret key_;
   rate_limiter limiter_;
   limited_transport<T> net_;
-  http::client<limited_transport<T>> core_;
+  http::client<limited_transport<T>, Options> core_;
   std::optional<error> setup_error_;
 };
 

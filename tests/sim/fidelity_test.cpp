@@ -9,6 +9,9 @@
 //     (libcurl's default Content-Type): the simulator refuses non-JSON Content-Types with 415.
 //   - ABP: one order with bookmakerBetId / placedAt / expiresAt null and no meta key must not fail
 //     its page (the tolerance policy: betwire_nullable); required fields stay required.
+//   - Decode options (json::read_options as each client's second template argument) reach every
+//     answer the client reads, its composite calls included: pages the default reads are refused
+//     under a lowered max_depth, through each venue's client.
 
 #include <betwire/abp/abp.hpp>
 #include <betwire/opinion/opinion.hpp>
@@ -241,6 +244,91 @@ TEST_F(Fidelity, AbpPageWithNullAndMissingOptionalFieldsDecodes) {
     if (view) check(views);
     else check(owning);
   }
+}
+
+// ---- decode options reach the wire path of every client ---------------------------------------------
+
+// An ABP page is page {} > orders [] > order {} > bets [] > bet {}: five levels.
+TEST_F(Fidelity, DecodeOptionsReachTheAbpClient) {
+  post_json("/_sim/seed-orders", {{"venue", "abp"}, {"userRef", "fid-opts"}, {"count", 3},
+                                  {"status", "PARTIALLY_FILLED"}, {"confirmedBet", true}});
+  betwire::curl_transport net{{.base_url = sim_->base_url("abp")}};
+  constexpr betwire::json::read_options four{.max_depth = 4};
+  abp::client<betwire::curl_transport> plain{net, {.api_key = betwire::secret("abp-test-key-0001")}};
+  abp::client<betwire::curl_transport, four> shallow{net, {.api_key = betwire::secret("abp-test-key-0001")}};
+
+  abp::orders_page_view page;
+  auto ok = plain.get_orders({.user_ref = "fid-opts"}, page);
+  ASSERT_TRUE(ok) << ok.error();
+  ASSERT_EQ(page.orders.size(), 3u);
+  ASSERT_FALSE(page.orders[0].bets.empty());
+
+  auto refused = shallow.get_orders({.user_ref = "fid-opts"}, page);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, betwire::errc::depth_exceeded);
+  EXPECT_EQ(refused.status(), 200);
+  std::size_t pages = 0;
+  for (auto&& p : shallow.orders_pages({.user_ref = "fid-opts"})) {  // the range too
+    ++pages;
+    ASSERT_FALSE(p);
+    EXPECT_EQ(p.error().code, betwire::errc::depth_exceeded);
+  }
+  EXPECT_EQ(pages, 1u);
+}
+
+// Opinion: envelope {} > result {} > data {} (a cancel) or > list [] (a page): three levels.
+TEST_F(OpinionFidelity, DecodeOptionsReachTheClientAndItsMachines) {
+  constexpr betwire::json::read_options two{.max_depth = 2};
+  opinion::client<betwire::curl_transport, two> shallow{*net_, opinion::client_options{.api_key = betwire::secret(carol)}};
+  const auto ids = seed(2, 1, 4500);
+
+  auto one = shallow.cancel_order(ids[0]);
+  ASSERT_FALSE(one);
+  EXPECT_EQ(one.error().code, betwire::errc::depth_exceeded);
+  EXPECT_EQ(status_of(ids[0]), 3);  // the venue did cancel: the answer is what was refused
+
+  auto many = shallow.cancel_orders(std::vector<std::string>{ids[1]});  // basic_cancel_orders_op
+  ASSERT_EQ(many.size(), 1u);
+  EXPECT_FALSE(many[0].success);
+  ASSERT_TRUE(many[0].error.has_value());
+  EXPECT_EQ(many[0].error->code, betwire::errc::depth_exceeded);
+
+  const auto rest = seed(3, 2, 4600);
+  auto all = shallow.cancel_all_orders({.market_id = 4600});  // its listing: nothing is cancelled
+  ASSERT_FALSE(all);
+  EXPECT_EQ(all.error().code, betwire::errc::depth_exceeded);
+  for (const auto& id : rest) EXPECT_EQ(status_of(id), 1) << id;
+
+  auto plain = opn_->cancel_all_orders({.market_id = 4600});  // the defaults read the same pages
+  ASSERT_TRUE(plain) << plain.error();
+  EXPECT_EQ(plain->cancelled, 3u);
+}
+
+// PredictStreet: a page is page {} > orders [] > order {} (three levels), a cancel-batch answer
+// two ({"cancelled": [...], "notCancelled": {...}}).
+TEST_F(PsFidelity, DecodeOptionsReachTheClientAndItsMachine) {
+  constexpr betwire::json::read_options two{.max_depth = 2};
+  constexpr betwire::json::read_options one_level{.max_depth = 1};
+  ps::client<betwire::curl_transport, two> shallow{*net_, ps::client_options{.api_key = betwire::secret(ps_key)}};
+  ps::client<betwire::curl_transport, one_level> flat{*net_, ps::client_options{.api_key = betwire::secret(ps_key)}};
+  const auto ids = seed(3, "mkt-fid-opts", "buy", "0");
+
+  auto page = ps_->open_orders({.market_id = "mkt-fid-opts"});
+  ASSERT_TRUE(page) << page.error();
+  EXPECT_EQ(page->orders.size(), 3u);
+  auto refused = shallow.open_orders({.market_id = "mkt-fid-opts"});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, betwire::errc::depth_exceeded);
+
+  // cancel_batch_all (basic_cancel_batch_op): two levels are read under max_depth 2, not under 1.
+  auto failed = flat.cancel_batch_all(std::vector<std::string>{ids[0]});
+  ASSERT_TRUE(failed.failure.has_value());
+  EXPECT_EQ(failed.failure->error.code, betwire::errc::depth_exceeded);
+  EXPECT_EQ(failed.unprocessed, std::vector<std::string>{ids[0]});
+  auto done = shallow.cancel_batch_all(std::vector<std::string>{ids[1], ids[2]});
+  EXPECT_TRUE(done.ok()) << (done.failure ? done.failure->error.describe() : "");
+  EXPECT_EQ(done.merged.cancelled.size(), 2u);
+  EXPECT_EQ(status_of(ids[1]), "CANCELLED");
 }
 
 }  // namespace

@@ -32,6 +32,12 @@
 // response). Placement is never re-sent unless the retry policy has retry_placements (and then the
 // same bytes, with the same keys, go out again).
 //
+// Decode options: the second template argument, a json::read_options, is how every answer of this
+// client is read (docs/abp.md, "Tolerance policy"):
+//
+//   constexpr betwire::json::read_options lenient{.allow_missing_keys = true};
+//   betwire::abp::client<betwire::curl_transport, lenient> abp{net, {.api_key = key}};
+//
 // One thread at a time per client (like its transport). Not copyable or movable: its core views
 // the API key it holds.
 
@@ -92,9 +98,9 @@ struct keyset_cursor {
     return http::page_step::next;
   }
   // How a page is read (http::cursor_pages): a 404 "nothing matched" is an empty last page.
-  template <http::endpoint E>
+  template <http::endpoint E, json::read_options O = json::read_options{}>
   static result<void> read(http::response& resp, http::response_t<E>& page) {
-    return read_abp_response<E>(resp, page);
+    return read_abp_response<E, O>(resp, page);
   }
 };
 
@@ -103,9 +109,11 @@ inline void set_after_order_id(orders_filter& f, const std::int64_t& c) { f.afte
 inline void set_after_bet_id(bets_filter& f, const std::int64_t& c) { f.after_bet_id = c; }
 }  // namespace detail
 
-template <transport T>
+template <transport T, json::read_options Options = json::read_options{}>
 class client {
  public:
+  static constexpr json::read_options decode_options = Options;
+
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         fixtures_paths_(options.fixtures_paths),
@@ -137,8 +145,8 @@ class client {
   template <class Page = orders_page_view>
   auto orders_pages(orders_filter filter) {
     using E = endpoints::get_orders<typename http::detail::page_string<Page>::type>;
-    return http::cursor_range<E, std::int64_t, keyset_cursor, T>(core_, std::move(filter), &detail::set_after_order_id,
-                                                                 setup_error_);
+    return http::cursor_range<E, std::int64_t, keyset_cursor, T, Options>(core_, std::move(filter),
+                                                                          &detail::set_after_order_id, setup_error_);
   }
 
   // ---- POST /cancel-orders ----
@@ -197,8 +205,8 @@ class client {
   template <class Page = bets_page_view>
   auto bets_pages(bets_filter filter) {
     using E = endpoints::get_bets<typename http::detail::page_string<Page>::type>;
-    return http::cursor_range<E, std::int64_t, keyset_cursor, T>(core_, std::move(filter), &detail::set_after_bet_id,
-                                                                 setup_error_);
+    return http::cursor_range<E, std::int64_t, keyset_cursor, T, Options>(core_, std::move(filter),
+                                                                          &detail::set_after_bet_id, setup_error_);
   }
 
   template <class Str>
@@ -292,7 +300,7 @@ class client {
   http::reply<json::raw_string> status() { return owned<endpoints::status<std::string>>(http::none{}); }
 
   // ---- the core ----
-  [[nodiscard]] http::client<T>& core() noexcept { return core_; }
+  [[nodiscard]] http::client<T, Options>& core() noexcept { return core_; }
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
@@ -355,7 +363,7 @@ class client {
 
   betwire::secret key_;
   bool fixtures_paths_ = false;
-  http::client<T> core_;
+  http::client<T, Options> core_;
   std::optional<error> setup_error_;
 };
 

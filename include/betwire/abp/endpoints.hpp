@@ -618,7 +618,7 @@ concept empties_on_not_found = requires {
 } && E::empty_on_not_found;
 
 // http::read_response plus ABP's "nothing matched" rule (see the top of this file).
-template <http::endpoint E>
+template <http::endpoint E, json::read_options O = json::read_options{}>
 result<void> read_abp_response(http::response& resp, http::response_t<E>& out) {
   if constexpr (empties_on_not_found<E>) {
     if (is_nothing_matched(resp)) {
@@ -626,7 +626,7 @@ result<void> read_abp_response(http::response& resp, http::response_t<E>& out) {
       return {};
     }
   }
-  return http::read_response<E>(resp, out);
+  return http::read_response<E, O>(resp, out);
 }
 
 }  // namespace abp

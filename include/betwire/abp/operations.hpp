@@ -42,7 +42,10 @@ struct limits {
   [[nodiscard]] static http::rate_limit newer() noexcept { return http::per_window(100, std::chrono::seconds(1)); }
 };
 
-using orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor>;
+// O: how the pages are decoded (json::read_options).
+template <json::read_options O = json::read_options{}>
+using basic_orders_pages_op = http::cursor_pages<endpoints::get_orders<std::string_view>, std::int64_t, keyset_cursor, O>;
+using orders_pages_op = basic_orders_pages_op<>;
 
 // The orders of `ids`, `per_request` ids a listing (1..1000), every listing in flight at once.
 inline orders_pages_op orders_by_ids(std::span<const std::int64_t> ids, std::size_t per_request,
@@ -79,9 +82,9 @@ namespace detail {
 
 struct record_cancel_all_orders {
   // A 404 "nothing matched" (no open orders) is an empty answer, as for the blocking call.
-  template <http::endpoint E>
+  template <http::endpoint E, json::read_options O = json::read_options{}>
   static result<void> read(http::response& resp, http::response_t<E>& out) {
-    return read_abp_response<E>(resp, out);
+    return read_abp_response<E, O>(resp, out);
   }
   void operator()(const cancel_orders_response_view& v, http::cancel_ledger& ledger, std::size_t r) const {
     for (const auto& o : v.cancelled) {
@@ -100,8 +103,11 @@ struct record_cancel_all_orders {
 
 // The venue's kill switch; ledger() holds every order of the answer, cancelled or not (with the
 // venue's reason).
-using cancel_all_orders_op =
-    http::one_shot_cancel<endpoints::cancel_all_orders<std::string_view>, detail::record_cancel_all_orders>;
+// O: how the answer is decoded.
+template <json::read_options O = json::read_options{}>
+using basic_cancel_all_orders_op =
+    http::one_shot_cancel<endpoints::cancel_all_orders<std::string_view>, detail::record_cancel_all_orders, O>;
+using cancel_all_orders_op = basic_cancel_all_orders_op<>;
 
 }  // namespace abp
 BETWIRE_END_NAMESPACE

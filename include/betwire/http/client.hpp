@@ -26,6 +26,16 @@
 //
 // Observing: client_options::observer (or set_observer) is told about every send and every call
 // (observer.hpp), with the same credentials redacted; reply_info carries the elapsed time.
+//
+// Decode options: the second template argument, a json::read_options (json/options.hpp), is how
+// every success body this core decodes is read, through an endpoint's own decode too:
+//
+//   constexpr betwire::json::read_options strict{.max_depth = 16, .allow_unknown_keys = false};
+//   betwire::http::client<net_type, strict> core{net};  // every call: unknown keys are errors
+//
+// The default, json::read_options{}, is the codec's default. Being a template argument it costs
+// nothing at run time, and calls keep their signatures; core.call<E, O>(...) overrides it for one
+// call. Error bodies are read by the endpoint's parse_error whatever the options say.
 
 #include <betwire/core/config.hpp>
 #include <betwire/core/error.hpp>
@@ -66,10 +76,12 @@ struct client_options {
   http::observer observer{};   // told about every send and every call (observer.hpp)
 };
 
-template <transport T>
+template <transport T, json::read_options Options = json::read_options{}>
 class client {
  public:
   static constexpr std::size_t max_default_headers = 6;
+  // How this core decodes success bodies (see the top of this file).
+  static constexpr json::read_options decode_options = Options;
 
   explicit client(T& t, client_options options = {})
       : transport_(&t),
@@ -105,39 +117,40 @@ class client {
   // ---- calls ----
 
   // Decodes into `out` (reusing its capacity). `extra` headers are added to this call only.
-  template <endpoint E>
+  // O: the decode options of this call (default: the core's).
+  template <endpoint E, json::read_options O = Options>
     requires(!detail::has_path_type<E>)
   reply<void> call(const request_t<E>& req, response_t<E>& out, std::span<const header> extra = {}) {
     request r;
     if (auto b = http::build_request<E>(req, out_.buffers, r); !b) return refused<E>(std::move(b).error());
-    return run<E>(r, out, extra);
+    return run<E, O>(r, out, extra);
   }
 
-  template <endpoint E>
+  template <endpoint E, json::read_options O = Options>
     requires detail::has_path_type<E>
   reply<void> call(const typename E::path_type& path_params, const request_t<E>& req, response_t<E>& out,
                    std::span<const header> extra = {}) {
     request r;
     if (auto b = http::build_request<E>(path_params, req, out_.buffers, r); !b)
       return refused<E>(std::move(b).error());
-    return run<E>(r, out, extra);
+    return run<E, O>(r, out, extra);
   }
 
   // Returns the decoded value (a new one each call: for repeated calls prefer the overload above).
-  template <endpoint E>
+  template <endpoint E, json::read_options O = Options>
     requires(!detail::has_path_type<E>)
   reply<response_t<E>> call(const request_t<E>& req, std::span<const header> extra = {}) {
     response_t<E> out{};
-    reply<void> r = call<E>(req, out, extra);
+    reply<void> r = call<E, O>(req, out, extra);
     return with_value(std::move(r), std::move(out));
   }
 
-  template <endpoint E>
+  template <endpoint E, json::read_options O = Options>
     requires detail::has_path_type<E>
   reply<response_t<E>> call(const typename E::path_type& path_params, const request_t<E>& req,
                             std::span<const header> extra = {}) {
     response_t<E> out{};
-    reply<void> r = call<E>(path_params, req, out, extra);
+    reply<void> r = call<E, O>(path_params, req, out, extra);
     return with_value(std::move(r), std::move(out));
   }
 
@@ -274,7 +287,7 @@ class client {
     return sent;
   }
 
-  template <endpoint E>
+  template <endpoint E, json::read_options O>
   reply<void> run(request& r, response_t<E>& out, std::span<const header> extra) {
     reply<void> sent = send_as(r, extra, E::path);
     // Kept for describe_last_request(): the per-call `extra` headers are dropped (the caller's
@@ -285,7 +298,7 @@ class client {
     if constexpr (detail::has_sensitive_body<E>)
       if (!last_request_.body.empty()) last_request_.body = secret::redacted();
     if (sent) {
-      result<void> decoded = http::read_response<E>(response_, out);
+      result<void> decoded = http::read_response<E, O>(response_, out);
       if (!decoded) sent = {fail(scrubbed(std::move(decoded).error())), sent.info()};
     }
     if (observer_.wants_calls()) report_call(last_request_, E::path, sent);

@@ -27,8 +27,12 @@
 //   static bool parse_error(std::string_view body, error& out);     the venue's error body reader
 //                          (abp/errors.hpp, ...); without one, non-2xx answers are http errors
 //   static result<void> encode_body(const request_type&, std::string& out);   a custom body
+//   template <json::read_options O = json::read_options{}>
 //   static result<void> decode(std::string& body, response_type& out);        a custom decode (an
-//                          envelope: Opinion's errno under HTTP 200)
+//                          envelope: Opinion's errno under HTTP 200). It takes the caller's decode
+//                          options (read_response<E, O>) and must read the body under them; a
+//                          non-template decode is accepted with the default options only (any
+//                          other options are a compile error, never silently ignored)
 //   static constexpr bool sensitive_body = true;   the body carries credentials: describe_last_request
 //                          shows it as "***"
 //
@@ -114,6 +118,10 @@ concept has_sensitive_body = requires {
 template <class E>
 concept has_decode = requires(std::string& body, response_t<E>& out) {
   { E::decode(body, out) } -> std::same_as<result<void>>;
+};
+template <class E, json::read_options O>
+concept has_decode_with = requires(std::string& body, response_t<E>& out) {
+  { E::template decode<O>(body, out) } -> std::same_as<result<void>>;
 };
 
 }  // namespace detail
@@ -306,9 +314,12 @@ inline constexpr std::size_t excerpt_bytes = 120;
 }
 
 // Classifies `resp` and, on 2xx, decodes its body into `out` (in place: string views in `out` point
-// into resp.body). A response_type of http::none decodes nothing. Every error carries the HTTP
-// status, also one an endpoint's own decode reports under a 2xx (Opinion's errno envelopes).
-template <endpoint E>
+// into resp.body) under the decode options O (json::read_options: depth, unknown, missing and
+// duplicate keys, UTF-8), also through an endpoint's own decode. A response_type of http::none
+// decodes nothing. Every error carries the HTTP status, also one an endpoint's own decode reports
+// under a 2xx (Opinion's errno envelopes). Error bodies are read by the endpoint's parse_error,
+// whatever O says: options are about the answers you asked for.
+template <endpoint E, json::read_options O = json::read_options{}>
 result<void> read_response(response& resp, response_t<E>& out) {
   if (!is_success(resp.status)) {
     if constexpr (detail::has_parse_error<E>)
@@ -320,8 +331,16 @@ result<void> read_response(response& resp, response_t<E>& out) {
     return {};
   } else {
     result<void> r;
-    if constexpr (detail::has_decode<E>) r = E::decode(resp.body, out);
-    else r = json::decode(resp.body, out);
+    if constexpr (detail::has_decode_with<E, O>) {
+      r = E::template decode<O>(resp.body, out);
+    } else if constexpr (detail::has_decode<E>) {
+      static_assert(O == json::read_options{},
+                    "betwire: this endpoint's decode takes no json::read_options; declare it as "
+                    "template <json::read_options O> static result<void> decode(std::string&, response_type&)");
+      r = E::decode(resp.body, out);
+    } else {
+      r = json::decode<O>(resp.body, out);
+    }
     if (!r && r.error().http_status == 0) r.error().http_status = resp.status;
     return r;
   }

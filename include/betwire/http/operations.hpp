@@ -190,10 +190,12 @@ class cancel_ledger {
 // E: the endpoint; Record: void(const response_t<E>& answer, cancel_ledger& ledger, std::size_t
 // request) adds every id the answer names to the ledger with its state. Record may also say how
 // the answer is read, with `template <endpoint E> static result<void> read(response&,
-// response_t<E>&)` (ABP: a 404 "nothing matched" is an empty answer), else read_response<E>. The request is re-sent by
+// response_t<E>&)` (ABP: a 404 "nothing matched" is an empty answer; a template on
+// json::read_options O too, to read under the operation's options), else read_response<E, O>. The request is re-sent by
 // the pipeline under its retry policy; a failure leaves state() failed and error_state() set (send
-// it again: the venues' cancel-alls are idempotent).
-template <endpoint E, class Record>
+// it again: the venues' cancel-alls are idempotent). O: how the answer is decoded
+// (read_response<E, O>).
+template <endpoint E, class Record, json::read_options O = json::read_options{}>
 class one_shot_cancel {
  public:
   explicit one_shot_cancel(request_t<E> req = {}, Record record = {})
@@ -245,8 +247,16 @@ class one_shot_cancel {
 
  private:
   static result<void> read_answer(http::response& r, response_t<E>& v) {
-    if constexpr (requires { Record::template read<E>(r, v); }) return Record::template read<E>(r, v);
-    else return read_response<E>(r, v);
+    if constexpr (requires { Record::template read<E, O>(r, v); }) {
+      return Record::template read<E, O>(r, v);
+    } else if constexpr (requires { Record::template read<E>(r, v); }) {
+      static_assert(O == json::read_options{},
+                    "betwire: this recorder's read takes no json::read_options; declare it as "
+                    "template <endpoint E, json::read_options O> static result<void> read(response&, response_t<E>&)");
+      return Record::template read<E>(r, v);
+    } else {
+      return read_response<E, O>(r, v);
+    }
   }
 
   request_t<E> req_{};
@@ -262,12 +272,13 @@ class one_shot_cancel {
 
 // E: the endpoint (request_t<E> is the query, response_t<E> the page). Policy: as page_range's
 // (advance(page, optional<Cursor>&, why)); it may also say how a page is read, with
-// `template <endpoint E> static result<void> read(response&, response_t<E>&)` (ABP's keyset_cursor:
-// a 404 "nothing matched" is an empty last page), else http::read_response<E>. SetCursor:
+// `template <endpoint E, json::read_options O> static result<void> read(response&, response_t<E>&)` (ABP's keyset_cursor:
+// a 404 "nothing matched" is an empty last page), else http::read_response<E, O>. SetCursor:
 // void(request_t<E>&, const Cursor&). on_page(chain, page) is called for each page (views into it
 // live until it returns). A cursor that repeats an earlier one stops its listing with an error
-// (detail::cursor_loop), as page_range does.
-template <endpoint E, class Cursor, class Policy>
+// (detail::cursor_loop), as page_range does. O: how the pages are decoded (read_response<E, O>, or
+// the policy's `read<E, O>`).
+template <endpoint E, class Cursor, class Policy, json::read_options O = json::read_options{}>
 class cursor_pages {
  public:
   using query_type = request_t<E>;
@@ -378,8 +389,16 @@ class cursor_pages {
   }
 
   static result<void> read_page(response& r, page_type& p) {
-    if constexpr (requires { Policy::template read<E>(r, p); }) return Policy::template read<E>(r, p);
-    else return read_response<E>(r, p);
+    if constexpr (requires { Policy::template read<E, O>(r, p); }) {
+      return Policy::template read<E, O>(r, p);
+    } else if constexpr (requires { Policy::template read<E>(r, p); }) {
+      static_assert(O == json::read_options{},
+                    "betwire: this pagination policy's read takes no json::read_options; declare it as "
+                    "template <endpoint E, json::read_options O> static result<void> read(response&, response_t<E>&)");
+      return Policy::template read<E>(r, p);
+    } else {
+      return read_response<E, O>(r, p);
+    }
   }
 
   std::vector<chain> chains_;
@@ -413,19 +432,19 @@ void drive(M& m, T& net, const operation_options& o, const retry_clock& clock = 
 
 // Runs machine `m` to its end through the client core `core` (client::drive: its headers, deadline,
 // retry policy, observer; last_response() shows the last answer).
-template <transport T, machine M>
-void drive(M& m, client<T>& core) {
+template <transport T, json::read_options O, machine M>
+void drive(M& m, client<T, O>& core) {
   core.drive(m);
 }
 
 // A venue client's blocking cancelling call: drives `m` through `core`, unless `refused` holds an
 // error (the client's setup error: a malformed key or wallet); then nothing is sent and every id
 // and request of the machine's ledger is failed with it. Returns the machine's ledger either way.
-template <transport T, machine M>
+template <transport T, json::read_options O, machine M>
   requires requires(const M& m) {
     { m.ledger() } -> std::convertible_to<const cancel_ledger&>;
   }
-[[nodiscard]] cancel_ledger drive_cancels(M& m, client<T>& core, const std::optional<betwire::error>& refused) {
+[[nodiscard]] cancel_ledger drive_cancels(M& m, client<T, O>& core, const std::optional<betwire::error>& refused) {
   if (refused) {
     cancel_ledger l = m.ledger();
     l.fail_all(*refused);
@@ -453,14 +472,14 @@ struct page_string<Page<Str>> {
 // increment (client::step: the core's headers, deadline, retries, observer, last_response()). The
 // same page object is decoded into on every step: a loop over view pages allocates nothing once
 // warm. `refused`: a client's setup error, then the only element. The venue clients' *_pages calls.
-template <endpoint E, class Cursor, class Policy, transport T>
+template <endpoint E, class Cursor, class Policy, transport T, json::read_options O = json::read_options{}>
 class cursor_range {
  public:
-  using machine_type = cursor_pages<E, Cursor, Policy>;
+  using machine_type = cursor_pages<E, Cursor, Policy, O>;
   using page_type = response_t<E>;
   using value_type = reply<page_type>;
 
-  cursor_range(client<T>& core, request_t<E> query, typename machine_type::set_cursor_fn set_cursor,
+  cursor_range(client<T, O>& core, request_t<E> query, typename machine_type::set_cursor_fn set_cursor,
                std::optional<betwire::error> refused = {})
       : core_(&core),
         m_(one(std::move(query)), set_cursor, {}, static_cast<std::size_t>(-1)),
@@ -543,7 +562,7 @@ class cursor_range {
     return true;
   }
 
-  client<T>* core_;
+  client<T, O>* core_;
   machine_type m_;
   std::optional<betwire::error> refused_;
   value_type current_{result<page_type>(page_type{}), {}};

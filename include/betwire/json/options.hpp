@@ -27,6 +27,8 @@ struct read_options {
   bool allow_duplicate_keys = false;
   // Check that every string is well-formed UTF-8 (errc::invalid_utf8).
   bool validate_utf8 = true;
+
+  friend constexpr bool operator==(const read_options&, const read_options&) = default;
 };
 
 struct write_options {

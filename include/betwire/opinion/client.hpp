@@ -19,6 +19,13 @@
 // whatever the latency. 429 answers are still retried after Retry-After (retries are on by default:
 // every call here is a read or an idempotent cancel).
 //
+// Decode options: the second template argument, a json::read_options, is how every answer of this
+// client is read, envelope included, and the cancels and pages of cancel_orders / cancel_all_orders
+// too (docs/opinion.md, "Tolerance policy"):
+//
+//   constexpr betwire::json::read_options strict{.allow_unknown_keys = false};
+//   betwire::opinion::client<betwire::curl_transport, strict> opn{net, {.api_key = key}};
+//
 // One thread at a time per client. Not copyable or movable: its core views the API key it holds.
 
 #include <betwire/core/config.hpp>
@@ -175,9 +182,11 @@ struct client_options {
   http::observer observer{};     // told about every send and call (http/observer.hpp)
 };
 
-template <transport T>
+template <transport T, json::read_options Options = json::read_options{}>
 class client {
  public:
+  static constexpr json::read_options decode_options = Options;
+
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         limiter_(options.limit),
@@ -239,7 +248,7 @@ class client {
   // cancel's answer); for many in flight at once run that machine in an http::pipeline.
   template <class Range>
   std::vector<cancel_outcome> cancel_orders(const Range& ids, const progress_callback& on_progress = {}) {
-    basic_cancel_orders_op<std::string> op{ids};
+    basic_cancel_orders_op<std::string, Options> op{ids};
     std::vector<cancel_outcome> out(op.ledger().items().size());
     progress p;
     p.phase = progress::phase::cancelling;
@@ -263,7 +272,7 @@ class client {
   result<cancel_all_result> cancel_all_orders(const cancel_all_options& options = {},
                                               const progress_callback& on_progress = {}) {
     const cancel_all_filter filter{.market_id = options.market_id, .side = options.side};
-    basic_cancel_all_op<std::string> op{filter, options.max_pages};
+    basic_cancel_all_op<std::string, Options> op{filter, options.max_pages};
     if (op.error_state()) return fail(*op.error_state());
     if (setup_error_) return fail(*setup_error_);
     cancel_all_result res;
@@ -292,7 +301,7 @@ class client {
   }
 
   // ---- the core ----
-  [[nodiscard]] http::client<limited_transport<T>>& core() noexcept { return core_; }
+  [[nodiscard]] http::client<limited_transport<T>, Options>& core() noexcept { return core_; }
   [[nodiscard]] rate_limiter& limiter() noexcept { return limiter_; }
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
@@ -340,7 +349,7 @@ class client {
   betwire::secret key_;
   rate_limiter limiter_;
   limited_transport<T> net_;
-  http::client<limited_transport<T>> core_;
+  http::client<limited_transport<T>, Options> core_;
   std::optional<error> setup_error_;
 };
 

@@ -84,10 +84,13 @@ consteval naming betwire_naming(auto*) { return naming::camel_case; }
 // the span of `result` inside `body` (empty when `result` is missing or null). A non-zero status is
 // an error of category venue (venue_code = the number's text, venue_message = errmsg/msg), also
 // under HTTP 200; a body that is no envelope, or a status that is not an integer, is a decode
-// error. `http_status` is recorded in every error (0 when unknown).
-[[nodiscard]] inline result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
+// error. `http_status` is recorded in every error (0 when unknown). O: the decode options (the
+// envelope's keys are errno/errmsg/code/msg/result: with allow_unknown_keys false another key there
+// is an error too; max_depth, duplicate keys and UTF-8 cover the whole body).
+template <json::read_options O = json::read_options{}>
+[[nodiscard]] result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
   envelope_probe probe;
-  if (auto r = json::decode(body, probe); !r) {
+  if (auto r = json::decode<O>(body, probe); !r) {
     error e = std::move(r).error();
     e.http_status = http_status;
     return fail(std::move(e));
@@ -133,10 +136,10 @@ namespace detail {
 // Reads the envelope in `body` (modified in place) and decodes its `result` into `out`: string
 // views in `out` point into `body`. For the reads (a page: result.total/list; a detail:
 // result.orderData) the result is what was asked for, so a missing or null `result` is a decode
-// error with path `result`.
-template <class Result>
+// error with path `result`. O: the decode options, for the envelope and the result alike.
+template <json::read_options O = json::read_options{}, class Result>
 result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
-  auto inner = open_envelope(body, http_status);
+  auto inner = open_envelope<O>(body, http_status);
   if (!inner) return fail(std::move(inner).error());
   if (inner->empty()) {
     error e(error_category::decode, errc::missing_key, "Opinion envelope: errno 0 but no \"result\"");
@@ -144,7 +147,7 @@ result<void> decode_envelope(std::string& body, Result& out, int http_status = 0
     e.http_status = http_status;
     return fail(std::move(e));
   }
-  if (auto r = json::decode_part(body, *inner, out); !r)  // positions in the whole body
+  if (auto r = json::decode_part<O>(body, *inner, out); !r)  // positions in the whole body
     return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
   return {};
 }
@@ -154,28 +157,37 @@ struct cancel_probe {
   std::optional<json::raw> data;
   static constexpr betwire::naming betwire_naming = betwire::naming::identity;
 };
+// The cancel's `result` may hold anything besides `data` (kept as raw): its probe reads `data`
+// only, whatever allow_unknown_keys says; `data` itself is decoded under the caller's options.
+template <json::read_options O>
+consteval json::read_options probe_options() {
+  json::read_options p = O;
+  p.allow_unknown_keys = true;
+  return p;
+}
 }  // namespace detail
 
 // POST /order/cancel: errno 0 is success whatever `result` holds. When `result` is an object with
 // a non-null `data`, that is read into out.data (orderId, status; a type mismatch there is a
 // decode error at result.data...); otherwise out.data is empty and out.raw keeps `result` as sent.
-template <class Str>
+// O: the decode options (see detail::probe_options for `result` itself).
+template <json::read_options O = json::read_options{}, class Str>
 result<void> decode_cancel_envelope(std::string& body, basic_cancel_result<Str>& out, int http_status = 0) {
   out.data.reset();
   out.raw.text = Str();
-  auto inner = open_envelope(body, http_status);
+  auto inner = open_envelope<O>(body, http_status);
   if (!inner) return fail(std::move(inner).error());
   if (inner->empty()) return {};
   const std::string_view text(inner->data(), inner->size());
   if (http::detail::raw_kind(json::raw{text}) == '{') {
     detail::cancel_probe probe;
-    if (auto r = json::decode_part(body, *inner, probe); !r)
+    if (auto r = json::decode_part<detail::probe_options<O>()>(body, *inner, probe); !r)
       return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
     if (probe.data && !probe.data->is_null()) {
       const std::string_view d = probe.data->text;
       std::span<char> part(body.data() + (d.data() - body.data()), d.size());
       auto& value = out.data.emplace();
-      if (auto r = json::decode_part(body, part, value); !r) {
+      if (auto r = json::decode_part<O>(body, part, value); !r) {
         out.data.reset();
         return fail(detail::prefix_result_path(std::move(r).error(), "result.data", http_status));
       }
@@ -258,7 +270,10 @@ struct get_orders : opinion_endpoint {
   using request_type = orders_query;
   using response_type = basic_orders_page<Str>;
   static result<void> validate(const orders_query& q) { return opinion::validate(q); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_envelope<O>(body, out);
+  }
 };
 
 // GET /order/{orderId} -> result.orderData
@@ -269,7 +284,10 @@ struct get_order : opinion_endpoint {
   using request_type = order_key;
   using response_type = basic_order_detail<Str>;
   static result<void> validate(const order_key& k) { return validate_order_id(k.order_id); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_envelope(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_envelope<O>(body, out);
+  }
 };
 
 // POST /order/cancel {"orderId": "..."} -> result.data {orderId, status}. errno 0 is the success
@@ -283,16 +301,19 @@ struct cancel_order : opinion_endpoint {
   using response_type = basic_cancel_result<Str>;
   static constexpr http::idempotency idempotency = http::idempotency::idempotent;
   static result<void> validate(const cancel_order_request& r) { return validate_order_id(r.order_id); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_envelope(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_cancel_envelope<O>(body, out);
+  }
 };
 
 }  // namespace endpoints
 
 // http::read_response under the name the Opinion docs give it (envelope errors carry the HTTP
 // status there: an errno under HTTP 200 says 200).
-template <http::endpoint E>
+template <http::endpoint E, json::read_options O = json::read_options{}>
 result<void> read_opinion_response(http::response& resp, http::response_t<E>& out) {
-  return http::read_response<E>(resp, out);
+  return http::read_response<E, O>(resp, out);
 }
 
 }  // namespace opinion

@@ -69,7 +69,8 @@ namespace detail {
 // Str: the string type of the answers the machine decodes (std::string_view: no copies; the
 // blocking client uses std::string to keep each answer). on_item, when set, is told about every id
 // once it is decided: its index, its ledger entry, and the decoded answer when it was cancelled.
-template <class Str>
+// O: how the answers are decoded (http::read_response<E, O>; the client passes its own).
+template <class Str, json::read_options O = json::read_options{}>
 class basic_cancel_orders_op {
  public:
   using answer_type = http::response_t<endpoints::cancel_order<Str>>;
@@ -134,7 +135,7 @@ class basic_cancel_orders_op {
       fail_item(i, a.scrub(a.sent.error()));
       return;
     }
-    result<void> d = http::read_response<endpoints::cancel_order<Str>>(a.resp, scratch_);
+    result<void> d = http::read_response<endpoints::cancel_order<Str>, O>(a.resp, scratch_);
     if (d) {
       ledger_.set(i, http::cancel_state::cancelled);
       rec.state = http::request_state::answered;
@@ -194,13 +195,17 @@ using cancel_orders_op = basic_cancel_orders_op<std::string_view>;
 
 // GET /order?status=1&limit=20&page=n. Page 1 first (its `total` says how many pages there are),
 // then every other page at once. A page that comes back full when it was the last one planned
-// plans one more (the total was stale). Ids are kept per page and joined in page order.
-class pending_orders_op {
- public:
-  static constexpr std::uint64_t id_base = std::uint64_t{1} << 62;  // request ids: id_base + page
+// plans one more (the total was stale). Ids are kept per page and joined in page order. O: how the
+// pages are decoded.
+inline constexpr std::uint64_t pending_orders_id_base = std::uint64_t{1} << 62;  // request ids: base + page
 
-  pending_orders_op() = default;
-  explicit pending_orders_op(const cancel_all_filter& filter, std::size_t max_pages = 500)
+template <json::read_options O = json::read_options{}>
+class basic_pending_orders_op {
+ public:
+  static constexpr std::uint64_t id_base = pending_orders_id_base;
+
+  basic_pending_orders_op() = default;
+  explicit basic_pending_orders_op(const cancel_all_filter& filter, std::size_t max_pages = 500)
       : filter_(filter), max_pages_(max_pages) {}
 
   // Told after each page is read (pages read, orders seen so far).
@@ -244,7 +249,7 @@ class pending_orders_op {
       error_ = a.scrub(a.sent.error());
       return;
     }
-    if (auto d = http::read_response<endpoints::get_orders<std::string_view>>(a.resp, view_); !d) {
+    if (auto d = http::read_response<endpoints::get_orders<std::string_view>, O>(a.resp, view_); !d) {
       error_ = a.scrub(std::move(d).error());
       return;
     }
@@ -307,11 +312,13 @@ class pending_orders_op {
   orders_page_view view_{};
 };
 
+using pending_orders_op = basic_pending_orders_op<>;
+
 // ---- cancel all: list the pending orders, keep the selected ones, cancel each -------------------
 
 enum class cancel_all_phase : std::uint8_t { listing, cancelling, done };
 
-template <class Str>
+template <class Str, json::read_options O = json::read_options{}>
 class basic_cancel_all_op {
  public:
   using phase = cancel_all_phase;
@@ -347,7 +354,7 @@ class basic_cancel_all_op {
   }
 
   void complete(http::answer& a) {
-    if (a.id > pending_orders_op::id_base) lister_.complete(a);
+    if (a.id > pending_orders_id_base) lister_.complete(a);
     else canceller_.complete(a);
   }
 
@@ -360,18 +367,18 @@ class basic_cancel_all_op {
   // Told when the listing is over and cancelling starts (how many to cancel).
   void on_cancelling(std::function<void(std::size_t total)> f) { on_cancelling_ = std::move(f); }
   void on_page(std::function<void(std::size_t pages, std::size_t listed)> f) { lister_.on_page(std::move(f)); }
-  void on_item(typename basic_cancel_orders_op<Str>::item_callback f) { canceller_.on_item(std::move(f)); }
+  void on_item(typename basic_cancel_orders_op<Str, O>::item_callback f) { canceller_.on_item(std::move(f)); }
 
   [[nodiscard]] phase current_phase() const noexcept { return phase_; }
   // The listing's failure (then nothing was cancelled), or a validation error.
   [[nodiscard]] const std::optional<error>& error_state() const noexcept { return error_; }
   [[nodiscard]] const http::cancel_ledger& ledger() const noexcept { return canceller_.ledger(); }
-  [[nodiscard]] const basic_cancel_orders_op<Str>& canceller() const noexcept { return canceller_; }
-  [[nodiscard]] const pending_orders_op& lister() const noexcept { return lister_; }
+  [[nodiscard]] const basic_cancel_orders_op<Str, O>& canceller() const noexcept { return canceller_; }
+  [[nodiscard]] const basic_pending_orders_op<O>& lister() const noexcept { return lister_; }
 
  private:
-  pending_orders_op lister_{};
-  basic_cancel_orders_op<Str> canceller_{};
+  basic_pending_orders_op<O> lister_{};
+  basic_cancel_orders_op<Str, O> canceller_{};
   std::function<void(std::size_t)> on_cancelling_;
   phase phase_ = phase::listing;
   bool stopped_ = false;

@@ -23,6 +23,12 @@
 //
 // Lifetimes: string views in *_view results point into this client's response buffer and stay
 // valid until the next call on this client. Owning results are independent of the client.
+// Decode options: the second template argument, a json::read_options, is how every answer of this
+// client is read, cancel_batch_all's chunks included (docs/predictstreet.md, "Tolerance policy"):
+//
+//   constexpr betwire::json::read_options strict{.allow_unknown_keys = false};
+//   betwire::predictstreet::client<betwire::curl_transport, strict> ps{net, {.api_key = key}};
+//
 // One thread at a time per client. Not copyable or movable: its core views the key and wallet.
 
 #include <betwire/core/config.hpp>
@@ -121,9 +127,11 @@ void set_cursor(Query& q, const std::string& c) {
 }
 }  // namespace detail
 
-template <transport T>
+template <transport T, json::read_options Options = json::read_options{}>
 class client {
  public:
+  static constexpr json::read_options decode_options = Options;
+
   client(T& t, client_options options = {})
       : key_(std::move(options.api_key)),
         core_(t, http::client_options{.retry = options.retry, .jitter_seed = options.jitter_seed,
@@ -184,7 +192,7 @@ class client {
   template <class S>
   cancel_batch_all_result cancel_batch_all(std::span<const S> ids) {
     cancel_batch_all_result out;
-    cancel_batch_op op{ids};
+    basic_cancel_batch_op<Options> op{ids};
     const auto& plan = op.ledger().requests();
     out.unique_ids = op.ledger().items().size();
     out.chunks = plan.size();
@@ -235,7 +243,7 @@ class client {
   http::reply<void> cancel_all(const cancel_all_request& req, basic_cancel_all_response<Str>& out,
                                http::cancel_ledger* ledger = nullptr) {
     if (setup_error_) return {fail(*setup_error_), {}};
-    basic_cancel_all_op<Str> op{req};
+    basic_cancel_all_op<Str, Options> op{req};
     op.response() = std::move(out);  // reuses its capacity
     core_.drive(op);
     out = std::move(op.response());
@@ -263,7 +271,7 @@ class client {
   template <class Page = orders_page_view>
   auto open_orders_pages(open_orders_query q = {}) {
     using E = endpoints::open_orders<typename http::detail::page_string<Page>::type>;
-    return http::cursor_range<E, std::string, opaque_cursor, T>(core_, std::move(q),
+    return http::cursor_range<E, std::string, opaque_cursor, T, Options>(core_, std::move(q),
                                                                 &detail::set_cursor<open_orders_query>, setup_error_);
   }
 
@@ -278,8 +286,8 @@ class client {
   template <class Page = orders_page_view>
   auto history_pages(history_query q = {}) {
     using E = endpoints::history<typename http::detail::page_string<Page>::type>;
-    return http::cursor_range<E, std::string, opaque_cursor, T>(core_, std::move(q), &detail::set_cursor<history_query>,
-                                                                setup_error_);
+    return http::cursor_range<E, std::string, opaque_cursor, T, Options>(core_, std::move(q),
+                                                                         &detail::set_cursor<history_query>, setup_error_);
   }
 
   // ---- GET /api/orders/{id}, /api/orders/{id}/fills ----
@@ -303,7 +311,7 @@ class client {
   }
 
   // ---- the core ----
-  [[nodiscard]] http::client<T>& core() noexcept { return core_; }
+  [[nodiscard]] http::client<T, Options>& core() noexcept { return core_; }
   [[nodiscard]] const http::response& last_response() const noexcept { return core_.last_response(); }
   [[nodiscard]] std::string describe_last_request() const { return core_.describe_last_request(); }
   void set_retry_policy(const http::retry_policy& p) noexcept { core_.set_retry_policy(p); }
@@ -341,7 +349,7 @@ class client {
 
   betwire::secret key_;
   std::string wallet_;
-  http::client<T> core_;
+  http::client<T, Options> core_;
   std::optional<error> setup_error_;
 };
 

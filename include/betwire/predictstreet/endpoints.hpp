@@ -378,19 +378,19 @@ void assign_reasons(std::vector<basic_not_cancelled_entry<Str>>& out, const reas
   return json::encode(r, out);
 }
 
-template <class Str>
+template <json::read_options O = json::read_options{}, class Str>
 [[nodiscard]] result<void> decode_cancel_batch(std::string& body, basic_cancel_batch_response<Str>& out) {
   thread_local detail::cancel_batch_wire wire;
-  if (auto r = json::decode(body, wire); !r) return r;
+  if (auto r = json::decode<O>(body, wire); !r) return r;
   detail::assign_ids(out.cancelled, wire.cancelled);
   detail::assign_reasons(out.not_cancelled, wire.not_cancelled);
   return {};
 }
 
-template <class Str>
+template <json::read_options O = json::read_options{}, class Str>
 [[nodiscard]] result<void> decode_cancel(std::string& body, basic_cancel_response<Str>& out) {
   detail::cancel_wire wire;
-  if (auto r = json::decode(body, wire); !r) return r;
+  if (auto r = json::decode<O>(body, wire); !r) return r;
   out.order_id = Str(wire.order_id);
   out.status_text = Str(wire.status);
   if (wire.status == "cancelled" || wire.status == "CANCELLED")
@@ -412,17 +412,17 @@ template <class Str>
   return {};
 }
 
-template <class Str>
+template <json::read_options O = json::read_options{}, class Str>
 [[nodiscard]] result<void> decode_cancel_all(std::string& body, basic_cancel_all_response<Str>& out) {
   thread_local detail::cancel_all_wire wire;
   thread_local std::vector<std::string_view> ids;
-  if (auto r = json::decode(body, wire); !r) return r;
+  if (auto r = json::decode<O>(body, wire); !r) return r;
   const char kind = http::detail::raw_kind(wire.cancelled);
   // The raw value's bytes are the document's own: decode them again where they stand.
   const std::size_t at = static_cast<std::size_t>(wire.cancelled.text.data() - body.data());
   const std::span<char> text(body.data() + at, wire.cancelled.text.size());
   if (kind == '[') {
-    if (auto r = json::decode_part(body, text, ids); !r) {
+    if (auto r = json::decode_part<O>(body, text, ids); !r) {
       error e = std::move(r).error();
       e.path = "cancelled" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
       return fail(std::move(e));
@@ -432,7 +432,7 @@ template <class Str>
     out.ids_known = true;
   } else if (kind == '-' || (kind >= '0' && kind <= '9')) {
     std::int64_t n = 0;
-    if (auto r = json::decode_part(body, text, n); !r) {
+    if (auto r = json::decode_part<O>(body, text, n); !r) {
       error e = std::move(r).error();
       e.path = "cancelled";
       return fail(std::move(e));
@@ -476,7 +476,10 @@ struct cancel_batch : predictstreet_endpoint {
   static result<void> encode_body(const cancel_batch_request& r, std::string& out) {
     return encode_cancel_batch(r, out);
   }
-  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_batch(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_cancel_batch<O>(body, out);
+  }
 };
 
 // POST /api/orders/cancel — one id; both answer revisions read (see cancel_response).
@@ -488,7 +491,10 @@ struct cancel : predictstreet_endpoint {
   using response_type = basic_cancel_response<Str>;
   static constexpr http::idempotency idempotency = http::idempotency::idempotent;
   static result<void> validate(const cancel_request& r) { return predictstreet::validate(r); }
-  static result<void> decode(std::string& body, response_type& out) { return decode_cancel(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_cancel<O>(body, out);
+  }
 };
 
 // POST /api/orders/cancel-all — optional {marketId, side, outcome}; no filter sends an empty body.
@@ -503,7 +509,10 @@ struct cancel_all : predictstreet_endpoint {
   static result<void> encode_body(const cancel_all_request& r, std::string& out) {
     return encode_cancel_all(r, out);
   }
-  static result<void> decode(std::string& body, response_type& out) { return decode_cancel_all(body, out); }
+  template <json::read_options O = json::read_options{}>
+  static result<void> decode(std::string& body, response_type& out) {
+    return decode_cancel_all<O>(body, out);
+  }
 };
 
 // GET /api/orders/open — cursor-paginated (nextCursor null on the last page).

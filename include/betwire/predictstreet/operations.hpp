@@ -75,15 +75,17 @@ void record_answer(http::cancel_ledger& ledger, std::size_t first, std::size_t c
 
 // ---- cancel-batch over any number of ids ---------------------------------------------------------
 
-class cancel_batch_op {
+// O: how the answers are decoded (http::read_response<E, O>; the client passes its own).
+template <json::read_options O = json::read_options{}>
+class basic_cancel_batch_op {
  public:
-  cancel_batch_op() = default;
+  basic_cancel_batch_op() = default;
   template <class S>
-  explicit cancel_batch_op(std::span<const S> ids) {
+  explicit basic_cancel_batch_op(std::span<const S> ids) {
     assign(ids);
   }
-  explicit cancel_batch_op(const std::vector<std::string>& ids) { assign(std::span<const std::string>(ids)); }
-  explicit cancel_batch_op(const std::vector<std::string_view>& ids) {
+  explicit basic_cancel_batch_op(const std::vector<std::string>& ids) { assign(std::span<const std::string>(ids)); }
+  explicit basic_cancel_batch_op(const std::vector<std::string_view>& ids) {
     assign(std::span<const std::string_view>(ids));
   }
 
@@ -132,7 +134,7 @@ class cancel_batch_op {
       fail_request(r, a.scrub(a.sent.error()));
       return;
     }
-    if (auto d = http::read_response<endpoints::cancel_batch<std::string_view>>(a.resp, view_); !d) {
+    if (auto d = http::read_response<endpoints::cancel_batch<std::string_view>, O>(a.resp, view_); !d) {
       fail_request(r, a.scrub(std::move(d).error()));
       return;
     }
@@ -177,6 +179,8 @@ class cancel_batch_op {
   cancel_batch_response_view view_{};
 };
 
+using cancel_batch_op = basic_cancel_batch_op<>;
+
 // ---- cancel-all: one request, its answer recorded id by id ---------------------------------------
 
 namespace detail {
@@ -199,9 +203,10 @@ struct record_cancel_all {
 
 // POST /api/orders/cancel-all with its filter; ledger() holds every id of the answer;
 // recorder().cancelled_count / ids_known what the venue said in total; response() the answer
-// itself (Str: its string type; the blocking client::cancel_all drives basic_cancel_all_op).
-template <class Str>
-using basic_cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<Str>, detail::record_cancel_all>;
+// itself (Str: its string type; the blocking client::cancel_all drives basic_cancel_all_op). O: how
+// the answer is decoded.
+template <class Str, json::read_options O = json::read_options{}>
+using basic_cancel_all_op = http::one_shot_cancel<endpoints::cancel_all<Str>, detail::record_cancel_all, O>;
 using cancel_all_op = basic_cancel_all_op<std::string_view>;
 
 }  // namespace predictstreet
