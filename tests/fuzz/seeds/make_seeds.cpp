@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace fs = std::filesystem;
@@ -16,7 +17,14 @@ using namespace betwire;
 
 template <class T>
 void fill(T& v) {
-  if constexpr (json::detail::is_optional_v<T>) {
+  // PredictStreet's values as its pages spell them: side "buy", outcome an index ("1"), status OPEN.
+  if constexpr (std::is_same_v<T, predictstreet::side>) {
+    v = predictstreet::side::buy;
+  } else if constexpr (std::is_same_v<T, predictstreet::outcome_index>) {
+    v = 1;
+  } else if constexpr (std::is_same_v<T, predictstreet::order_status>) {
+    v = predictstreet::order_status::open;
+  } else if constexpr (json::detail::is_optional_v<T>) {
     v.emplace();
     fill(*v);
   } else if constexpr (json::detail::is_vector_v<T>) {
@@ -40,6 +48,13 @@ void write(const fs::path& dir, const std::string& name, std::uint8_t selector, 
   std::ofstream out(dir / name, std::ios::binary);
   if (selector != 0xFF) out.put(static_cast<char>(selector));
   out << body;
+}
+
+// `text` with every `from` replaced by `to`.
+std::string replaced(std::string text, std::string_view from, std::string_view to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
 }
 
 template <template <class> class E>
@@ -71,12 +86,24 @@ int main(int argc, char** argv) {
   const fs::path ps = root / "predictstreet";
   write(ps, "batch", 0, filled<predictstreet::endpoints::cancel_batch>());
   write(ps, "cancel", 1, filled<predictstreet::endpoints::cancel>());
-  write(ps, "cancel_all_ids", 2, R"({"cancelled":["a","b"],"notCancelled":{"c":"ALREADY_FILLED"},"marketId":"m1"})");
+  // The answers as the venue's pages show them (the filled ones are betwire's own types encoded).
+  write(ps, "cancel_wire", 1, R"({"orderId":"ord_1","status":"cancelled","unfilledQty":"10.5"})");
+  write(ps, "cancel_not_found", 1, R"({"orderId":"ord_9","status":"not_found"})");
+  write(ps, "cancel_all_ids", 2, R"({"cancelled":["a","b"],"notCancelled":{"c":"already_terminal"},"marketId":"m1"})");
   write(ps, "cancel_all_count", 2, R"({"cancelled":3,"notCancelled":{},"marketId":null})");
   write(ps, "open", 3, filled<predictstreet::endpoints::open_orders>());
   write(ps, "history", 4, filled<predictstreet::endpoints::history>());
   write(ps, "order", 5, filled<predictstreet::endpoints::get_order>());
   write(ps, "fills", 6, filled<predictstreet::endpoints::get_fills>());
+  // Input is case-insensitive for side (the cancelling page): upper and mixed case, and an outcome
+  // index as a bare integer, read too.
+  write(ps, "open_upper", 3,
+        replaced(replaced(filled<predictstreet::endpoints::open_orders>(), R"("side":"buy")", R"("side":"SELL")"),
+                 R"("outcome":"1")", R"("outcome":0)"));
+  write(ps, "order_mixed", 5,
+        replaced(filled<predictstreet::endpoints::get_order>(), R"("side":"buy")", R"("side":"Buy")"));
+  write(ps, "fills_upper", 6,
+        replaced(filled<predictstreet::endpoints::get_fills>(), R"("side":"buy")", R"("side":"SELL")"));
   write(ps, "err_404", 0x60 | 5, R"({"code":"not_found","message":"Order not found","details":null})");
   write(ps, "err_429", 0x90, R"({"code":"rate_limited","message":"slow down","details":{"retryAfter":3}})");
 
