@@ -253,7 +253,7 @@ TEST_F(Concurrency, PredictStreetCancelBatchFaultsThenResume) {
   for (const std::string& id : ids) EXPECT_EQ(ps_status(id), "CANCELLED") << id;
 }
 
-TEST_F(Concurrency, AbpReadsByIdChunksInFlightThroughAResetAndA500) {
+TEST_F(Concurrency, AbpReadsByIdChunksInFlightThroughAResetA500AndA429Storm) {
   auto r = sim_->post("/_sim/seed-orders", R"({"venue":"abp","userRef":"bettor1234","count":300})");
   ASSERT_EQ(r.status, 200) << r.body;
   const auto seeded = nlohmann::json::parse(r.body)["orderIds"].get<std::vector<std::int64_t>>();
@@ -262,6 +262,7 @@ TEST_F(Concurrency, AbpReadsByIdChunksInFlightThroughAResetAndA500) {
   auto net = multi("abp", 8);
   arm("/abp/orders", "reset", 1);
   arm("/abp/orders", "status=500", 1);
+  arm("/abp/orders", "429", 3);
   std::set<std::int64_t> got;
   auto op = abp::orders_by_ids(seeded, 30, [&](std::size_t, abp::orders_page_view& page) {
     for (const auto& o : page.orders) got.insert(o.order_id);
@@ -270,6 +271,7 @@ TEST_F(Concurrency, AbpReadsByIdChunksInFlightThroughAResetAndA500) {
   http::pipeline p{net, {.max_in_flight = 8}};
   ASSERT_TRUE(p.add(rec, {.headers = abc.core().headers_source(), .retry = retries()}));
   p.run();
+  EXPECT_EQ(nlohmann::json::parse(sim_->get("/_sim/faults").body)["armed"].size(), 0U) << "every fault fired";
   EXPECT_TRUE(op.ok());
   EXPECT_EQ(got.size(), seeded.size());
   EXPECT_EQ(op.pages(), 10U);
