@@ -17,6 +17,9 @@
 #include <string_view>
 #include <vector>
 
+using betwire::test::replay_transport;
+using betwire_test::warm_then_count;
+
 namespace http = betwire::http;
 namespace abp = betwire::abp;
 using betwire::errc;
@@ -400,46 +403,24 @@ TEST(AbpBet, SpecFieldsDecodeInBothModels) {
 
 // ---- the view models of the new endpoints allocate nothing once warm -----------------------------
 
-namespace abpapi {
-// Serves one canned body per call without allocating once the response buffer is warm.
-struct replay_transport {
-  std::string body;
-  betwire::result<void> send(const http::request&, http::response& resp) {
-    resp.clear();
-    resp.status = 200;
-    resp.body.append(body);
-    return {};
-  }
-};
-
-template <class Call>
-std::size_t warm_then_count(Call&& call) {
-  for (int i = 0; i < 4; ++i)
-    if (!call()) std::abort();
-  return betwire_test::count_allocations([&] {
-    for (int i = 0; i < 20; ++i)
-      if (!call()) std::abort();
-  });
-}
-}  // namespace abpapi
-
 TEST(AbpApiAllocations, WarmViewCallsAllocateNothing) {
   ASSERT_TRUE(betwire_test::counting_enabled);
-  abpapi::replay_transport net;
+  std::vector<std::string> bodies(1);
+  replay_transport net{&bodies};
   abp::client c{net, {.api_key = betwire::secret("abp-test-key-0001")}};
 
-  net.body = "[" + std::string(abpapi::account_json) + "," + std::string(abpapi::old_account_json) + "]";
+  bodies[0] = "[" + std::string(abpapi::account_json) + "," + std::string(abpapi::old_account_json) + "]";
   std::vector<abp::account_view> accounts;
-  EXPECT_EQ(abpapi::warm_then_count([&] { return c.get_accounts({.bookmaker = "pinnacle"}, accounts); }), 0u);
+  EXPECT_EQ(warm_then_count([&] { return c.get_accounts({.bookmaker = "pinnacle"}, accounts); }), 0u);
   EXPECT_EQ(accounts.size(), 2u);
 
-  net.body = std::string(abpapi::betslip_json);
+  bodies[0] = std::string(abpapi::betslip_json);
   abp::betslip_response_view slip;
-  EXPECT_EQ(abpapi::warm_then_count([&] { return c.get_betslip({.fixture_id = "f", .outcome_id = 103}, slip); }), 0u);
+  EXPECT_EQ(warm_then_count([&] { return c.get_betslip({.fixture_id = "f", .outcome_id = 103}, slip); }), 0u);
   EXPECT_EQ(slip.odds.size(), 2u);
 
-  net.body = R"({"status":"success","groupBy":"bookmaker","positions":[{"bookmaker":"pinnacle","openBets":5,"totalStake":250.0,"avgPrice":1.92,"fixtureIds":3}],"count":1,"totalStake":250.0,"totalOpenBets":5})";
+  bodies[0] = R"({"status":"success","groupBy":"bookmaker","positions":[{"bookmaker":"pinnacle","openBets":5,"totalStake":250.0,"avgPrice":1.92,"fixtureIds":3}],"count":1,"totalStake":250.0,"totalOpenBets":5})";
   abp::positions_view positions;
-  EXPECT_EQ(abpapi::warm_then_count([&] { return c.get_positions({.group_by = abp::group_by::account}, positions); }), 0u);
+  EXPECT_EQ(warm_then_count([&] { return c.get_positions({.group_by = abp::group_by::account}, positions); }), 0u);
   EXPECT_EQ(positions.positions.size(), 1u);
 }

@@ -17,6 +17,8 @@
 #include <string_view>
 #include <vector>
 
+using betwire::test::replay_transport;
+
 namespace http = betwire::http;
 namespace abp = betwire::abp;
 using betwire::errc;
@@ -510,26 +512,11 @@ TEST(AbpPagination, BetsPages) {
 
 // ---- zero allocations once warm -----------------------------------------------------------------
 
-namespace abptest {
-// Serves canned bodies in turn without allocating once the response buffer is warm.
-struct replay_transport {
-  const std::vector<std::string>* bodies;
-  std::size_t next = 0;
-  betwire::result<void> send(const http::request&, http::response& resp) {
-    resp.clear();
-    resp.status = 200;
-    resp.body.append((*bodies)[next % bodies->size()]);
-    ++next;
-    return {};
-  }
-};
-}  // namespace abptest
-
 TEST(AbpAllocations, WarmPagesAndCallsAllocateNothing) {
   ASSERT_TRUE(betwire_test::counting_enabled);
   std::vector<std::string> bodies;
   for (int p = 0; p < 6; ++p) bodies.push_back(abptest::page_json(10000 - p * 50, 50, p != 5));
-  abptest::replay_transport net{&bodies};
+  replay_transport net{&bodies};
   abp::client c{net, {.api_key = betwire::secret("abp-test-key-0001")}};
 
   // Fill-in form: warm, then 50 calls without an allocation. The warm-up requests carry a cursor,

@@ -21,6 +21,9 @@
 #include <string_view>
 #include <vector>
 
+using betwire::test::replay_transport;
+using betwire_test::warm_then_count;
+
 namespace http = betwire::http;
 namespace json = betwire::json;
 namespace abp = betwire::abp;
@@ -380,49 +383,28 @@ TEST(DecodeOptions, PredictStreetClientPassesItsOptionsToItsMachine) {
 
 // ---- the warm path: options change no allocation ------------------------------------------------
 
-namespace decopts {
-struct replay_transport {
-  const std::string* body;
-  betwire::result<void> send(const http::request&, http::response& resp) {
-    resp.clear();
-    resp.status = 200;
-    resp.body.append(*body);
-    return {};
-  }
-};
-template <class Call>
-std::size_t warm_then_count(Call&& call) {
-  for (int i = 0; i < 4; ++i)
-    if (!call()) std::abort();
-  return betwire_test::count_allocations([&] {
-    for (int i = 0; i < 50; ++i)
-      if (!call()) std::abort();
-  });
-}
-}  // namespace decopts
-
 TEST(DecodeOptions, WarmCallsWithOptionsAllocateNothing) {
   ASSERT_TRUE(betwire_test::counting_enabled);
-  const std::string abp_body = abp_page_with_duplicate();
-  replay_transport abp_net{&abp_body};
+  const std::vector<std::string> abp_bodies = {abp_page_with_duplicate()};
+  replay_transport abp_net{&abp_bodies};
   abp::client<replay_transport, duplicates> a{abp_net, {.api_key = betwire::secret("abp-test-key-0001")}};
   abp::orders_page_view page;
-  EXPECT_EQ(warm_then_count([&] { return a.get_orders({.user_ref = "bettor1234"}, page); }), 0u);
+  EXPECT_EQ(warm_then_count([&] { return a.get_orders({.user_ref = "bettor1234"}, page); }, 50), 0u);
   EXPECT_EQ(page.count, 1);
 
-  const std::string opn_body = opn_page({opn_order("a"), opn_order("b")});
-  replay_transport opn_net{&opn_body};
+  const std::vector<std::string> opn_bodies = {opn_page({opn_order("a"), opn_order("b")})};
+  replay_transport opn_net{&opn_bodies};
   opinion::client<replay_transport, strict> o{opn_net, {.api_key = betwire::secret("opn-test-key-alice-0001"),
                                                         .limit = {.enabled = false}}};
   opinion::orders_page_view opn_page_view;
-  EXPECT_EQ(warm_then_count([&] { return o.get_orders({}, opn_page_view); }), 0u);
+  EXPECT_EQ(warm_then_count([&] { return o.get_orders({}, opn_page_view); }, 50), 0u);
   EXPECT_EQ(opn_page_view.list.size(), 2u);
 
-  const std::string ps_body = R"({"orderId":"o1","status":"cancelled","unfilledQty":"1","unfilledQty":"2"})";
-  replay_transport ps_net{&ps_body};
+  const std::vector<std::string> ps_bodies = {R"({"orderId":"o1","status":"cancelled","unfilledQty":"1","unfilledQty":"2"})"};
+  replay_transport ps_net{&ps_bodies};
   ps::client<replay_transport, duplicates> p{
       ps_net, {.api_key = betwire::secret("ps_test_0000000000000a01_simSingleSecret_0123456789abcdefghijklmnopq")}};
   ps::cancel_response_view cancel;
-  EXPECT_EQ(warm_then_count([&] { return p.cancel("o1", cancel); }), 0u);
+  EXPECT_EQ(warm_then_count([&] { return p.cancel("o1", cancel); }, 50), 0u);
   EXPECT_EQ(cancel.unfilled_qty.text(), "2");
 }

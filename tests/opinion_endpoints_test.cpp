@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+using betwire::test::replay_transport;
+
 namespace http = betwire::http;
 namespace opinion = betwire::opinion;
 using betwire::errc;
@@ -507,18 +509,6 @@ TEST(OpinionRetry, A429WithRetryAfterIsRetriedForCancels) {
 // ---- zero allocations once warm -------------------------------------------------------------------
 
 namespace opntest {
-// Serves canned bodies in turn without allocating once the response buffer is warm.
-struct replay_transport {
-  const std::vector<std::string>* bodies;
-  std::size_t next = 0;
-  betwire::result<void> send(const http::request&, http::response& resp) {
-    resp.clear();
-    resp.status = 200;
-    resp.body.append((*bodies)[next % bodies->size()]);
-    ++next;
-    return {};
-  }
-};
 // A clock whose sleeps advance time and record nothing (so the limiter's waits allocate nothing).
 struct silent_clock {
   std::chrono::nanoseconds now{0};
@@ -540,7 +530,7 @@ TEST(OpinionAllocations, WarmListingAndCancelsAllocateNothing) {
   std::vector<std::string> orders;
   for (int i = 0; i < 20; ++i) orders.push_back(opntest::order_json("id-" + std::to_string(i), 1, 1 + i % 2));
   std::vector<std::string> bodies{opntest::page_json(20, orders)};
-  opntest::replay_transport net{&bodies};
+  replay_transport net{&bodies};
   opntest::silent_clock clk;
   opinion::client c{net, {.api_key = betwire::secret("opn-test-key-alice-0001")}};
   c.set_clock(clk.clock());
@@ -556,7 +546,7 @@ TEST(OpinionAllocations, WarmListingAndCancelsAllocateNothing) {
   EXPECT_GT(c.limiter().waits(), 0u);  // 53 calls: the limiter waited, without allocating
 
   std::vector<std::string> cancel_bodies{opntest::ok_cancel};
-  opntest::replay_transport net2{&cancel_bodies};
+  replay_transport net2{&cancel_bodies};
   opinion::client c2{net2, {.api_key = betwire::secret("opn-test-key-alice-0001")}};
   c2.set_clock(clk.clock());
   ASSERT_TRUE(c2.cancel_order("0123456789abcdef0123456789abcdef"));  // warms the body buffer

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+using betwire::test::replay_transport;
+
 namespace http = betwire::http;
 namespace ps = betwire::predictstreet;
 using betwire::errc;
@@ -697,29 +699,14 @@ TEST(PsReads, OrderAndFills) {
 
 // ---- allocation ---------------------------------------------------------------------------------
 
-namespace pstest {
-// Serves canned bodies in turn without allocating once the response buffer is warm.
-struct replay_transport {
-  const std::vector<std::string>* bodies;
-  std::size_t next = 0;
-  betwire::result<void> send(const http::request&, http::response& resp) {
-    resp.clear();
-    resp.status = 200;
-    resp.body.append((*bodies)[next % bodies->size()]);
-    ++next;
-    return {};
-  }
-};
-}  // namespace pstest
-
 TEST(PsAllocations, WarmBatchCancelAndPagesIntoViewsAllocateNothing) {
   ASSERT_TRUE(betwire_test::counting_enabled);
   const ps::cancel_batch_request req{pstest::ids(0, 100)};
   std::vector<std::string> bodies = {
       pstest::answer_for(nlohmann::json({{"orderIds", req.order_ids}}).dump(),
                          {{pstest::id(1), "lock_invariant"}, {pstest::id(2), "unknown"}})};
-  pstest::replay_transport net{&bodies};
-  ps::client<pstest::replay_transport> c{net, {.api_key = betwire::secret(pstest::key), .wallet = pstest::wallet_mixed}};
+  replay_transport net{&bodies};
+  ps::client<replay_transport> c{net, {.api_key = betwire::secret(pstest::key), .wallet = pstest::wallet_mixed}};
   ps::cancel_batch_response_view out;
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(c.cancel_batch(req, out));
   const std::size_t calls = betwire_test::count_allocations([&] {

@@ -56,6 +56,19 @@ std::size_t count_allocations(F&& f) {
   return allocation_count() - before;
 }
 
+// Calls call() a few times to warm its buffers (each call must succeed: a failing call proves
+// nothing about the warm path, so it aborts), then returns how many allocations `runs` more calls
+// made.
+template <class Call>
+std::size_t warm_then_count(Call&& call, int runs = 20) {
+  for (int i = 0; i < 4; ++i)
+    if (!call()) std::abort();
+  return count_allocations([&] {
+    for (int i = 0; i < runs; ++i)
+      if (!call()) std::abort();
+  });
+}
+
 }  // namespace betwire_test
 
 #if defined(BETWIRE_DEFINE_COUNTING_NEW)

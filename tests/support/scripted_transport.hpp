@@ -3,7 +3,8 @@
 
 // A betwire::transport for tests: plays back a script of responses and transport failures, one
 // per send, and records every request it was given (copied, so the test can inspect it after the
-// client's buffers have moved on). Also a fake retry clock that records sleeps instead of sleeping.
+// client's buffers have moved on). Also a fake retry clock that records sleeps instead of sleeping,
+// and replay_transport for zero-allocation tests.
 
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
@@ -129,6 +130,21 @@ struct fake_clock {
       f->now += ms;
     };
     return c;
+  }
+};
+
+// Answers every request 200 with canned bodies in turn. It records nothing and copies each body
+// into the client's warm response buffer, so a warm call through it allocates only what the client
+// does: for zero-allocation tests (scripted_transport copies every request).
+struct replay_transport {
+  const std::vector<std::string>* bodies;
+  std::size_t next = 0;
+  betwire::result<void> send(const http::request&, http::response& resp) {
+    resp.clear();
+    resp.status = 200;
+    resp.body.append((*bodies)[next % bodies->size()]);
+    ++next;
+    return {};
   }
 };
 

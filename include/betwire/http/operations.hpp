@@ -185,6 +185,28 @@ class cancel_ledger {
   counts counts_{};
 };
 
+namespace detail {
+
+// Reads an answer as a machine's hook says (a cancel-all's Record, a listing's pagination Policy):
+// its `read<E, O>` when it has one, else its `read<E>` (only under the default options: a hook that
+// cannot take them must not silently drop them), else read_response<E, O>.
+template <endpoint E, json::read_options O, class Hook>
+result<void> read_with_hook(response& r, response_t<E>& answer) {
+  if constexpr (requires { Hook::template read<E, O>(r, answer); }) {
+    return Hook::template read<E, O>(r, answer);
+  } else if constexpr (requires { Hook::template read<E>(r, answer); }) {
+    static_assert(O == json::read_options{},
+                  "betwire: this hook's read (a recorder's or a pagination policy's) takes no "
+                  "json::read_options; declare it as template <endpoint E, json::read_options O> "
+                  "static result<void> read(response&, response_t<E>&)");
+    return Hook::template read<E>(r, answer);
+  } else {
+    return read_response<E, O>(r, answer);
+  }
+}
+
+}  // namespace detail
+
 // ---- one request whose answer lists the ids (a venue's cancel-all) ----------------------------
 
 // E: the endpoint; Record: void(const response_t<E>& answer, cancel_ledger& ledger, std::size_t
@@ -247,17 +269,9 @@ class one_shot_cancel {
 
  private:
   static result<void> read_answer(http::response& r, response_t<E>& v) {
-    if constexpr (requires { Record::template read<E, O>(r, v); }) {
-      return Record::template read<E, O>(r, v);
-    } else if constexpr (requires { Record::template read<E>(r, v); }) {
-      static_assert(O == json::read_options{},
-                    "betwire: this recorder's read takes no json::read_options; declare it as "
-                    "template <endpoint E, json::read_options O> static result<void> read(response&, response_t<E>&)");
-      return Record::template read<E>(r, v);
-    } else {
-      return read_response<E, O>(r, v);
-    }
+    return detail::read_with_hook<E, O, Record>(r, v);
   }
+
 
   request_t<E> req_{};
   Record record_{};
@@ -389,17 +403,9 @@ class cursor_pages {
   }
 
   static result<void> read_page(response& r, page_type& p) {
-    if constexpr (requires { Policy::template read<E, O>(r, p); }) {
-      return Policy::template read<E, O>(r, p);
-    } else if constexpr (requires { Policy::template read<E>(r, p); }) {
-      static_assert(O == json::read_options{},
-                    "betwire: this pagination policy's read takes no json::read_options; declare it as "
-                    "template <endpoint E, json::read_options O> static result<void> read(response&, response_t<E>&)");
-      return Policy::template read<E>(r, p);
-    } else {
-      return read_response<E, O>(r, p);
-    }
+    return detail::read_with_hook<E, O, Policy>(r, p);
   }
+
 
   std::vector<chain> chains_;
   set_cursor_fn set_cursor_;
@@ -485,34 +491,13 @@ class cursor_range {
         m_(one(std::move(query)), set_cursor, {}, static_cast<std::size_t>(-1)),
         refused_(std::move(refused)) {}
 
-  class iterator {
-   public:
-    using iterator_category = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = reply<page_type>;
-    using reference = reply<page_type>&;
-
-    iterator() = default;
-    reference operator*() const { return range_->current_; }
-    value_type* operator->() const { return &range_->current_; }
-    iterator& operator++() {
-      if (!range_->fetch()) range_ = nullptr;
-      return *this;
-    }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
-
-   private:
-    friend class cursor_range;
-    explicit iterator(cursor_range* r) : range_(r) {}
-    cursor_range* range_ = nullptr;
-  };
+  using iterator = detail::page_iterator<cursor_range>;
 
   // Input range: iterate once.
   iterator begin() {
     if (started_) return iterator{nullptr};
     started_ = true;
-    return fetch() ? iterator{this} : iterator{nullptr};
+    return advance() ? iterator{this} : iterator{nullptr};
   }
   std::default_sentinel_t end() const noexcept { return {}; }
 
@@ -522,6 +507,8 @@ class cursor_range {
   [[nodiscard]] const machine_type& machine() const noexcept { return m_; }
 
  private:
+  friend iterator;
+
   static std::vector<request_t<E>> one(request_t<E> q) {
     std::vector<request_t<E>> v;
     v.push_back(std::move(q));
@@ -529,7 +516,7 @@ class cursor_range {
   }
 
   // Makes the next element current; false when the listing is over.
-  bool fetch() {
+  bool advance() {
     if (over_) return false;
     if (refused_) {
       current_ = value_type(fail(*refused_), {});

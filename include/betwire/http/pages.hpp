@@ -62,6 +62,32 @@ struct cursor_loop {
   }
 };
 
+// The input iterator of a page range (page_range, cursor_range): `*it` is the range's current
+// element, `++it` asks the range for the next one (range.advance() is false when the listing is
+// over), and the iterator then equals the default sentinel.
+template <class Range>
+class page_iterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using difference_type = std::ptrdiff_t;
+  using value_type = typename Range::value_type;
+  using reference = value_type&;
+
+  page_iterator() = default;
+  explicit page_iterator(Range* r) noexcept : range_(r) {}
+  reference operator*() const { return range_->current_; }
+  value_type* operator->() const { return &range_->current_; }
+  page_iterator& operator++() {
+    if (!range_->advance()) range_ = nullptr;
+    return *this;
+  }
+  void operator++(int) { ++*this; }
+  friend bool operator==(const page_iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
+
+ private:
+  Range* range_ = nullptr;
+};
+
 inline constexpr const char* pages_loop_message =
     "nextCursor repeats an earlier cursor: the pages loop, pagination stopped";
 
@@ -75,28 +101,7 @@ class page_range {
 
   explicit page_range(Fetch fetch) : fetch_(std::move(fetch)) {}
 
-  class iterator {
-   public:
-    using iterator_category = std::input_iterator_tag;
-    using difference_type = std::ptrdiff_t;
-    using value_type = reply<Page>;
-    using reference = reply<Page>&;
-
-    iterator() = default;
-    reference operator*() const { return range_->current_; }
-    value_type* operator->() const { return &range_->current_; }
-    iterator& operator++() {
-      if (!range_->advance()) range_ = nullptr;
-      return *this;
-    }
-    void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& a, std::default_sentinel_t) noexcept { return a.range_ == nullptr; }
-
-   private:
-    friend class page_range;
-    explicit iterator(page_range* r) : range_(r) {}
-    page_range* range_ = nullptr;
-  };
+  using iterator = detail::page_iterator<page_range>;
 
   // Input range: iterate once.
   iterator begin() {
@@ -111,6 +116,8 @@ class page_range {
   [[nodiscard]] std::size_t pages() const noexcept { return pages_; }
 
  private:
+  friend iterator;
+
   void fetch_page() {
     Page page = current_.has_value() ? std::move(*current_) : Page{};  // moves keep capacity
     reply<void> r = fetch_(cursor_, page);
