@@ -1016,6 +1016,81 @@ TEST(JsonReadErrors, LinesAndColumnsCountNewlinesOnly) {
   EXPECT_EQ(e.column, 7u);
 }
 
+// Errors reported at a key or an array's '[' after the reader moved on (past newlines, past an
+// escape decoded in place) keep that key's or bracket's own line and column. Found by the json
+// fuzz target: the column was counted from a later line's start, underflowing.
+TEST(JsonReadErrors, ErrorsBehindTheReaderKeepTheirLine) {
+  constexpr json::read_options strict{.allow_unknown_keys = false};
+  const std::string unknown = "{\"x\": 1,\n \"a\\nb\"\n\n  : 0, \"y\": 2}";
+  bw::error e = err<rt::point, strict>(unknown);
+  EXPECT_EQ(e.code, errc::unknown_key);
+  EXPECT_EQ(e.offset, unknown.find("\"a\\nb\""));
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_EQ(e.column, 2u);
+
+  const std::string duplicate = "{\"x\": 1,\n \"y\": 2,\n \"x\"\n\n: 3}";
+  e = err<rt::point>(duplicate);
+  EXPECT_EQ(e.code, errc::duplicate_key);
+  EXPECT_EQ(e.offset, duplicate.rfind("\"x\""));
+  EXPECT_EQ(e.line, 3u);
+  EXPECT_EQ(e.column, 2u);
+  e = err<std::map<std::string, int>>(duplicate);
+  EXPECT_EQ(e.code, errc::duplicate_key);
+  EXPECT_EQ(e.line, 3u);
+  EXPECT_EQ(e.column, 2u);
+
+  const std::string short_array = "{\"x\": 1, \"y\": 2,\n \"a\": [\"p\\nq\",\n\n \"r\"\n]}";
+  struct holder {
+    int x = 0;
+    int y = 0;
+    std::array<std::string_view, 3> a{};
+  };
+  e = err<holder>(short_array);
+  EXPECT_EQ(e.code, errc::wrong_array_size);
+  EXPECT_EQ(e.offset, short_array.find('['));
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_EQ(e.column, 7u);
+  e = err<std::array<int, 1>>("[1,\n\n2]");
+  EXPECT_EQ(e.code, errc::wrong_array_size);
+  EXPECT_EQ(e.line, 1u);
+  EXPECT_EQ(e.column, 1u);
+}
+
+// A json::raw member decoded again by decode_part reports positions in the whole document, even
+// though strings before it were decoded in place ("\n" became a line break in the buffer).
+TEST(JsonReadErrors, DecodePartOfARawCountsTheDocumentAsSent) {
+  struct outer {
+    std::string_view note;
+    json::raw part;
+  };
+  const std::string sent = "{\"note\": \"a\\nb\\nc\",\n \"part\": {\"x\": 1,\n  \"y\": \"bad\"}}";
+  std::string doc = sent;
+  outer o;
+  ASSERT_TRUE(json::decode(doc, o));
+  EXPECT_EQ(o.note, "a\nb\nc");
+  EXPECT_EQ(o.part.line, 2u);
+  EXPECT_EQ(o.part.column, 10u);
+  rt::point p;
+  auto r = json::decode_part(doc, o.part, p);
+  ASSERT_FALSE(r);
+  const bw::error& e = r.error();
+  EXPECT_EQ(e.code, errc::type_mismatch) << e.describe();
+  EXPECT_EQ(e.offset, sent.find("\"bad\""));
+  EXPECT_EQ(e.line, 3u);
+  EXPECT_EQ(e.column, 8u);
+  EXPECT_EQ(e.path, "y");
+  // A raw from elsewhere is refused rather than written to.
+  const json::raw alone{R"({"x": 1, "y": 2})"};
+  auto refused = json::decode_part(doc, alone, p);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, errc::invalid_argument);
+  // A raw whose position is unknown (built by hand over the document's bytes) still decodes.
+  const json::raw by_hand{o.part.text};
+  auto unplaced = json::decode_part(doc, by_hand, p);
+  ASSERT_FALSE(unplaced);
+  EXPECT_EQ(unplaced.error().offset, sent.find("\"bad\""));
+}
+
 TEST(JsonReadBuffer, SpanAndVectorBuffers) {
   std::vector<char> buf{'[', '1', ',', '2', ']'};
   std::vector<int> v;

@@ -6,6 +6,7 @@
 
 #include <betwire/core/config.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,11 @@ namespace json {
 template <class Text>
 struct basic_raw {
   Text text;  // the value's JSON text; empty means "write null"
+  // Where the text starts in the document it was decoded from (1-based; 0 when it was not decoded,
+  // and never written): json::decode_part(document, raw, value) reports errors in the text at
+  // their place in that document. Equality looks at the text only.
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
 
   [[nodiscard]] bool is_null() const noexcept {
     return std::string_view(text).empty() || std::string_view(text) == "null";

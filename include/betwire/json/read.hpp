@@ -486,8 +486,12 @@ inline bool read_enum(E& value, read_context& c) {
 template <read_options O, class Raw>
 inline bool read_raw(Raw& value, read_context& c) {
   const char* const start = c.p;
+  const std::uint32_t line = c.line;
+  const char* const line_start = c.line_start;
   if (!skip_value<O.validate_utf8>(c)) return false;
   value.text = std::string_view(start, static_cast<std::size_t>(c.p - start));
+  value.line = line;
+  value.column = static_cast<std::uint32_t>(start - line_start) + 1;
   return true;
 }
 
@@ -545,13 +549,13 @@ inline bool read_vector(Vec& vec, read_context& c) {
 template <read_options O, class Arr>
 inline bool read_array(Arr& arr, read_context& c) {
   constexpr std::size_t n = std::tuple_size_v<Arr>;
-  const char* const at = c.p;
+  const text_position at = c.here();
   std::size_t count = 0;
   bool too_many = false;
   const bool ok = read_elements<O>(c, [&](std::size_t index) {
     if (index == n) {
       too_many = true;
-      return c.fail(errc::wrong_array_size, at, "array has more elements than expected");
+      return c.fail_at(errc::wrong_array_size, at, "array has more elements than expected");
     }
     count = index + 1;
     return read_value<O>(arr[index], c);
@@ -560,7 +564,7 @@ inline bool read_array(Arr& arr, read_context& c) {
     if (too_many) c.trail.pop_back();  // the error is the array's, not its element n's
     return false;
   }
-  if (count != n) return c.fail(errc::wrong_array_size, at, "array has fewer elements than expected");
+  if (count != n) return c.fail_at(errc::wrong_array_size, at, "array has fewer elements than expected");
   return true;
 }
 
@@ -579,7 +583,7 @@ BETWIRE_ALWAYS_INLINE bool read_members(read_context& c, OnMember&& on_member) {
   for (;;) {
     if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
     if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::unexpected_character, "expected a key");
-    const char* const key_at = c.p;
+    const text_position key_at = c.here();
     std::string_view key;
     if (!scan_string<true, O.validate_utf8>(c, &key)) return false;
     skip_ws(c);
@@ -653,7 +657,7 @@ inline bool read_object(T& obj, read_context& c) {
     for (;;) {
       if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
       if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::unexpected_character, "expected a key");
-      const char* const key_at = c.p;
+      const text_position key_at = c.here();
       std::string_view key;
       int f = -1;
       // Fast path: the key expected next, compared in place; being one of our own keys it needs no
@@ -703,7 +707,7 @@ inline bool read_object(T& obj, read_context& c) {
         const std::uint64_t bit = std::uint64_t{1} << (i % 64);
         if (BETWIRE_UNLIKELY(seen[i / 64] & bit)) {
           if constexpr (!O.allow_duplicate_keys) {
-            c.fail(errc::duplicate_key, key_at, "duplicate key");
+            c.fail_at(errc::duplicate_key, key_at, "duplicate key");
             c.push_key(key);
             return false;
           }
@@ -717,7 +721,7 @@ inline bool read_object(T& obj, read_context& c) {
         }
         hint = i + 1;
       } else if constexpr (!O.allow_unknown_keys) {
-        c.fail(errc::unknown_key, key_at, "unknown key");
+        c.fail_at(errc::unknown_key, key_at, "unknown key");
         c.push_key(key);
         return false;
       } else if (BETWIRE_UNLIKELY(!skip_value<O.validate_utf8>(c))) {
@@ -902,14 +906,14 @@ inline bool read_map(Map& map, read_context& c) {
     std::size_t count = 0;
     member_keys keys;
     const auto key_of = [&](std::size_t j) { return std::string_view(items[j].first); };
-    const bool ok = read_members<O>(c, [&](std::string_view key, const char* key_at) {
+    const bool ok = read_members<O>(c, [&](std::string_view key, const text_position& key_at) {
       if (const std::size_t earlier = keys.find_or_add(key, count, key_of); earlier != member_keys::none) {
         if constexpr (O.allow_duplicate_keys) {
           if (read_value<O>(items[earlier].second, c)) return true;  // the last occurrence wins
           c.push_key(key);
           return false;
         } else {
-          c.fail(errc::duplicate_key, key_at, "duplicate key");
+          c.fail_at(errc::duplicate_key, key_at, "duplicate key");
           c.push_key(key);
           return false;
         }
@@ -929,7 +933,7 @@ inline bool read_map(Map& map, read_context& c) {
     return true;
   } else {
     map.clear();
-    return read_members<O>(c, [&](std::string_view key, const char* key_at) {
+    return read_members<O>(c, [&](std::string_view key, const text_position& key_at) {
       V v{};
       if (!read_value<O>(v, c)) {
         c.push_key(key);
@@ -938,7 +942,7 @@ inline bool read_map(Map& map, read_context& c) {
       if constexpr (O.allow_duplicate_keys) {
         map.insert_or_assign(K(key), std::move(v));  // the last occurrence wins
       } else if (!map.emplace(K(key), std::move(v)).second) {
-        c.fail(errc::duplicate_key, key_at, "duplicate key");
+        c.fail_at(errc::duplicate_key, key_at, "duplicate key");
         c.push_key(key);
         return false;
       }
@@ -1058,9 +1062,15 @@ BETWIRE_NOINLINE inline error make_error(const read_context& c) {
 }
 
 // The error of a failed read of [first, last) that lies inside the document [doc_first,
-// doc_last): its offset, line, column and excerpt counted in the whole document.
-BETWIRE_NOINLINE inline error make_error_within(read_context& c, char* doc_first, char* doc_last) {
-  if (doc_first != nullptr && doc_first < c.begin) {
+// doc_last): its offset, line, column and excerpt counted in the whole document. When the read
+// started at its known line (lines_known), the context counted in the document already; otherwise
+// the lines before `first` are counted here, which is exact only if no string before it was decoded
+// in place (a decoded "\n" is a line break to this count).
+BETWIRE_NOINLINE inline error make_error_within(read_context& c, char* doc_first, char* doc_last,
+                                                bool lines_known = false) {
+  if (doc_first != nullptr && doc_first < c.begin && lines_known) {
+    c.begin = doc_first;
+  } else if (doc_first != nullptr && doc_first < c.begin) {
     std::uint32_t lines_before = 0;
     char* line_start = doc_first;
     for (char* q = doc_first; q < c.begin; ++q)
@@ -1073,19 +1083,23 @@ BETWIRE_NOINLINE inline error make_error_within(read_context& c, char* doc_first
   return make_error(c);
 }
 
+// first_line / first_line_start: where [first, last) starts in the document, when known (0: not).
 template <read_options O, class T>
-result<void> decode_span(char* first, char* last, T& value, char* doc_first = nullptr, char* doc_last = nullptr) {
-  read_context c(first, last, O.max_depth);
+result<void> decode_span(char* first, char* last, T& value, char* doc_first = nullptr, char* doc_last = nullptr,
+                         std::uint32_t first_line = 0, const char* first_line_start = nullptr) {
+  read_context c = first_line == 0 ? read_context(first, last, O.max_depth)
+                                   : read_context(first, last, O.max_depth, first_line, first_line_start);
+  const bool lines_known = first_line != 0;
   skip_ws(c);
   if (c.at_end()) {
     c.fail_here(errc::unexpected_end, "empty document");
-    return fail(make_error_within(c, doc_first, doc_last));
+    return fail(make_error_within(c, doc_first, doc_last, lines_known));
   }
-  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error_within(c, doc_first, doc_last));
+  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error_within(c, doc_first, doc_last, lines_known));
   skip_ws(c);
   if (BETWIRE_UNLIKELY(!c.at_end())) {
     c.fail_here(errc::trailing_garbage, "unexpected text after the JSON value");
-    return fail(make_error_within(c, doc_first, doc_last));
+    return fail(make_error_within(c, doc_first, doc_last, lines_known));
   }
   return {};
 }
@@ -1118,6 +1132,28 @@ template <read_options O = read_options{}, class T>
   const bool inside = part.data() >= doc_first && part.data() + part.size() <= doc_last;
   return detail::decode_span<O>(part.data(), part.data() + part.size(), value, inside ? doc_first : nullptr,
                                 inside ? doc_last : nullptr);
+}
+
+// Decodes `part`, a json::raw member read from `document` by json::decode, in place where its text
+// stands. Positions count in the whole document as above, and stay exact although the first decode
+// rewrote strings before the part in place (it recorded the part's line and column). A raw whose
+// text is not inside `document` is an invalid_argument error: its bytes are not known to be writable.
+template <read_options O = read_options{}, class T>
+[[nodiscard]] result<void> decode_part(std::span<char> document, const raw& part, T& value) {
+  char* const doc_first = document.data();
+  char* const doc_last = document.data() + document.size();
+  // Addresses as integers: the part may come from another buffer, whose pointers do not compare.
+  const auto address = [](const char* q) { return reinterpret_cast<std::uintptr_t>(q); };
+  const bool inside = address(doc_first) <= address(part.text.data()) &&
+                      address(part.text.data() + part.text.size()) <= address(doc_last);
+  if (!inside)
+    return fail(error(error_category::validation, errc::invalid_argument,
+                      "json::decode_part: the raw part is not inside the document"));
+  char* const first = doc_first + (part.text.data() - doc_first);  // the same bytes, writable
+  const bool placed = part.line != 0 && part.column != 0 &&
+                      static_cast<std::size_t>(first - doc_first) >= part.column - 1;
+  return detail::decode_span<O>(first, first + part.text.size(), value, doc_first, doc_last,
+                                placed ? part.line : 0, placed ? first - (part.column - 1) : nullptr);
 }
 
 // A temporary buffer would leave every string_view dangling.

@@ -24,6 +24,16 @@ struct path_step {
   std::size_t index = 0;
 };
 
+// A place in the document with the line it is on. An error reported behind the reader's current
+// place (a key, found unknown once its ':' is read; an array, found too short at its ']') carries
+// the line taken there: the bytes in between may have been rewritten by in-place string decoding,
+// so the line cannot be recounted from them.
+struct text_position {
+  const char* at;
+  std::uint32_t line;
+  const char* line_start;
+};
+
 struct read_context {
   char* begin;
   char* p;
@@ -42,14 +52,25 @@ struct read_context {
 
   read_context(char* first, char* last, std::uint32_t depth_limit) noexcept
       : begin(first), p(first), end(last), max_depth(depth_limit), line_start(first) {}
+  // A part of a larger document whose first byte is on `first_line`, which starts at
+  // `first_line_start` (at or before `first`, inside the document).
+  read_context(char* first, char* last, std::uint32_t depth_limit, std::uint32_t first_line,
+               const char* first_line_start) noexcept
+      : begin(first), p(first), end(last), max_depth(depth_limit), line(first_line), line_start(first_line_start) {}
 
+  [[nodiscard]] text_position here() const noexcept { return {p, line, line_start}; }
+
+  // at must be on the current line or after it (a token being read); see text_position otherwise.
   BETWIRE_NOINLINE bool fail(errc c, const char* at, const char* why) noexcept {
+    return fail_at(c, {at, line, line_start}, why);
+  }
+  BETWIRE_NOINLINE bool fail_at(errc c, const text_position& where, const char* why) noexcept {
     if (code == errc::none) {
       code = c;
-      error_at = at;
+      error_at = where.at;
       message = why;
-      error_line = line;
-      error_line_start = line_start;
+      error_line = where.line;
+      error_line_start = where.line_start;
     }
     return false;
   }
