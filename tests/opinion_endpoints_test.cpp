@@ -208,6 +208,31 @@ TEST(OpinionEnvelope, NotAnEnvelopeOrNoResultIsADecodeError) {
   EXPECT_TRUE(opinion::decode_envelope(e, out));
 }
 
+// The result is decoded a second time where it stands; its errors count lines in the body as sent
+// although the envelope's own read decoded "\n" escapes before it into line breaks. Found by the
+// opinion fuzz target (a column that underflowed).
+TEST(OpinionEnvelope, ResultErrorsCountLinesInTheBodyAsSent) {
+  const std::string sent = "{\"errno\":0,\"a\\n\\nb\":1,\"errmsg\":\"x\\ny\",\n\"result\":{\"total\":\"x\",\"list\":[]}}";
+  std::string body = sent;
+  opinion::orders_page out;
+  auto r = opinion::decode_envelope(body, out);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().path, "result.total");
+  EXPECT_EQ(r.error().offset, sent.find("\"x\","));
+  EXPECT_EQ(r.error().line, 2u);
+  EXPECT_EQ(r.error().column, sent.find("\"x\",") - sent.find('\n'));
+
+  const std::string cancel = "{\"errno\":0,\"errmsg\":\"x\\ny\",\n\"result\":{\"n\":\"\\n\",\n\"data\":{\"orderId\":7}}}";
+  body = cancel;
+  opinion::cancel_result_view v;
+  auto c = opinion::decode_cancel_envelope(body, v);
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().path, "result.data.orderId");
+  EXPECT_EQ(c.error().offset, cancel.find('7'));
+  EXPECT_EQ(c.error().line, 3u);
+  EXPECT_EQ(c.error().column, cancel.find('7') - cancel.rfind('\n'));
+}
+
 // The documented cancel answer: result.data {orderId, status}. Before this was read, the client
 // looked for result.result and reported this success as "decode error (missing_key) at result.result".
 TEST(OpinionCancel, DocumentedDataFormIsASuccess) {

@@ -593,6 +593,17 @@ TEST(PsCancelAll, BodyAndBothForms) {
   auto bad2 = f.c.cancel_all();
   ASSERT_FALSE(bad2);
   EXPECT_EQ(bad2.error().category, error_category::decode);
+  // Positions count in the body as sent, though a key's "\n" escape before `cancelled` was decoded
+  // in place first.
+  const std::string sent = "{\"no\\nte\":\"b\",\n\"cancelled\":[\"a\",\n1],\"notCancelled\":{}}";
+  std::string body = sent;
+  ps::cancel_all_response decoded;
+  auto placed = ps::decode_cancel_all(body, decoded);
+  ASSERT_FALSE(placed);
+  EXPECT_EQ(placed.error().path, "cancelled[1]");
+  EXPECT_EQ(placed.error().offset, sent.rfind('1'));
+  EXPECT_EQ(placed.error().line, 3u);
+  EXPECT_EQ(placed.error().column, 1u);
 
   auto v = f.c.cancel_all({.market_id = ""});
   ASSERT_FALSE(v);

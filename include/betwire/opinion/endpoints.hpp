@@ -87,8 +87,11 @@ consteval naming betwire_naming(auto*) { return naming::camel_case; }
 // error. `http_status` is recorded in every error (0 when unknown). O: the decode options (the
 // envelope's keys are errno/errmsg/code/msg/result: with allow_unknown_keys false another key there
 // is an error too; max_depth, duplicate keys and UTF-8 cover the whole body).
-template <json::read_options O = json::read_options{}>
-[[nodiscard]] result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
+namespace detail {
+// open_envelope's work, giving `result` as the raw the probe read (empty text when missing or
+// null): its line and column let json::decode_part report positions exactly in the whole body.
+template <json::read_options O>
+[[nodiscard]] result<json::raw> open_envelope_raw(std::string& body, int http_status) {
   envelope_probe probe;
   if (auto r = json::decode<O>(body, probe); !r) {
     error e = std::move(r).error();
@@ -119,8 +122,17 @@ template <json::read_options O = json::read_options{}>
     }
     case envelope_state::success: break;
   }
-  if (!probe.result || probe.result->is_null()) return std::span<char>{};
-  const std::string_view text = probe.result->text;
+  if (!probe.result || probe.result->is_null()) return json::raw{};
+  return *probe.result;
+}
+}  // namespace detail
+
+template <json::read_options O = json::read_options{}>
+[[nodiscard]] result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
+  auto inner = detail::open_envelope_raw<O>(body, http_status);
+  if (!inner) return fail(std::move(inner).error());
+  const std::string_view text = inner->text;
+  if (text.empty()) return std::span<char>{};
   const auto at = static_cast<std::size_t>(text.data() - body.data());
   return std::span<char>(body.data() + at, text.size());
 }
@@ -139,9 +151,9 @@ namespace detail {
 // error with path `result`. O: the decode options, for the envelope and the result alike.
 template <json::read_options O = json::read_options{}, class Result>
 result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
-  auto inner = open_envelope<O>(body, http_status);
+  auto inner = detail::open_envelope_raw<O>(body, http_status);
   if (!inner) return fail(std::move(inner).error());
-  if (inner->empty()) {
+  if (inner->text.empty()) {
     error e(error_category::decode, errc::missing_key, "Opinion envelope: errno 0 but no \"result\"");
     e.path = "result";
     e.http_status = http_status;
@@ -175,19 +187,17 @@ template <json::read_options O = json::read_options{}, class Str>
 result<void> decode_cancel_envelope(std::string& body, basic_cancel_result<Str>& out, int http_status = 0) {
   out.data.reset();
   out.raw.text = Str();
-  auto inner = open_envelope<O>(body, http_status);
+  auto inner = detail::open_envelope_raw<O>(body, http_status);
   if (!inner) return fail(std::move(inner).error());
-  if (inner->empty()) return {};
-  const std::string_view text(inner->data(), inner->size());
-  if (http::detail::raw_kind(json::raw{text}) == '{') {
+  const std::string_view text = inner->text;
+  if (text.empty()) return {};
+  if (http::detail::raw_kind(*inner) == '{') {
     detail::cancel_probe probe;
     if (auto r = json::decode_part<detail::probe_options<O>()>(body, *inner, probe); !r)
       return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
     if (probe.data && !probe.data->is_null()) {
-      const std::string_view d = probe.data->text;
-      std::span<char> part(body.data() + (d.data() - body.data()), d.size());
       auto& value = out.data.emplace();
-      if (auto r = json::decode_part<O>(body, part, value); !r) {
+      if (auto r = json::decode_part<O>(body, *probe.data, value); !r) {
         out.data.reset();
         return fail(detail::prefix_result_path(std::move(r).error(), "result.data", http_status));
       }

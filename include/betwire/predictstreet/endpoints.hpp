@@ -419,10 +419,8 @@ template <json::read_options O = json::read_options{}, class Str>
   if (auto r = json::decode<O>(body, wire); !r) return r;
   const char kind = http::detail::raw_kind(wire.cancelled);
   // The raw value's bytes are the document's own: decode them again where they stand.
-  const std::size_t at = static_cast<std::size_t>(wire.cancelled.text.data() - body.data());
-  const std::span<char> text(body.data() + at, wire.cancelled.text.size());
   if (kind == '[') {
-    if (auto r = json::decode_part<O>(body, text, ids); !r) {
+    if (auto r = json::decode_part<O>(body, wire.cancelled, ids); !r) {
       error e = std::move(r).error();
       e.path = "cancelled" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
       return fail(std::move(e));
@@ -432,7 +430,7 @@ template <json::read_options O = json::read_options{}, class Str>
     out.ids_known = true;
   } else if (kind == '-' || (kind >= '0' && kind <= '9')) {
     std::int64_t n = 0;
-    if (auto r = json::decode_part<O>(body, text, n); !r) {
+    if (auto r = json::decode_part<O>(body, wire.cancelled, n); !r) {
       error e = std::move(r).error();
       e.path = "cancelled";
       return fail(std::move(e));
