@@ -125,6 +125,16 @@ TEST(HttpMessage, RetryAfterSecondsAndHttpDate) {
   EXPECT_EQ(http::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777);
   EXPECT_EQ(http::parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
   EXPECT_EQ(http::parse_http_date("Tue, 29 Feb 2028 12:00:00 GMT"), 1835438400);
+  // A leap second is its day's last second, so that the date stays the day it names (found by the
+  // headers fuzz target: 31 Dec 9999 23:59:60 rolled into year 10000). ":60" where no leap second
+  // can be (not 23:59 on a month's last day) is no time.
+  EXPECT_EQ(http::parse_http_date("Thu, 31 Dec 1998 23:59:60 GMT"), 915148799);
+  EXPECT_EQ(http::parse_http_date("Fri, 31 Dec 9999 23:59:60 GMT"), 253402300799);
+  EXPECT_EQ(http::parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT"), 253402300799);
+  EXPECT_FALSE(http::parse_http_date("Thu, 31 Dec 1998 23:58:60 GMT").has_value());
+  EXPECT_FALSE(http::parse_http_date("Thu, 31 Dec 1998 12:59:60 GMT").has_value());
+  EXPECT_FALSE(http::parse_http_date("Wed, 30 Dec 1998 23:59:60 GMT").has_value());
+  EXPECT_EQ(http::parse_http_date("Tue, 30 Jun 2015 23:59:60 GMT"), 1435708799);
   EXPECT_EQ(http::parse_retry_after("120", now), seconds(120));
   EXPECT_EQ(http::parse_retry_after("Sun, 06 Nov 1994 08:50:07 GMT", now), seconds(30));
   EXPECT_EQ(http::parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), seconds(0));  // past

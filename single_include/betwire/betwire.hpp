@@ -3347,6 +3347,7 @@ BETWIRE_END_NAMESPACE
 // The text is exactly the bytes of the document: decode it later, forward it, or store it.
 
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -3356,6 +3357,11 @@ namespace json {
 template <class Text>
 struct basic_raw {
   Text text;  // the value's JSON text; empty means "write null"
+  // Where the text starts in the document it was decoded from (1-based; 0 when it was not decoded,
+  // and never written): json::decode_part(document, raw, value) reports errors in the text at
+  // their place in that document. Equality looks at the text only.
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
 
   [[nodiscard]] bool is_null() const noexcept {
     return std::string_view(text).empty() || std::string_view(text) == "null";
@@ -3408,6 +3414,16 @@ struct path_step {
   std::size_t index = 0;
 };
 
+// A place in the document with the line it is on. An error reported behind the reader's current
+// place (a key, found unknown once its ':' is read; an array, found too short at its ']') carries
+// the line taken there: the bytes in between may have been rewritten by in-place string decoding,
+// so the line cannot be recounted from them.
+struct text_position {
+  const char* at;
+  std::uint32_t line;
+  const char* line_start;
+};
+
 struct read_context {
   char* begin;
   char* p;
@@ -3426,14 +3442,25 @@ struct read_context {
 
   read_context(char* first, char* last, std::uint32_t depth_limit) noexcept
       : begin(first), p(first), end(last), max_depth(depth_limit), line_start(first) {}
+  // A part of a larger document whose first byte is on `first_line`, which starts at
+  // `first_line_start` (at or before `first`, inside the document).
+  read_context(char* first, char* last, std::uint32_t depth_limit, std::uint32_t first_line,
+               const char* first_line_start) noexcept
+      : begin(first), p(first), end(last), max_depth(depth_limit), line(first_line), line_start(first_line_start) {}
 
+  [[nodiscard]] text_position here() const noexcept { return {p, line, line_start}; }
+
+  // at must be on the current line or after it (a token being read); see text_position otherwise.
   BETWIRE_NOINLINE bool fail(errc c, const char* at, const char* why) noexcept {
+    return fail_at(c, {at, line, line_start}, why);
+  }
+  BETWIRE_NOINLINE bool fail_at(errc c, const text_position& where, const char* why) noexcept {
     if (code == errc::none) {
       code = c;
-      error_at = at;
+      error_at = where.at;
       message = why;
-      error_line = line;
-      error_line_start = line_start;
+      error_line = where.line;
+      error_line_start = where.line_start;
     }
     return false;
   }
@@ -4369,8 +4396,12 @@ inline bool read_enum(E& value, read_context& c) {
 template <read_options O, class Raw>
 inline bool read_raw(Raw& value, read_context& c) {
   const char* const start = c.p;
+  const std::uint32_t line = c.line;
+  const char* const line_start = c.line_start;
   if (!skip_value<O.validate_utf8>(c)) return false;
   value.text = std::string_view(start, static_cast<std::size_t>(c.p - start));
+  value.line = line;
+  value.column = static_cast<std::uint32_t>(start - line_start) + 1;
   return true;
 }
 
@@ -4428,13 +4459,13 @@ inline bool read_vector(Vec& vec, read_context& c) {
 template <read_options O, class Arr>
 inline bool read_array(Arr& arr, read_context& c) {
   constexpr std::size_t n = std::tuple_size_v<Arr>;
-  const char* const at = c.p;
+  const text_position at = c.here();
   std::size_t count = 0;
   bool too_many = false;
   const bool ok = read_elements<O>(c, [&](std::size_t index) {
     if (index == n) {
       too_many = true;
-      return c.fail(errc::wrong_array_size, at, "array has more elements than expected");
+      return c.fail_at(errc::wrong_array_size, at, "array has more elements than expected");
     }
     count = index + 1;
     return read_value<O>(arr[index], c);
@@ -4443,7 +4474,7 @@ inline bool read_array(Arr& arr, read_context& c) {
     if (too_many) c.trail.pop_back();  // the error is the array's, not its element n's
     return false;
   }
-  if (count != n) return c.fail(errc::wrong_array_size, at, "array has fewer elements than expected");
+  if (count != n) return c.fail_at(errc::wrong_array_size, at, "array has fewer elements than expected");
   return true;
 }
 
@@ -4462,7 +4493,7 @@ BETWIRE_ALWAYS_INLINE bool read_members(read_context& c, OnMember&& on_member) {
   for (;;) {
     if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
     if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::unexpected_character, "expected a key");
-    const char* const key_at = c.p;
+    const text_position key_at = c.here();
     std::string_view key;
     if (!scan_string<true, O.validate_utf8>(c, &key)) return false;
     skip_ws(c);
@@ -4536,7 +4567,7 @@ inline bool read_object(T& obj, read_context& c) {
     for (;;) {
       if (BETWIRE_UNLIKELY(c.at_end())) return c.fail_here(errc::unexpected_end, "document ends inside an object");
       if (BETWIRE_UNLIKELY(*c.p != '"')) return c.fail_here(errc::unexpected_character, "expected a key");
-      const char* const key_at = c.p;
+      const text_position key_at = c.here();
       std::string_view key;
       int f = -1;
       // Fast path: the key expected next, compared in place; being one of our own keys it needs no
@@ -4586,7 +4617,7 @@ inline bool read_object(T& obj, read_context& c) {
         const std::uint64_t bit = std::uint64_t{1} << (i % 64);
         if (BETWIRE_UNLIKELY(seen[i / 64] & bit)) {
           if constexpr (!O.allow_duplicate_keys) {
-            c.fail(errc::duplicate_key, key_at, "duplicate key");
+            c.fail_at(errc::duplicate_key, key_at, "duplicate key");
             c.push_key(key);
             return false;
           }
@@ -4600,7 +4631,7 @@ inline bool read_object(T& obj, read_context& c) {
         }
         hint = i + 1;
       } else if constexpr (!O.allow_unknown_keys) {
-        c.fail(errc::unknown_key, key_at, "unknown key");
+        c.fail_at(errc::unknown_key, key_at, "unknown key");
         c.push_key(key);
         return false;
       } else if (BETWIRE_UNLIKELY(!skip_value<O.validate_utf8>(c))) {
@@ -4785,14 +4816,14 @@ inline bool read_map(Map& map, read_context& c) {
     std::size_t count = 0;
     member_keys keys;
     const auto key_of = [&](std::size_t j) { return std::string_view(items[j].first); };
-    const bool ok = read_members<O>(c, [&](std::string_view key, const char* key_at) {
+    const bool ok = read_members<O>(c, [&](std::string_view key, const text_position& key_at) {
       if (const std::size_t earlier = keys.find_or_add(key, count, key_of); earlier != member_keys::none) {
         if constexpr (O.allow_duplicate_keys) {
           if (read_value<O>(items[earlier].second, c)) return true;  // the last occurrence wins
           c.push_key(key);
           return false;
         } else {
-          c.fail(errc::duplicate_key, key_at, "duplicate key");
+          c.fail_at(errc::duplicate_key, key_at, "duplicate key");
           c.push_key(key);
           return false;
         }
@@ -4812,7 +4843,7 @@ inline bool read_map(Map& map, read_context& c) {
     return true;
   } else {
     map.clear();
-    return read_members<O>(c, [&](std::string_view key, const char* key_at) {
+    return read_members<O>(c, [&](std::string_view key, const text_position& key_at) {
       V v{};
       if (!read_value<O>(v, c)) {
         c.push_key(key);
@@ -4821,7 +4852,7 @@ inline bool read_map(Map& map, read_context& c) {
       if constexpr (O.allow_duplicate_keys) {
         map.insert_or_assign(K(key), std::move(v));  // the last occurrence wins
       } else if (!map.emplace(K(key), std::move(v)).second) {
-        c.fail(errc::duplicate_key, key_at, "duplicate key");
+        c.fail_at(errc::duplicate_key, key_at, "duplicate key");
         c.push_key(key);
         return false;
       }
@@ -4941,9 +4972,15 @@ BETWIRE_NOINLINE inline error make_error(const read_context& c) {
 }
 
 // The error of a failed read of [first, last) that lies inside the document [doc_first,
-// doc_last): its offset, line, column and excerpt counted in the whole document.
-BETWIRE_NOINLINE inline error make_error_within(read_context& c, char* doc_first, char* doc_last) {
-  if (doc_first != nullptr && doc_first < c.begin) {
+// doc_last): its offset, line, column and excerpt counted in the whole document. When the read
+// started at its known line (lines_known), the context counted in the document already; otherwise
+// the lines before `first` are counted here, which is exact only if no string before it was decoded
+// in place (a decoded "\n" is a line break to this count).
+BETWIRE_NOINLINE inline error make_error_within(read_context& c, char* doc_first, char* doc_last,
+                                                bool lines_known = false) {
+  if (doc_first != nullptr && doc_first < c.begin && lines_known) {
+    c.begin = doc_first;
+  } else if (doc_first != nullptr && doc_first < c.begin) {
     std::uint32_t lines_before = 0;
     char* line_start = doc_first;
     for (char* q = doc_first; q < c.begin; ++q)
@@ -4956,19 +4993,23 @@ BETWIRE_NOINLINE inline error make_error_within(read_context& c, char* doc_first
   return make_error(c);
 }
 
+// first_line / first_line_start: where [first, last) starts in the document, when known (0: not).
 template <read_options O, class T>
-result<void> decode_span(char* first, char* last, T& value, char* doc_first = nullptr, char* doc_last = nullptr) {
-  read_context c(first, last, O.max_depth);
+result<void> decode_span(char* first, char* last, T& value, char* doc_first = nullptr, char* doc_last = nullptr,
+                         std::uint32_t first_line = 0, const char* first_line_start = nullptr) {
+  read_context c = first_line == 0 ? read_context(first, last, O.max_depth)
+                                   : read_context(first, last, O.max_depth, first_line, first_line_start);
+  const bool lines_known = first_line != 0;
   skip_ws(c);
   if (c.at_end()) {
     c.fail_here(errc::unexpected_end, "empty document");
-    return fail(make_error_within(c, doc_first, doc_last));
+    return fail(make_error_within(c, doc_first, doc_last, lines_known));
   }
-  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error_within(c, doc_first, doc_last));
+  if (BETWIRE_UNLIKELY(!read_value<O>(value, c))) return fail(make_error_within(c, doc_first, doc_last, lines_known));
   skip_ws(c);
   if (BETWIRE_UNLIKELY(!c.at_end())) {
     c.fail_here(errc::trailing_garbage, "unexpected text after the JSON value");
-    return fail(make_error_within(c, doc_first, doc_last));
+    return fail(make_error_within(c, doc_first, doc_last, lines_known));
   }
   return {};
 }
@@ -5001,6 +5042,28 @@ template <read_options O = read_options{}, class T>
   const bool inside = part.data() >= doc_first && part.data() + part.size() <= doc_last;
   return detail::decode_span<O>(part.data(), part.data() + part.size(), value, inside ? doc_first : nullptr,
                                 inside ? doc_last : nullptr);
+}
+
+// Decodes `part`, a json::raw member read from `document` by json::decode, in place where its text
+// stands. Positions count in the whole document as above, and stay exact although the first decode
+// rewrote strings before the part in place (it recorded the part's line and column). A raw whose
+// text is not inside `document` is an invalid_argument error: its bytes are not known to be writable.
+template <read_options O = read_options{}, class T>
+[[nodiscard]] result<void> decode_part(std::span<char> document, const raw& part, T& value) {
+  char* const doc_first = document.data();
+  char* const doc_last = document.data() + document.size();
+  // Addresses as integers: the part may come from another buffer, whose pointers do not compare.
+  const auto address = [](const char* q) { return reinterpret_cast<std::uintptr_t>(q); };
+  const bool inside = address(doc_first) <= address(part.text.data()) &&
+                      address(part.text.data() + part.text.size()) <= address(doc_last);
+  if (!inside)
+    return fail(error(error_category::validation, errc::invalid_argument,
+                      "json::decode_part: the raw part is not inside the document"));
+  char* const first = doc_first + (part.text.data() - doc_first);  // the same bytes, writable
+  const bool placed = part.line != 0 && part.column != 0 &&
+                      static_cast<std::size_t>(first - doc_first) >= part.column - 1;
+  return detail::decode_span<O>(first, first + part.text.size(), value, doc_first, doc_last,
+                                placed ? part.line : 0, placed ? first - (part.column - 1) : nullptr);
 }
 
 // A temporary buffer would leave every string_view dangling.
@@ -6062,8 +6125,10 @@ namespace detail {
 
 // Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7) into seconds since the
 // epoch. Strict: every field has exactly its digits (no sign, no space), the day exists in its month
-// (leap years counted), hours < 24, minutes < 60, seconds <= 60 (a leap second), and the weekday is
-// the one of that date. Anything else is nullopt.
+// (leap years counted), hours < 24, minutes < 60, seconds < 60 or a leap second where one can occur
+// (23:59:60 on a month's last day: the same instant as 23:59:59, as betwire::timestamp reads it, so
+// that 31 Dec 9999 does not roll into year 10000), and the weekday is the one of that date.
+// Anything else is nullopt.
 [[nodiscard]] constexpr std::optional<std::int64_t> parse_http_date(std::string_view s) noexcept {
   s = trim_ows(s);
   // "Sun, 06 Nov 1994 08:49:37 GMT" is 29 characters.
@@ -6078,13 +6143,13 @@ namespace detail {
   const int mm = detail::fixed_digits(s.substr(20, 2));
   const int ss = detail::fixed_digits(s.substr(23, 2));
   if (weekday < 0 || mon == 0 || year < 0 || day < 1 || day > detail::days_in_month(year, mon) || hh < 0 ||
-      hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+      hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 || (ss == 60 && (hh != 23 || mm != 59 || day != detail::days_in_month(year, mon))))
     return std::nullopt;
   const std::int64_t days = ::betwire::detail::days_from_civil(year, static_cast<unsigned>(mon),
                                                                static_cast<unsigned>(day));
   // 1970-01-01 was a Thursday (4).
   if (((days % 7 + 7 + 4) % 7) != weekday) return std::nullopt;
-  return days * 86400 + hh * 3600 + mm * 60 + ss;
+  return days * 86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss);
 }
 
 // The largest Retry-After kept (about 31.7 years): longer values, in either form, are clamped to it
@@ -13623,10 +13688,8 @@ template <json::read_options O = json::read_options{}, class Str>
   if (auto r = json::decode<O>(body, wire); !r) return r;
   const char kind = http::detail::raw_kind(wire.cancelled);
   // The raw value's bytes are the document's own: decode them again where they stand.
-  const std::size_t at = static_cast<std::size_t>(wire.cancelled.text.data() - body.data());
-  const std::span<char> text(body.data() + at, wire.cancelled.text.size());
   if (kind == '[') {
-    if (auto r = json::decode_part<O>(body, text, ids); !r) {
+    if (auto r = json::decode_part<O>(body, wire.cancelled, ids); !r) {
       error e = std::move(r).error();
       e.path = "cancelled" + (e.path.empty() ? std::string() : (e.path.front() == '[' ? "" : ".") + e.path);
       return fail(std::move(e));
@@ -13636,7 +13699,7 @@ template <json::read_options O = json::read_options{}, class Str>
     out.ids_known = true;
   } else if (kind == '-' || (kind >= '0' && kind <= '9')) {
     std::int64_t n = 0;
-    if (auto r = json::decode_part<O>(body, text, n); !r) {
+    if (auto r = json::decode_part<O>(body, wire.cancelled, n); !r) {
       error e = std::move(r).error();
       e.path = "cancelled";
       return fail(std::move(e));
@@ -14736,8 +14799,11 @@ consteval naming betwire_naming(auto*) { return naming::camel_case; }
 // error. `http_status` is recorded in every error (0 when unknown). O: the decode options (the
 // envelope's keys are errno/errmsg/code/msg/result: with allow_unknown_keys false another key there
 // is an error too; max_depth, duplicate keys and UTF-8 cover the whole body).
-template <json::read_options O = json::read_options{}>
-[[nodiscard]] result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
+namespace detail {
+// open_envelope's work, giving `result` as the raw the probe read (empty text when missing or
+// null): its line and column let json::decode_part report positions exactly in the whole body.
+template <json::read_options O>
+[[nodiscard]] result<json::raw> open_envelope_raw(std::string& body, int http_status) {
   envelope_probe probe;
   if (auto r = json::decode<O>(body, probe); !r) {
     error e = std::move(r).error();
@@ -14768,8 +14834,17 @@ template <json::read_options O = json::read_options{}>
     }
     case envelope_state::success: break;
   }
-  if (!probe.result || probe.result->is_null()) return std::span<char>{};
-  const std::string_view text = probe.result->text;
+  if (!probe.result || probe.result->is_null()) return json::raw{};
+  return *probe.result;
+}
+}  // namespace detail
+
+template <json::read_options O = json::read_options{}>
+[[nodiscard]] result<std::span<char>> open_envelope(std::string& body, int http_status = 0) {
+  auto inner = detail::open_envelope_raw<O>(body, http_status);
+  if (!inner) return fail(std::move(inner).error());
+  const std::string_view text = inner->text;
+  if (text.empty()) return std::span<char>{};
   const auto at = static_cast<std::size_t>(text.data() - body.data());
   return std::span<char>(body.data() + at, text.size());
 }
@@ -14788,9 +14863,9 @@ namespace detail {
 // error with path `result`. O: the decode options, for the envelope and the result alike.
 template <json::read_options O = json::read_options{}, class Result>
 result<void> decode_envelope(std::string& body, Result& out, int http_status = 0) {
-  auto inner = open_envelope<O>(body, http_status);
+  auto inner = detail::open_envelope_raw<O>(body, http_status);
   if (!inner) return fail(std::move(inner).error());
-  if (inner->empty()) {
+  if (inner->text.empty()) {
     error e(error_category::decode, errc::missing_key, "Opinion envelope: errno 0 but no \"result\"");
     e.path = "result";
     e.http_status = http_status;
@@ -14824,19 +14899,17 @@ template <json::read_options O = json::read_options{}, class Str>
 result<void> decode_cancel_envelope(std::string& body, basic_cancel_result<Str>& out, int http_status = 0) {
   out.data.reset();
   out.raw.text = Str();
-  auto inner = open_envelope<O>(body, http_status);
+  auto inner = detail::open_envelope_raw<O>(body, http_status);
   if (!inner) return fail(std::move(inner).error());
-  if (inner->empty()) return {};
-  const std::string_view text(inner->data(), inner->size());
-  if (http::detail::raw_kind(json::raw{text}) == '{') {
+  const std::string_view text = inner->text;
+  if (text.empty()) return {};
+  if (http::detail::raw_kind(*inner) == '{') {
     detail::cancel_probe probe;
     if (auto r = json::decode_part<detail::probe_options<O>()>(body, *inner, probe); !r)
       return fail(detail::prefix_result_path(std::move(r).error(), "result", http_status));
     if (probe.data && !probe.data->is_null()) {
-      const std::string_view d = probe.data->text;
-      std::span<char> part(body.data() + (d.data() - body.data()), d.size());
       auto& value = out.data.emplace();
-      if (auto r = json::decode_part<O>(body, part, value); !r) {
+      if (auto r = json::decode_part<O>(body, *probe.data, value); !r) {
         out.data.reset();
         return fail(detail::prefix_result_path(std::move(r).error(), "result.data", http_status));
       }

@@ -243,8 +243,10 @@ namespace detail {
 
 // Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", RFC 9110 §5.6.7) into seconds since the
 // epoch. Strict: every field has exactly its digits (no sign, no space), the day exists in its month
-// (leap years counted), hours < 24, minutes < 60, seconds <= 60 (a leap second), and the weekday is
-// the one of that date. Anything else is nullopt.
+// (leap years counted), hours < 24, minutes < 60, seconds < 60 or a leap second where one can occur
+// (23:59:60 on a month's last day: the same instant as 23:59:59, as betwire::timestamp reads it, so
+// that 31 Dec 9999 does not roll into year 10000), and the weekday is the one of that date.
+// Anything else is nullopt.
 [[nodiscard]] constexpr std::optional<std::int64_t> parse_http_date(std::string_view s) noexcept {
   s = trim_ows(s);
   // "Sun, 06 Nov 1994 08:49:37 GMT" is 29 characters.
@@ -259,13 +261,13 @@ namespace detail {
   const int mm = detail::fixed_digits(s.substr(20, 2));
   const int ss = detail::fixed_digits(s.substr(23, 2));
   if (weekday < 0 || mon == 0 || year < 0 || day < 1 || day > detail::days_in_month(year, mon) || hh < 0 ||
-      hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60)
+      hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 60 || (ss == 60 && (hh != 23 || mm != 59 || day != detail::days_in_month(year, mon))))
     return std::nullopt;
   const std::int64_t days = ::betwire::detail::days_from_civil(year, static_cast<unsigned>(mon),
                                                                static_cast<unsigned>(day));
   // 1970-01-01 was a Thursday (4).
   if (((days % 7 + 7 + 4) % 7) != weekday) return std::nullopt;
-  return days * 86400 + hh * 3600 + mm * 60 + ss;
+  return days * 86400 + hh * 3600 + mm * 60 + (ss == 60 ? 59 : ss);
 }
 
 // The largest Retry-After kept (about 31.7 years): longer values, in either form, are clamped to it
