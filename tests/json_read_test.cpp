@@ -925,6 +925,28 @@ TEST(JsonReadKeys, UnknownKeysAreSkippedButValidated) {
   EXPECT_TRUE(dec<strict>(R"({"y": 2, "x": 1})", p));
 }
 
+// Out-of-order keys are hashed where they stand in the document (one 8-byte load and a mask for a
+// short key): the value must be the compile-time table's, for every length and wherever the key
+// ends, up to the buffer's last byte (where the short-key load would cross the end).
+TEST(JsonReadKeys, KeyHashInTheDocumentIsTheTablesHash) {
+  const std::string text = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (std::size_t n = 0; n <= 20; ++n)
+    for (std::size_t at = 0; at + n <= text.size(); ++at)
+      for (std::uint64_t seed : {1u, 7u, 1999u}) {
+        const std::string_view key(text.data() + at, n);
+        EXPECT_EQ(json::detail::key_hash_in(key, text.data() + text.size(), seed), json::detail::key_hash(key, seed))
+            << "length " << n << " at " << at;
+      }
+  // Shuffled keys of every length decode, also when the last key ends near the buffer's end.
+  struct lengths {
+    int a = 0, abcdefg = 0, abcdefgh = 0, abcdefghijklmnopq = 0;
+  };
+  lengths v;
+  std::string doc = R"({"abcdefghijklmnopq":4,"abcdefgh":3,"abcdefg":2,"a":1})";
+  ASSERT_TRUE(json::decode(doc, v));
+  EXPECT_EQ(v.a + v.abcdefg * 10 + v.abcdefgh * 100 + v.abcdefghijklmnopq * 1000, 4321);
+}
+
 TEST(JsonReadKeys, EscapedKeysMatch) {
   const auto p = ok<rt::point>(R"({"\u0078": 1, "\u0079": 2})");
   EXPECT_EQ(p.x, 1);

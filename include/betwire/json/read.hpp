@@ -63,22 +63,32 @@ inline constexpr std::uint64_t load_key_bytes(const char* p, std::size_t n) noex
   return v;
 }
 
-inline constexpr std::uint32_t key_hash(std::string_view key, std::uint64_t seed) noexcept {
-  const std::size_t n = key.size();
-  std::uint64_t head;
-  std::uint64_t tail;
-  if (n >= 8) {
-    head = load_key_bytes(key.data(), 8);
-    tail = load_key_bytes(key.data() + n - 8, 8);
-  } else {
-    head = load_key_bytes(key.data(), n);
-    tail = 0;
-  }
+BETWIRE_ALWAYS_INLINE constexpr std::uint32_t mix_key(std::uint64_t head, std::uint64_t tail, std::size_t n,
+                                                      std::uint64_t seed) noexcept {
   std::uint64_t h = (head ^ seed) * 0x9E3779B97F4A7C15ull;
   h ^= (tail + n) * 0xC2B2AE3D27D4EB4Full;
   h ^= h >> 29;
   h *= 0x165667B19E3779F9ull;
   return static_cast<std::uint32_t>(h >> 32);
+}
+
+inline constexpr std::uint32_t key_hash(std::string_view key, std::uint64_t seed) noexcept {
+  const std::size_t n = key.size();
+  if (n >= 8) return mix_key(load_key_bytes(key.data(), 8), load_key_bytes(key.data() + n - 8, 8), n, seed);
+  return mix_key(load_key_bytes(key.data(), n), 0, n, seed);
+}
+
+// key_hash of a key that lies in a buffer ending at `end`: a short key is read as one 8-byte load
+// and a mask when 8 bytes are there to read (inside a document they almost always are), instead of
+// a copy of a run-time length. The same value as key_hash.
+BETWIRE_ALWAYS_INLINE std::uint32_t key_hash_in(std::string_view key, const char* end, std::uint64_t seed) noexcept {
+  const std::size_t n = key.size();
+  const char* const p = key.data();
+  if constexpr (std::endian::native == std::endian::little) {
+    if (n >= 8) return mix_key(load8(p), load8(p + n - 8), n, seed);
+    if (end - p >= 8) return mix_key(load8(p) & ((std::uint64_t{1} << (8 * n)) - 1), 0, n, seed);
+  }
+  return key_hash(key, seed);
 }
 
 template <std::size_t N>
@@ -154,9 +164,10 @@ BETWIRE_ALWAYS_INLINE bool key_is(std::string_view key, std::string_view name) n
   return key.size() == name.size() && same_bytes(key.data(), name.data(), key.size());
 }
 
-// Index of the field whose wire name is key, or -1. `hint` is the field expected next.
+// Index of the field whose wire name is key, or -1. `hint` is the field expected next; `end`: the
+// end of the buffer holding key (nullptr: unknown).
 template <class T>
-BETWIRE_ALWAYS_INLINE int find_field(std::string_view key, std::size_t hint) noexcept {
+BETWIRE_ALWAYS_INLINE int find_field(std::string_view key, std::size_t hint, const char* end = nullptr) noexcept {
   constexpr std::size_t n = reflect::field_count_v<T>;
   constexpr const auto& names = reflect::wire_names_v<T>;
   if constexpr (n == 0) {
@@ -165,7 +176,8 @@ BETWIRE_ALWAYS_INLINE int find_field(std::string_view key, std::size_t hint) noe
     if (hint < n && key_is(key, names[hint])) return static_cast<int>(hint);
     constexpr const auto& table = key_table_v<T>;
     if constexpr (table.perfect) {
-      const std::uint8_t f = table.slot_to_field[key_hash(key, table.seed) & (table.slots - 1)];
+      const std::uint32_t h = end != nullptr ? key_hash_in(key, end, table.seed) : key_hash(key, table.seed);
+      const std::uint8_t f = table.slot_to_field[h & (table.slots - 1)];
       if (f != no_field && key_is(key, names[f])) return f;
       return -1;
     } else {
@@ -688,7 +700,7 @@ inline bool read_object(T& obj, read_context& c) {
         while (q < c.end && is_plain_byte(static_cast<unsigned char>(*q))) ++q;
         if (q < c.end && *q == '"') {
           key = std::string_view(c.p + 1, static_cast<std::size_t>(q - c.p - 1));
-          f = find_field<T>(key, n);
+          f = find_field<T>(key, n, c.end);
           if (f >= 0) c.p = const_cast<char*>(q) + 1;
         }
         if (f < 0) {
