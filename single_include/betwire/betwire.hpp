@@ -6501,24 +6501,30 @@ namespace detail {
   return '\0';
 }
 
+// The readers below are templates only to be instantiated where a venue's error reader is (compile
+// time: tools/instantiation_check.py).
+
 // A JSON object with any keys, its values kept as raw text. `buffer` receives a copy of `text`
 // (decoding is in place) and must outlive `out`.
-[[nodiscard]] inline bool read_object(std::string_view text, std::string& buffer,
-                                      json::object_map<std::string_view, json::raw>& out) {
+template <class = void>
+[[nodiscard]] bool read_object(std::string_view text, std::string& buffer,
+                               json::object_map<std::string_view, json::raw>& out) {
   buffer.assign(text);
   out.clear();
   return json::decode(buffer, out).has_value();
 }
 
-[[nodiscard]] inline bool read_array(std::string_view text, std::string& buffer,
-                                     std::vector<json::raw>& out) {
+template <class = void>
+[[nodiscard]] bool read_array(std::string_view text, std::string& buffer,
+                              std::vector<json::raw>& out) {
   buffer.assign(text);
   out.clear();
   return json::decode(buffer, out).has_value();
 }
 
 // The value of a JSON string, unescaped; nullopt when `r` is not a string.
-[[nodiscard]] inline std::optional<std::string> raw_string(json::raw r) {
+template <class = void>
+[[nodiscard]] std::optional<std::string> raw_string(json::raw r) {
   if (raw_kind(r) != '"') return std::nullopt;
   std::string buffer(r.text);
   std::string value;
@@ -6539,7 +6545,8 @@ namespace detail {
 }
 
 // A string's value, or a number's / literal's text; nullopt for objects and arrays.
-[[nodiscard]] inline std::optional<std::string> raw_scalar(json::raw r) {
+template <class = void>
+[[nodiscard]] std::optional<std::string> raw_scalar(json::raw r) {
   if (auto s = raw_string(r)) return s;
   const char k = raw_kind(r);
   if (k == '{' || k == '[' || k == '\0') return std::nullopt;
@@ -6553,7 +6560,8 @@ namespace detail {
 }
 
 // "a, b, c" from a JSON array of scalars.
-[[nodiscard]] inline std::string join_scalars(json::raw r, std::string_view sep) {
+template <class = void>
+[[nodiscard]] std::string join_scalars(json::raw r, std::string_view sep) {
   std::string out;
   std::string buffer;
   std::vector<json::raw> items;
@@ -9407,7 +9415,10 @@ BETWIRE_END_NAMESPACE
 BETWIRE_BEGIN_NAMESPACE
 namespace abp {
 
-[[nodiscard]] inline bool parse_error_body(std::string_view body, error& out) {
+// A template only to be instantiated where it is called (tools/instantiation_check.py); the
+// function pointer &parse_error_body<> is the http::error_parser.
+template <class = void>
+[[nodiscard]] bool parse_error_body(std::string_view body, error& out) {
   std::string buffer;
   json::object_map<std::string_view, json::raw> top;
   if (!http::detail::read_object(body, buffer, top)) return false;
@@ -10201,8 +10212,10 @@ inline bool append_joined(const std::vector<std::string>& names, json::detail::w
   return true;
 }
 
-// Appends one order's object to w.out.
-inline bool append_place_order(const place_order& o, json::detail::write_context& w) {
+// Appends one order's object to w.out. A template only to be instantiated where it is used
+// (tools/instantiation_check.py).
+template <class = void>
+bool append_place_order(const place_order& o, json::detail::write_context& w) {
   place_order_head head;
   head.request_uuid = o.request_uuid;
   if (o.fixture_id) head.fixture_id = std::string_view(*o.fixture_id);
@@ -10330,7 +10343,8 @@ struct error_probe {
 
 // Writes the place-orders body: {"orders":[...]} with bookmakers comma-joined and absent optionals
 // left out, straight into `out`: a call allocates nothing when `out` has the capacity.
-[[nodiscard]] inline result<void> encode_place_orders(const place_orders_request& req, std::string& out) {
+template <class = void>
+[[nodiscard]] result<void> encode_place_orders(const place_orders_request& req, std::string& out) {
   out.clear();
   json::detail::write_context w(out);
   out.append("{\"orders\":[");
@@ -10437,7 +10451,8 @@ template <class R>
   return {};
 }
 
-[[nodiscard]] inline result<void> encode_account_create(const account_create_request& r, std::string& out) {
+template <class = void>
+[[nodiscard]] result<void> encode_account_create(const account_create_request& r, std::string& out) {
   detail::account_body b;
   b.bookmaker = std::string_view(r.bookmaker);
   b.username = std::string_view(r.username);
@@ -10445,7 +10460,8 @@ template <class R>
   return json::encode(b, out);
 }
 
-[[nodiscard]] inline result<void> encode_account_update(const account_update_request& r, std::string& out) {
+template <class = void>
+[[nodiscard]] result<void> encode_account_update(const account_update_request& r, std::string& out) {
   detail::account_body b;
   detail::fill_account_body(r, b);
   return json::encode(b, out);
@@ -10456,7 +10472,8 @@ template <class R>
 // True when `resp` is ABP's documented "no orders found" answer: HTTP 404 with a JSON body
 // {"detail": "<text>"} — but not FastAPI's route miss {"detail": "Not Found"}, which means the base
 // URL or path is wrong and must stay an error.
-[[nodiscard]] inline bool is_nothing_matched(const http::response& resp) {
+template <class = void>
+[[nodiscard]] bool is_nothing_matched(const http::response& resp) {
   if (resp.status != 404 || resp.body.empty()) return false;
   std::string copy(resp.body);  // only on a 404: the probe decodes in place
   detail::error_probe probe;
@@ -10507,6 +10524,10 @@ struct fixed_path {
 
 // Supplies the reader of ABP's error bodies ({"error"}, {"detail"}, {"detail": [...]}).
 struct abp_endpoint {
+  // A template, like every encoder and error reader that is not one by nature: a translation unit
+  // that includes the venue but never calls it instantiates none of the JSON code behind it
+  // (compile time; tools/instantiation_check.py, the test lazy_instantiation, checks it).
+  template <class = void>
   static bool parse_error(std::string_view body, error& e) { return abp::parse_error_body(body, e); }
 };
 
@@ -11747,7 +11768,9 @@ inline bool plain_string(const json::raw& r, std::string_view& out) noexcept {
 }
 
 // A raw string decoded in place (its escapes rewritten inside the frame buffer).
-inline bool decoded_string(char* frame_begin, std::string_view frame, const json::raw& r, std::string_view& out) {
+// Templates only to be instantiated where a session is (tools/instantiation_check.py).
+template <class = void>
+bool decoded_string(char* frame_begin, std::string_view frame, const json::raw& r, std::string_view& out) {
   if (plain_string(r, out)) return true;
   if (r.text.empty() || r.text.front() != '"') return false;
   char* p = frame_begin + (r.text.data() - frame.data());
@@ -11755,7 +11778,8 @@ inline bool decoded_string(char* frame_begin, std::string_view frame, const json
 }
 
 // A raw string copied to a small buffer and decoded there (the frame is left untouched).
-inline bool copied_string(const json::raw& r, std::span<char> scratch, std::string_view& out) {
+template <class = void>
+bool copied_string(const json::raw& r, std::span<char> scratch, std::string_view& out) {
   if (plain_string(r, out)) return true;
   if (r.text.size() > scratch.size() || r.text.empty() || r.text.front() != '"') return false;
   std::copy(r.text.begin(), r.text.end(), scratch.begin());
@@ -13004,7 +13028,10 @@ BETWIRE_END_NAMESPACE
 BETWIRE_BEGIN_NAMESPACE
 namespace predictstreet {
 
-[[nodiscard]] inline bool parse_error_body(std::string_view body, error& out) {
+// A template only to be instantiated where it is called (tools/instantiation_check.py); the
+// function pointer &parse_error_body<> is the http::error_parser.
+template <class = void>
+[[nodiscard]] bool parse_error_body(std::string_view body, error& out) {
   std::string buffer;
   json::object_map<std::string_view, json::raw> top;
   if (!http::detail::read_object(body, buffer, top)) return false;
@@ -13636,7 +13663,8 @@ void assign_reasons(std::vector<basic_not_cancelled_entry<Str>>& out, const reas
 
 // {"orderIds":[...]} with duplicates removed (first occurrence kept). A warm call allocates nothing
 // for up to 100 ids.
-[[nodiscard]] inline result<void> encode_cancel_batch(const cancel_batch_request& r, std::string& out) {
+template <class = void>  // instantiated only where called: tools/instantiation_check.py
+[[nodiscard]] result<void> encode_cancel_batch(const cancel_batch_request& r, std::string& out) {
   thread_local detail::cancel_batch_wire_request wire;
   wire.order_ids.clear();
   for (const std::string& id : r.order_ids) {
@@ -13653,7 +13681,8 @@ void assign_reasons(std::vector<basic_not_cancelled_entry<Str>>& out, const reas
 }
 
 // The cancel-all body: nothing at all when no filter is set (the venue's "everything").
-[[nodiscard]] inline result<void> encode_cancel_all(const cancel_all_request& r, std::string& out) {
+template <class = void>
+[[nodiscard]] result<void> encode_cancel_all(const cancel_all_request& r, std::string& out) {
   out.clear();
   if (!r.market_id && !r.side && !r.outcome) return {};
   return json::encode(r, out);
@@ -13739,6 +13768,7 @@ namespace endpoints {
 
 // Supplies the reader of PredictStreet's error body {code, message, details}.
 struct predictstreet_endpoint {
+  template <class = void>  // instantiated only where called: tools/instantiation_check.py
   static bool parse_error(std::string_view body, error& e) { return predictstreet::parse_error_body(body, e); }
 };
 
@@ -14560,17 +14590,20 @@ namespace detail {
 
 // Fills venue_code (the number's text) and venue_message (errmsg/msg: a string's value or a
 // scalar's text) from a venue_error status.
-inline void fill_venue_fields(const envelope_status& st, error& out) {
+template <class = void>  // instantiated only where called: tools/instantiation_check.py
+void fill_venue_fields(const envelope_status& st, error& out) {
   out.venue_code = std::string(st.number);
   out.venue_message.clear();
   if (st.message)
     if (auto m = http::detail::raw_scalar(*st.message)) out.venue_message = std::move(*m);
 }
 
-// Opinion's error body reader (an http::error_parser): true exactly when classify_envelope says
-// venue_error (a non-zero errno/code); then venue_code and venue_message are filled. Runs on the
-// error path and allocates (a copy of the body: decoding is in place).
-[[nodiscard]] inline bool parse_error_body(std::string_view body, error& out) {
+// Opinion's error body reader (&parse_error_body<> is an http::error_parser): true exactly when
+// classify_envelope says venue_error (a non-zero errno/code); then venue_code and venue_message are
+// filled. Runs on the error path and allocates (a copy of the body: decoding is in place). A
+// template only to be instantiated where it is called (tools/instantiation_check.py).
+template <class = void>
+[[nodiscard]] bool parse_error_body(std::string_view body, error& out) {
   std::string buffer(body);
   envelope_probe probe;
   if (!json::decode(buffer, probe)) return false;
@@ -14993,6 +15026,7 @@ namespace endpoints {
 // Supplies the reader of Opinion's error bodies on non-2xx answers (the same rule as the envelope
 // decoder: opinion::classify_envelope).
 struct opinion_endpoint {
+  template <class = void>  // instantiated only where called: tools/instantiation_check.py
   static bool parse_error(std::string_view body, error& e) { return opinion::parse_error_body(body, e); }
 };
 

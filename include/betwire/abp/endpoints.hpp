@@ -136,8 +136,10 @@ inline bool append_joined(const std::vector<std::string>& names, json::detail::w
   return true;
 }
 
-// Appends one order's object to w.out.
-inline bool append_place_order(const place_order& o, json::detail::write_context& w) {
+// Appends one order's object to w.out. A template only to be instantiated where it is used
+// (tools/instantiation_check.py).
+template <class = void>
+bool append_place_order(const place_order& o, json::detail::write_context& w) {
   place_order_head head;
   head.request_uuid = o.request_uuid;
   if (o.fixture_id) head.fixture_id = std::string_view(*o.fixture_id);
@@ -265,7 +267,8 @@ struct error_probe {
 
 // Writes the place-orders body: {"orders":[...]} with bookmakers comma-joined and absent optionals
 // left out, straight into `out`: a call allocates nothing when `out` has the capacity.
-[[nodiscard]] inline result<void> encode_place_orders(const place_orders_request& req, std::string& out) {
+template <class = void>
+[[nodiscard]] result<void> encode_place_orders(const place_orders_request& req, std::string& out) {
   out.clear();
   json::detail::write_context w(out);
   out.append("{\"orders\":[");
@@ -372,7 +375,8 @@ template <class R>
   return {};
 }
 
-[[nodiscard]] inline result<void> encode_account_create(const account_create_request& r, std::string& out) {
+template <class = void>
+[[nodiscard]] result<void> encode_account_create(const account_create_request& r, std::string& out) {
   detail::account_body b;
   b.bookmaker = std::string_view(r.bookmaker);
   b.username = std::string_view(r.username);
@@ -380,7 +384,8 @@ template <class R>
   return json::encode(b, out);
 }
 
-[[nodiscard]] inline result<void> encode_account_update(const account_update_request& r, std::string& out) {
+template <class = void>
+[[nodiscard]] result<void> encode_account_update(const account_update_request& r, std::string& out) {
   detail::account_body b;
   detail::fill_account_body(r, b);
   return json::encode(b, out);
@@ -391,7 +396,8 @@ template <class R>
 // True when `resp` is ABP's documented "no orders found" answer: HTTP 404 with a JSON body
 // {"detail": "<text>"} — but not FastAPI's route miss {"detail": "Not Found"}, which means the base
 // URL or path is wrong and must stay an error.
-[[nodiscard]] inline bool is_nothing_matched(const http::response& resp) {
+template <class = void>
+[[nodiscard]] bool is_nothing_matched(const http::response& resp) {
   if (resp.status != 404 || resp.body.empty()) return false;
   std::string copy(resp.body);  // only on a 404: the probe decodes in place
   detail::error_probe probe;
@@ -442,6 +448,10 @@ struct fixed_path {
 
 // Supplies the reader of ABP's error bodies ({"error"}, {"detail"}, {"detail": [...]}).
 struct abp_endpoint {
+  // A template, like every encoder and error reader that is not one by nature: a translation unit
+  // that includes the venue but never calls it instantiates none of the JSON code behind it
+  // (compile time; tools/instantiation_check.py, the test lazy_instantiation, checks it).
+  template <class = void>
   static bool parse_error(std::string_view body, error& e) { return abp::parse_error_body(body, e); }
 };
 

@@ -352,7 +352,9 @@ inline bool plain_string(const json::raw& r, std::string_view& out) noexcept {
 }
 
 // A raw string decoded in place (its escapes rewritten inside the frame buffer).
-inline bool decoded_string(char* frame_begin, std::string_view frame, const json::raw& r, std::string_view& out) {
+// Templates only to be instantiated where a session is (tools/instantiation_check.py).
+template <class = void>
+bool decoded_string(char* frame_begin, std::string_view frame, const json::raw& r, std::string_view& out) {
   if (plain_string(r, out)) return true;
   if (r.text.empty() || r.text.front() != '"') return false;
   char* p = frame_begin + (r.text.data() - frame.data());
@@ -360,7 +362,8 @@ inline bool decoded_string(char* frame_begin, std::string_view frame, const json
 }
 
 // A raw string copied to a small buffer and decoded there (the frame is left untouched).
-inline bool copied_string(const json::raw& r, std::span<char> scratch, std::string_view& out) {
+template <class = void>
+bool copied_string(const json::raw& r, std::span<char> scratch, std::string_view& out) {
   if (plain_string(r, out)) return true;
   if (r.text.size() > scratch.size() || r.text.empty() || r.text.front() != '"') return false;
   std::copy(r.text.begin(), r.text.end(), scratch.begin());

@@ -36,24 +36,30 @@ namespace detail {
   return '\0';
 }
 
+// The readers below are templates only to be instantiated where a venue's error reader is (compile
+// time: tools/instantiation_check.py).
+
 // A JSON object with any keys, its values kept as raw text. `buffer` receives a copy of `text`
 // (decoding is in place) and must outlive `out`.
-[[nodiscard]] inline bool read_object(std::string_view text, std::string& buffer,
-                                      json::object_map<std::string_view, json::raw>& out) {
+template <class = void>
+[[nodiscard]] bool read_object(std::string_view text, std::string& buffer,
+                               json::object_map<std::string_view, json::raw>& out) {
   buffer.assign(text);
   out.clear();
   return json::decode(buffer, out).has_value();
 }
 
-[[nodiscard]] inline bool read_array(std::string_view text, std::string& buffer,
-                                     std::vector<json::raw>& out) {
+template <class = void>
+[[nodiscard]] bool read_array(std::string_view text, std::string& buffer,
+                              std::vector<json::raw>& out) {
   buffer.assign(text);
   out.clear();
   return json::decode(buffer, out).has_value();
 }
 
 // The value of a JSON string, unescaped; nullopt when `r` is not a string.
-[[nodiscard]] inline std::optional<std::string> raw_string(json::raw r) {
+template <class = void>
+[[nodiscard]] std::optional<std::string> raw_string(json::raw r) {
   if (raw_kind(r) != '"') return std::nullopt;
   std::string buffer(r.text);
   std::string value;
@@ -74,7 +80,8 @@ namespace detail {
 }
 
 // A string's value, or a number's / literal's text; nullopt for objects and arrays.
-[[nodiscard]] inline std::optional<std::string> raw_scalar(json::raw r) {
+template <class = void>
+[[nodiscard]] std::optional<std::string> raw_scalar(json::raw r) {
   if (auto s = raw_string(r)) return s;
   const char k = raw_kind(r);
   if (k == '{' || k == '[' || k == '\0') return std::nullopt;
@@ -88,7 +95,8 @@ namespace detail {
 }
 
 // "a, b, c" from a JSON array of scalars.
-[[nodiscard]] inline std::string join_scalars(json::raw r, std::string_view sep) {
+template <class = void>
+[[nodiscard]] std::string join_scalars(json::raw r, std::string_view sep) {
   std::string out;
   std::string buffer;
   std::vector<json::raw> items;

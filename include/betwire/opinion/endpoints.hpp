@@ -269,6 +269,7 @@ namespace endpoints {
 // Supplies the reader of Opinion's error bodies on non-2xx answers (the same rule as the envelope
 // decoder: opinion::classify_envelope).
 struct opinion_endpoint {
+  template <class = void>  // instantiated only where called: tools/instantiation_check.py
   static bool parse_error(std::string_view body, error& e) { return opinion::parse_error_body(body, e); }
 };
 

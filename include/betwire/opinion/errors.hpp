@@ -143,17 +143,20 @@ namespace detail {
 
 // Fills venue_code (the number's text) and venue_message (errmsg/msg: a string's value or a
 // scalar's text) from a venue_error status.
-inline void fill_venue_fields(const envelope_status& st, error& out) {
+template <class = void>  // instantiated only where called: tools/instantiation_check.py
+void fill_venue_fields(const envelope_status& st, error& out) {
   out.venue_code = std::string(st.number);
   out.venue_message.clear();
   if (st.message)
     if (auto m = http::detail::raw_scalar(*st.message)) out.venue_message = std::move(*m);
 }
 
-// Opinion's error body reader (an http::error_parser): true exactly when classify_envelope says
-// venue_error (a non-zero errno/code); then venue_code and venue_message are filled. Runs on the
-// error path and allocates (a copy of the body: decoding is in place).
-[[nodiscard]] inline bool parse_error_body(std::string_view body, error& out) {
+// Opinion's error body reader (&parse_error_body<> is an http::error_parser): true exactly when
+// classify_envelope says venue_error (a non-zero errno/code); then venue_code and venue_message are
+// filled. Runs on the error path and allocates (a copy of the body: decoding is in place). A
+// template only to be instantiated where it is called (tools/instantiation_check.py).
+template <class = void>
+[[nodiscard]] bool parse_error_body(std::string_view body, error& out) {
   std::string buffer(body);
   envelope_probe probe;
   if (!json::decode(buffer, probe)) return false;

@@ -355,7 +355,8 @@ void assign_reasons(std::vector<basic_not_cancelled_entry<Str>>& out, const reas
 
 // {"orderIds":[...]} with duplicates removed (first occurrence kept). A warm call allocates nothing
 // for up to 100 ids.
-[[nodiscard]] inline result<void> encode_cancel_batch(const cancel_batch_request& r, std::string& out) {
+template <class = void>  // instantiated only where called: tools/instantiation_check.py
+[[nodiscard]] result<void> encode_cancel_batch(const cancel_batch_request& r, std::string& out) {
   thread_local detail::cancel_batch_wire_request wire;
   wire.order_ids.clear();
   for (const std::string& id : r.order_ids) {
@@ -372,7 +373,8 @@ void assign_reasons(std::vector<basic_not_cancelled_entry<Str>>& out, const reas
 }
 
 // The cancel-all body: nothing at all when no filter is set (the venue's "everything").
-[[nodiscard]] inline result<void> encode_cancel_all(const cancel_all_request& r, std::string& out) {
+template <class = void>
+[[nodiscard]] result<void> encode_cancel_all(const cancel_all_request& r, std::string& out) {
   out.clear();
   if (!r.market_id && !r.side && !r.outcome) return {};
   return json::encode(r, out);
@@ -458,6 +460,7 @@ namespace endpoints {
 
 // Supplies the reader of PredictStreet's error body {code, message, details}.
 struct predictstreet_endpoint {
+  template <class = void>  // instantiated only where called: tools/instantiation_check.py
   static bool parse_error(std::string_view body, error& e) { return predictstreet::parse_error_body(body, e); }
 };
 

@@ -23,7 +23,10 @@
 BETWIRE_BEGIN_NAMESPACE
 namespace predictstreet {
 
-[[nodiscard]] inline bool parse_error_body(std::string_view body, error& out) {
+// A template only to be instantiated where it is called (tools/instantiation_check.py); the
+// function pointer &parse_error_body<> is the http::error_parser.
+template <class = void>
+[[nodiscard]] bool parse_error_body(std::string_view body, error& out) {
   std::string buffer;
   json::object_map<std::string_view, json::raw> top;
   if (!http::detail::read_object(body, buffer, top)) return false;
