@@ -6,8 +6,9 @@
 
 Each case is a small translation unit written to a temporary directory and compiled with -c at -O2
 (what a user's release build does) and at -O0. The figure is the compiler's CPU time (user + system,
-from the kernel's accounting of the child), the median of --runs runs: on a shared machine wall
-time counts other programs' turns. Standard library only.
+from the kernel's accounting of the child; on a shared machine wall time counts other programs'
+turns), the median of --runs runs taken round by round (every case once, then again). Standard
+library only.
 """
 import argparse
 import datetime
@@ -91,17 +92,26 @@ def main(argv):
     load_start = open("/proc/loadavg").read().split()[:3]
     results = {}  # (case, compiler label, opt) -> median seconds
     with tempfile.TemporaryDirectory() as tmp:
+        commands = {}  # (case, compiler label, opt) -> command line
         for name, _, source in CASES:
             src = pathlib.Path(tmp) / f"{name}.cpp"
             src.write_text(source)
             for label, cxx, extra in compilers:
                 for opt in ("-O2", "-O0"):
-                    cmd = [cxx, "-std=c++20", opt, *extra, f"-I{ROOT / 'include'}", "-c", str(src),
-                           "-o", str(pathlib.Path(tmp) / f"{name}.o")]
-                    runs = [cpu_seconds_of(cmd) for _ in range(args.runs)]
-                    results[(name, label, opt)] = statistics.median(runs)
-                    print(f"{name:10} {label:18} {opt}: {results[(name, label, opt)]:.2f} s "
-                          f"({', '.join(f'{r:.2f}' for r in runs)})", file=sys.stderr)
+                    commands[(name, label, opt)] = [cxx, "-std=c++20", opt, *extra, f"-I{ROOT / 'include'}", "-c",
+                                                    str(src), "-o", str(pathlib.Path(tmp) / f"{name}.o")]
+        # Round by round (every case once, then again), not case after case: a slow phase of a
+        # shared machine then costs every case one run instead of costing one case all of its runs
+        # (seen here: the same translation unit at 4.9 s and at 7.0 s half an hour apart).
+        runs = {key: [] for key in commands}
+        for round_index in range(args.runs):
+            for key, cmd in commands.items():
+                runs[key].append(cpu_seconds_of(cmd))
+            print(f"compile_time.py: round {round_index + 1} of {args.runs} done", file=sys.stderr)
+        for (name, label, opt), times in runs.items():
+            results[(name, label, opt)] = statistics.median(times)
+            print(f"{name:10} {label:18} {opt}: {results[(name, label, opt)]:.2f} s "
+                  f"({', '.join(f'{r:.2f}' for r in times)})", file=sys.stderr)
     load_end = open("/proc/loadavg").read().split()[:3]
 
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
@@ -111,7 +121,8 @@ def main(argv):
            f"- Machine: {cpu}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}; "
            f"load average at start {' '.join(load_start)}, at end {' '.join(load_end)}",
            f"- Each figure: the compiler's CPU time (user + system) for `-std=c++20 -c` of one small "
-           f"translation unit, median of {args.runs} runs, in seconds. `+` = above the baseline.", "",
+           f"translation unit, median of {args.runs} runs (one run of every cell per round), in seconds. "
+           f"`+` = above the baseline.", "",
            "| Case | What it includes and instantiates | " +
            " | ".join(f"{label} {opt}" for label, _, _ in compilers for opt in ("-O2", "-O0")) + " |",
            "|---|---|" + "---:|" * (2 * len(compilers))]
