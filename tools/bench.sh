@@ -54,11 +54,11 @@ run() {  # run <program> <json out> [more flags]
     --benchmark_out="$json" --benchmark_out_format=json "$@"
 }
 if [[ -z $only ]]; then
-  # Every program's repetitions are interleaved at random across its rows, so that a slow phase of
-  # a shared machine (a neighbour's job, a frequency change) slows every row of a ratio alike: run
-  # row after row, the 1000-order in-order rows once fell in a phase about 50% slower than the
-  # rest of the run (simdjson's rows with them), and shuffled keys looked 0.74x in-order instead of
-  # about 0.5x.
+  # These three programs' repetitions are interleaved at random across their rows, so that a slow
+  # phase of a shared machine (a neighbour's job, a frequency change) slows every row of a ratio
+  # alike: run row after row, the 1000-order in-order rows once fell in a phase about 50% slower
+  # than the rest of the run (simdjson's rows with them), and shuffled keys looked 0.74x in-order
+  # instead of about 0.5x.
   run decode_bench "$out/decode.json" --benchmark_enable_random_interleaving=true
   run encode_bench "$out/encode.json" --benchmark_enable_random_interleaving=true
   # Wall time against the simulator (another process).

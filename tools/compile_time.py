@@ -102,7 +102,7 @@ def main(argv):
                                                     str(src), "-o", str(pathlib.Path(tmp) / f"{name}.o")]
         # Round by round (every case once, then again), not case after case: a slow phase of a
         # shared machine then costs every case one run instead of costing one case all of its runs
-        # (seen here: the same translation unit at 4.9 s and at 7.0 s half an hour apart).
+        # (seen here: the same translation unit at 4.8 s and at 6.9 s half an hour apart).
         runs = {key: [] for key in commands}
         for round_index in range(args.runs):
             for key, cmd in commands.items():

@@ -45,11 +45,15 @@ def main(argv):
         src = work / "umbrella.cpp"
         trace = work / "umbrella.json"
         src.write_text(SOURCE, encoding="utf-8")
-        cmd = [args.compiler, "-std=c++20", *shlex.split(args.flags), f"-I{ROOT / 'include'}", "-c", "-o", str(work / "umbrella.o"),
-               f"-ftime-trace={trace}", "-ftime-trace-granularity=0", str(src)]
+        cmd = [args.compiler, "-std=c++20", *shlex.split(args.flags), f"-I{ROOT / 'include'}", "-c",
+               "-o", str(work / "umbrella.o"), f"-ftime-trace={trace}", "-ftime-trace-granularity=0", str(src)]
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if proc.returncode != 0:
             print(f"instantiation_check.py: the umbrella did not compile:\n  {' '.join(cmd)}\n{proc.stdout}")
+            return 1
+        if not trace.is_file():
+            print(f"instantiation_check.py: {args.compiler} wrote no trace to {trace} "
+                  "(-ftime-trace=<file> needs clang 16 or later)")
             return 1
         events = [e for e in json.loads(trace.read_text(encoding="utf-8"))["traceEvents"] if e.get("ph") == "X"]
 
