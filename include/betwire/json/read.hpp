@@ -689,13 +689,10 @@ inline bool read_object(T& obj, read_context& c) {
         // key that matches one of ours is plain ASCII, so it needs no decoding or UTF-8 check;
         // anything else (escapes, non-ASCII, an unknown key) takes the full validating scan.
         const char* q = c.p + 1;
-        while (c.end - q >= 8) {
-          const std::uint64_t special = special_bytes(load8(q));
-          if (special != 0) {
-            q += std::countr_zero(special) >> 3;
-            break;
-          }
-          q += 8;
+        while (static_cast<std::size_t>(c.end - q) >= string_block) {
+          const std::size_t plain = plain_prefix(q);
+          q += plain;
+          if (plain != string_block) break;
         }
         while (q < c.end && is_plain_byte(static_cast<unsigned char>(*q))) ++q;
         if (q < c.end && *q == '"') {
