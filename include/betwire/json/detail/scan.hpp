@@ -17,9 +17,10 @@
 
 // The string scanner reads 16 bytes at a time with SSE2 where the target has it (every x86-64),
 // 8 at a time with portable word arithmetic elsewhere. Chosen from the target's macros, never at
-// run time (32-byte AVX2 blocks measured about 2% slower than SSE2's on the ABP page, whose strings
-// are mostly shorter than 32 bytes). BETWIRE_JSON_NO_SIMD forces the portable scanner; define it for every translation unit
-// of a program or for none (the reader's inline functions must be the same everywhere).
+// run time. (32-byte AVX2 blocks measured about 2% slower than SSE2's on the ABP page, whose
+// strings are mostly shorter than 32 bytes.) BETWIRE_JSON_NO_SIMD forces the portable scanner;
+// define it for every translation unit of a program or for none (the reader's inline functions
+// must be the same everywhere).
 #if !defined(BETWIRE_JSON_NO_SIMD) && (defined(__SSE2__) || defined(_M_X64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2))
 #define BETWIRE_JSON_SSE2 1
 #include <emmintrin.h>
