@@ -4,6 +4,7 @@
 #include "counting_allocator.hpp"
 
 #include <betwire/core/timestamp.hpp>
+#include <betwire/core/timestamp_chrono.hpp>
 
 #include <gtest/gtest.h>
 
@@ -65,8 +66,8 @@ TEST(Timestamp, ParsesTheVenueSpellings) {
   EXPECT_EQ(t.fraction_digits(), 6);
   EXPECT_EQ(t.offset_minutes(), 0);
   EXPECT_EQ(written(t), "2026-02-07T16:15:53.270816+00:00");
-  EXPECT_EQ(t.time(), chrono::sys_days{chrono::year{2026} / 2 / 7} + chrono::hours{16} + chrono::minutes{15} +
-                          chrono::seconds{53} + chrono::microseconds{270816});
+  EXPECT_EQ(betwire::to_sys_time(t), chrono::sys_days{chrono::year{2026} / 2 / 7} + chrono::hours{16} +
+                                         chrono::minutes{15} + chrono::seconds{53} + chrono::microseconds{270816});
 
   const timestamp z = parsed("2025-08-02T18:30:00Z");
   EXPECT_EQ(z.unix_seconds(), 1754159400);

@@ -14,6 +14,7 @@
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
 #include <betwire/core/timestamp.hpp>
+#include <betwire/core/timestamp_chrono.hpp>
 #include <betwire/core/uuid.hpp>
 #include <betwire/reflect/enums.hpp>
 #include <betwire/reflect/fields.hpp>

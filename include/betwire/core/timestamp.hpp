@@ -9,7 +9,6 @@
 #include <betwire/core/error.hpp>
 #include <betwire/core/result.hpp>
 
-#include <chrono>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
@@ -274,9 +273,6 @@ class timestamp {
     const std::int64_t below = nanos_per_second - nanos_;  // 1..1e9
     if (base < min + below) return min;
     return base - below;
-  }
-  [[nodiscard]] constexpr std::chrono::sys_time<std::chrono::nanoseconds> time() const noexcept {
-    return std::chrono::sys_time<std::chrono::nanoseconds>(std::chrono::nanoseconds(unix_nanos()));
   }
   // 0..999'999'999 within the second.
   [[nodiscard]] constexpr std::uint32_t nanosecond() const noexcept { return nanos_; }
