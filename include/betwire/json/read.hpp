@@ -762,7 +762,7 @@ inline bool read_object(T& obj, read_context& c) {
 
 // A per-process seed for member_keys: keys aimed at one probe chain of one process's table do not
 // collide in another's. Drawn once from the clock (to the nanosecond) and addresses (ASLR);
-// <ctime>'s timespec_get rather than <chrono>, which costs a decoding translation unit 0.25 s.
+// <ctime>'s timespec_get rather than <chrono>, which json.hpp does not include (timestamp_chrono.hpp).
 inline std::uint64_t member_hash_seed() noexcept {
   static const std::uint64_t seed = [] {
     const int local = 0;
